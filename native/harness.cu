@@ -1,0 +1,347 @@
+// The measurement harness: a synthetic decode step (kernels, device copies, host syncs) run eager
+// with plain <<<>>> launches and replayed as a CUDA graph, timed inside native code.
+// Methodology: docs/methodology.md. Every CUDA call goes through CHECK.
+#include "harness.h"
+#include "checksum.h"
+
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace graphprof {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+inline double nsBetween(Clock::time_point a, Clock::time_point b) {
+  return static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count());
+}
+
+[[noreturn]] void fail(cudaError_t err, const char* call, const char* file, int line) {
+  const char* base = std::strrchr(file, '/');
+  std::string where = std::string(base ? base + 1 : file) + ":" + std::to_string(line);
+  throw HarnessError(cudaGetErrorName(err), std::string(cudaGetErrorName(err)) + ": " +
+                                                cudaGetErrorString(err) + " in " + call + " at " +
+                                                where);
+}
+
+#define CHECK(call)                                          \
+  do {                                                       \
+    cudaError_t err_ = (call);                               \
+    if (err_ != cudaSuccess) fail(err_, #call, __FILE__, __LINE__); \
+  } while (0)
+
+
+__device__ inline uint64_t globalTimerNs() {
+  uint64_t t;
+  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
+  return t;
+}
+
+__global__ void emptyKernel(unsigned long long* checksum, uint32_t index) {
+  if (threadIdx.x == 0) *checksum = fold(*checksum, index);
+}
+
+__global__ void spinKernel(unsigned long long* checksum, uint32_t index, uint64_t spinNs) {
+  if (threadIdx.x == 0) {
+    const uint64_t start = globalTimerNs();
+    while (globalTimerNs() - start < spinNs) {
+    }
+    *checksum = fold(*checksum, index);
+  }
+}
+
+__global__ void copyKernel(unsigned long long* checksum, uint32_t index, const uint4* __restrict__ src,
+                           uint4* __restrict__ dst, size_t count) {
+  const size_t stride = static_cast<size_t>(gridDim.x) * blockDim.x;
+  for (size_t i = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count; i += stride) {
+    dst[i] = src[i];
+  }
+  if (blockIdx.x == 0 && threadIdx.x == 0) *checksum = fold(*checksum, index);
+}
+
+// RAII owners, so that an error thrown mid-run frees what the batch size took.
+struct DeviceBuffer {
+  void* ptr = nullptr;
+  DeviceBuffer() = default;
+  explicit DeviceBuffer(size_t bytes) { allocate(bytes); }
+  void allocate(size_t bytes) {
+    if (bytes) CHECK(cudaMalloc(&ptr, bytes));
+  }
+  ~DeviceBuffer() { if (ptr) cudaFree(ptr); }
+  DeviceBuffer(const DeviceBuffer&) = delete;
+  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+};
+struct Stream {
+  cudaStream_t s = nullptr;
+  Stream() { CHECK(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking)); }
+  ~Stream() { if (s) cudaStreamDestroy(s); }
+};
+struct Event {
+  cudaEvent_t e = nullptr;
+  Event() { CHECK(cudaEventCreate(&e)); }
+  ~Event() { if (e) cudaEventDestroy(e); }
+};
+struct Graph {
+  cudaGraph_t g = nullptr;
+  ~Graph() { if (g) cudaGraphDestroy(g); }
+};
+struct GraphExec {
+  cudaGraphExec_t g = nullptr;
+  ~GraphExec() { if (g) cudaGraphExecDestroy(g); }
+};
+
+enum class Op : uint8_t { Kernel, Memcpy, Sync };
+
+// One step's operations, built once and shared by the eager runner and the capture, so both run
+// the same sequence. Copies and syncs are spread evenly between the kernels.
+std::vector<Op> buildSchedule(const WorkloadConfig& c) {
+  std::vector<Op> ops;
+  ops.reserve(static_cast<size_t>(c.kernels + c.memcpys + c.syncs));
+  const int64_t n = c.kernels;
+  for (int64_t i = 0; i < n; ++i) {
+    ops.push_back(Op::Kernel);
+    for (int64_t k = (i * c.memcpys) / n; k < ((i + 1) * c.memcpys) / n; ++k) ops.push_back(Op::Memcpy);
+    for (int64_t k = (i * c.syncs) / n; k < ((i + 1) * c.syncs) / n; ++k) ops.push_back(Op::Sync);
+  }
+  return ops;
+}
+
+struct Workload {
+  const WorkloadConfig& config;
+  int batch;
+  int copyBlocks = 1;
+  size_t copyCount = 0;  // uint4 elements
+  DeviceBuffer checksum{sizeof(unsigned long long)};
+  DeviceBuffer copySrc, copyDst, memSrc, memDst;
+  std::vector<Op> ops;
+
+  Workload(const WorkloadConfig& c, int b, int multiprocessors) : config(c), batch(b), ops(buildSchedule(c)) {
+    if (c.kernel == KernelKind::Copy) {
+      const size_t bytes = static_cast<size_t>(b) * static_cast<size_t>(c.bytesPerSeq);
+      copyCount = (bytes + 15) / 16;
+      copySrc.allocate(copyCount * 16);
+      copyDst.allocate(copyCount * 16);
+      CHECK(cudaMemset(copySrc.ptr, 0x5a, copyCount * 16));
+      const size_t wanted = (copyCount + 255) / 256;
+      copyBlocks = static_cast<int>(std::max<size_t>(1, std::min<size_t>(wanted, static_cast<size_t>(multiprocessors) * 8)));
+    }
+    if (c.memcpys > 0) {
+      memSrc.allocate(static_cast<size_t>(c.memcpyBytes));
+      memDst.allocate(static_cast<size_t>(c.memcpyBytes));
+      CHECK(cudaMemset(memSrc.ptr, 0x3c, static_cast<size_t>(c.memcpyBytes)));
+    }
+  }
+
+  unsigned long long* sum() const { return static_cast<unsigned long long*>(checksum.ptr); }
+
+  void launch(uint32_t index, cudaStream_t s) const {
+    switch (config.kernel) {
+      case KernelKind::Empty: emptyKernel<<<1, 32, 0, s>>>(sum(), index); break;
+      case KernelKind::Spin: spinKernel<<<1, 32, 0, s>>>(sum(), index, static_cast<uint64_t>(config.kernelNs)); break;
+      case KernelKind::Copy:
+        copyKernel<<<copyBlocks, 256, 0, s>>>(sum(), index, static_cast<const uint4*>(copySrc.ptr),
+                                              static_cast<uint4*>(copyDst.ptr), copyCount);
+        break;
+    }
+  }
+
+  void resetChecksum(cudaStream_t s) const {
+    CHECK(cudaMemsetAsync(checksum.ptr, 0, sizeof(unsigned long long), s));
+    CHECK(cudaStreamSynchronize(s));
+  }
+
+  uint64_t readChecksum(cudaStream_t s) const {
+    unsigned long long v = 0;
+    CHECK(cudaMemcpyAsync(&v, checksum.ptr, sizeof v, cudaMemcpyDeviceToHost, s));
+    CHECK(cudaStreamSynchronize(s));
+    return v;
+  }
+};
+
+// Busy-waits on the host clock, as a framework's dispatch would keep the CPU busy; returns the
+// time actually spent so the report shows the measured, not the requested, overhead.
+inline Clock::time_point busyWait(Clock::time_point from, int64_t ns) {
+  const auto until = from + std::chrono::nanoseconds(ns);
+  auto now = Clock::now();
+  while (now < until) now = Clock::now();
+  return now;
+}
+
+void runEager(const Workload& w, cudaStream_t s, cudaEvent_t start, cudaEvent_t stop, EagerSamples& out) {
+  const WorkloadConfig& c = w.config;
+  const int total = c.warmup + c.iterations;
+  for (int step = 0; step < total; ++step) {
+    double launchSum = 0, overheadSum = 0;
+    uint32_t kernelIndex = 0;
+    CHECK(cudaEventRecord(start, s));
+    const auto t0 = Clock::now();
+    for (Op op : w.ops) {
+      switch (op) {
+        case Op::Kernel: {
+          auto before = Clock::now();
+          if (c.hostOverheadNs > 0) {
+            const auto waited = busyWait(before, c.hostOverheadNs);
+            overheadSum += nsBetween(before, waited);
+            before = waited;
+          }
+          w.launch(kernelIndex++, s);
+          const auto after = Clock::now();
+          launchSum += nsBetween(before, after);
+          break;
+        }
+        case Op::Memcpy:
+          CHECK(cudaMemcpyAsync(w.memDst.ptr, w.memSrc.ptr, static_cast<size_t>(c.memcpyBytes),
+                                cudaMemcpyDeviceToDevice, s));
+          break;
+        case Op::Sync: CHECK(cudaStreamSynchronize(s)); break;
+      }
+    }
+    const auto t1 = Clock::now();
+    CHECK(cudaGetLastError());
+    CHECK(cudaEventRecord(stop, s));
+    CHECK(cudaStreamSynchronize(s));
+    const auto t2 = Clock::now();
+    if (step < c.warmup) continue;
+    float ms = 0;
+    CHECK(cudaEventElapsedTime(&ms, start, stop));
+    out.wallNs.push_back(nsBetween(t0, t2));
+    out.enqueueNs.push_back(nsBetween(t0, t1));
+    out.launchNs.push_back(launchSum / c.kernels);
+    out.hostOverheadNs.push_back(overheadSum / c.kernels);
+    out.deviceNs.push_back(static_cast<double>(ms) * 1e6);
+  }
+}
+
+void runGraph(const Workload& w, cudaStream_t s, cudaEvent_t start, cudaEvent_t stop, int device, GraphSamples& out) {
+  const WorkloadConfig& c = w.config;
+  Graph graph;
+  GraphExec exec;
+
+  // Capture: syncs cannot be captured (a host sync ends the capture with an error), so the graph
+  // holds the kernels and copies only, in the same order as the eager step.
+  CHECK(cudaDeviceSynchronize());
+  const auto c0 = Clock::now();
+  CHECK(cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal));
+  uint32_t kernelIndex = 0;
+  for (Op op : w.ops) {
+    if (op == Op::Kernel) {
+      w.launch(kernelIndex++, s);
+    } else if (op == Op::Memcpy) {
+      CHECK(cudaMemcpyAsync(w.memDst.ptr, w.memSrc.ptr, static_cast<size_t>(c.memcpyBytes),
+                            cudaMemcpyDeviceToDevice, s));
+    }
+  }
+  const cudaError_t captureLaunchErr = cudaGetLastError();
+  const cudaError_t endErr = cudaStreamEndCapture(s, &graph.g);
+  const auto c1 = Clock::now();
+  CHECK(captureLaunchErr);
+  CHECK(endErr);
+  out.captureNs = nsBetween(c0, c1);
+  size_t nodes = 0;
+  CHECK(cudaGraphGetNodes(graph.g, nullptr, &nodes));
+  out.nodes = static_cast<int64_t>(nodes);
+
+  size_t freeBefore = 0, freeAfter = 0, totalMem = 0;
+  CHECK(cudaSetDevice(device));
+  CHECK(cudaMemGetInfo(&freeBefore, &totalMem));
+  const auto i0 = Clock::now();
+  CHECK(cudaGraphInstantiate(&exec.g, graph.g, 0));
+  const auto i1 = Clock::now();
+  CHECK(cudaGraphUpload(exec.g, s));
+  CHECK(cudaStreamSynchronize(s));
+  const auto i2 = Clock::now();
+  CHECK(cudaMemGetInfo(&freeAfter, &totalMem));
+  out.instantiateNs = nsBetween(i0, i1);
+  out.uploadNs = nsBetween(i1, i2);
+  out.memoryBytes = static_cast<int64_t>(freeBefore) - static_cast<int64_t>(freeAfter);
+
+  w.resetChecksum(s);
+  const int total = c.warmup + c.iterations;
+  for (int step = 0; step < total; ++step) {
+    CHECK(cudaEventRecord(start, s));
+    const auto t0 = Clock::now();
+    CHECK(cudaGraphLaunch(exec.g, s));
+    const auto t1 = Clock::now();
+    CHECK(cudaEventRecord(stop, s));
+    CHECK(cudaStreamSynchronize(s));
+    const auto t2 = Clock::now();
+    if (step < c.warmup) continue;
+    float ms = 0;
+    CHECK(cudaEventElapsedTime(&ms, start, stop));
+    out.launchNs.push_back(nsBetween(t0, t1));
+    out.wallNs.push_back(nsBetween(t0, t2));
+    out.deviceNs.push_back(static_cast<double>(ms) * 1e6);
+  }
+}
+
+}  // namespace
+
+uint64_t expectedChecksum(int kernels, int64_t steps) { return foldSteps(kernels, steps); }
+
+BuildInfo buildInfo() {
+  BuildInfo b;
+  b.cuda = true;
+  b.architectures = GRAPHPROF_CUDA_ARCHS;
+  b.toolkit = GRAPHPROF_CUDA_TOOLKIT;
+  return b;
+}
+
+ProbeResult probe() {
+  ProbeResult p;
+  cudaRuntimeGetVersion(&p.runtimeVersion);
+  // cudaDriverGetVersion reports 0 when no driver is installed; it does not fail.
+  cudaDriverGetVersion(&p.driverVersion);
+  int count = 0;
+  const cudaError_t err = cudaGetDeviceCount(&count);
+  if (err != cudaSuccess) {
+    p.errorName = cudaGetErrorName(err);
+    p.errorMessage = cudaGetErrorString(err);
+    cudaGetLastError();  // clear, so a later call does not see it
+    return p;
+  }
+  for (int i = 0; i < count; ++i) {
+    cudaDeviceProp prop{};
+    if (cudaGetDeviceProperties(&prop, i) != cudaSuccess) {
+      cudaGetLastError();
+      continue;
+    }
+    DeviceInfo d;
+    d.index = i;
+    d.name = prop.name;
+    d.ccMajor = prop.major;
+    d.ccMinor = prop.minor;
+    d.multiprocessors = prop.multiProcessorCount;
+    d.totalMemoryBytes = static_cast<int64_t>(prop.totalGlobalMem);
+    char bus[32] = {0};
+    if (cudaDeviceGetPCIBusId(bus, sizeof bus, i) == cudaSuccess) d.pciBusId = bus;
+    p.devices.push_back(d);
+  }
+  return p;
+}
+
+BatchResult runBatch(const WorkloadConfig& config, int batch) {
+  CHECK(cudaSetDevice(config.device));
+  int multiprocessors = 1;
+  CHECK(cudaDeviceGetAttribute(&multiprocessors, cudaDevAttrMultiProcessorCount, config.device));
+  BatchResult r;
+  r.batch = batch;
+  r.expectedChecksum = expectedChecksum(config.kernels, config.warmup + config.iterations);
+  Stream stream;
+  Event start, stop;
+  Workload w(config, batch, multiprocessors);
+
+  w.resetChecksum(stream.s);
+  runEager(w, stream.s, start.e, stop.e, r.eager);
+  r.eagerChecksum = w.readChecksum(stream.s);
+
+  runGraph(w, stream.s, start.e, stop.e, config.device, r.graph);
+  r.graphChecksum = w.readChecksum(stream.s);
+  return r;
+}
+
+}  // namespace graphprof

@@ -1,0 +1,100 @@
+// The command-line program: declarations only. Each action imports its src/commands/<name>.ts on
+// demand, so --help and the file-only commands never load the native addon. This is the one exit
+// point: commands throw GraphprofError, and only here is one line printed and the code chosen.
+import { Command, CommanderError, Option } from 'commander';
+
+import { EXIT, GraphprofError } from './errors.js';
+import { processIo, type Io } from './io.js';
+import { RUN_DEFAULTS } from './commands/run-options.js';
+import { toolVersion } from './version.js';
+
+type Action = (options: Record<string, unknown>, io: Io, args: string[]) => Promise<number>;
+
+function withDefault(text: string, value: string): string {
+  return `${text} (default: ${value})`;
+}
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('graphprof')
+    .description('Measure and explain CUDA kernel-launch overhead in LLM inference, and pick CUDA-graph capture sizes.')
+    .version(toolVersion(), '-V, --version')
+    .option('--no-color', 'no colour in the output (NO_COLOR is honoured too)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  const act = (load: () => Promise<{ execute: Action }>) =>
+    async function (this: Command, ...params: unknown[]) {
+      const cmd = params[params.length - 1] as Command;
+      const args = params.slice(0, -2).flat() as string[];
+      const globals = program.opts<{ color: boolean }>();
+      const io = processIo(globals.color === false);
+      const { execute } = await load();
+      setExit(await execute(cmd.opts(), io, args));
+    };
+
+  const d = RUN_DEFAULTS;
+  program
+    .command('run')
+    .description('run the synthetic decode workload through the native CUDA harness, eager and as a CUDA graph, per batch size')
+    .option('--kernels <n>', withDefault('kernel launches per decode step', d.kernels))
+    .option('--memcpys <n>', withDefault('device-to-device copies per step', d.memcpys))
+    .option('--syncs <n>', withDefault('cudaStreamSynchronize calls per step, eager only (a sync cannot be captured)', d.syncs))
+    .addOption(new Option('--kernel <kind>', withDefault('kernel kind: spin waits --kernel-us, copy moves batch x --bytes-per-seq, empty does nothing', d.kernel)).choices(['spin', 'copy', 'empty']))
+    .option('--kernel-us <us>', withDefault('GPU time of each spin kernel, in microseconds', d.kernelUs))
+    .option('--bytes-per-seq <size>', withDefault('bytes each copy kernel reads and writes per sequence', d.bytesPerSeq))
+    .option('--memcpy-bytes <size>', withDefault('bytes moved by each device-to-device copy', d.memcpyBytes))
+    .option('--host-overhead-us <us>', withDefault("host busy-wait before each kernel launch, modelling a framework's dispatch (PyTorch eager: about 10)", d.hostOverheadUs))
+    .option('--batch-sizes <list>', withDefault('batch sizes to capture and measure', d.batchSizes))
+    .option('--iterations <n>', withDefault('timed iterations per mode and batch size', d.iterations))
+    .option('--warmup <n>', withDefault('untimed warm-up iterations before them', d.warmup))
+    .option('--device <index>', withDefault('CUDA device index', d.device))
+    .option('--json', 'print the result as JSON (schema: docs/json.md)')
+    .option('-o, --output <file>', 'also write the JSON result to FILE, rewritten after each batch size')
+    .action(act(() => import('./commands/run.js') as Promise<{ execute: Action }>));
+
+  program
+    .command('doctor')
+    .description('what this installation can do: addon, CUDA runtime, driver, devices, and whether `run` works here')
+    .option('--device <index>', 'the device `run` would use', '0')
+    .option('--json', 'print the report as JSON')
+    .action(act(() => import('./commands/doctor.js') as Promise<{ execute: Action }>));
+
+  // -- analyze (issue 3) --
+  // -- recommend (issue 4) --
+  // -- compare (issue 5) --
+  // -- trace (issue 6) --
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (err) {
+    return handleError(err);
+  }
+}
+
+function handleError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // commander has already printed its message; help and version are not errors.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+    return EXIT.badInput;
+  }
+  const debug = process.env.GRAPHPROF_DEBUG === '1';
+  if (err instanceof GraphprofError) {
+    process.stderr.write(`graphprof: ${err.message}\n`);
+    if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  // A bug, not bad input: still one line, with the way to see more.
+  const e = err as Error;
+  process.stderr.write(`graphprof: internal error: ${e?.message ?? String(err)} (GRAPHPROF_DEBUG=1 shows the stack)\n`);
+  if (debug && e?.stack) process.stderr.write(`${e.stack}\n`);
+  return 70;
+}

@@ -1,0 +1,190 @@
+// The one door to native code. The addon is loaded lazily, on first use, so that --help, analyze,
+// recommend and compare work where it was never built. Every load failure is kept and turned into
+// one environment error that says what was found, what is needed and what to do.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import type { RawBatch } from '../core/run-summary.js';
+import type { Workload } from '../core/schema.js';
+import { EnvironmentError } from '../errors.js';
+import { fakeAddon } from './fake.js';
+
+export interface BuildInfo {
+  cuda: boolean;
+  architectures: string;
+  toolkit: string;
+  napiVersion: number;
+}
+
+export interface ProbeDevice {
+  index: number;
+  name: string;
+  computeCapability: string;
+  multiprocessors: number;
+  totalMemoryBytes: number;
+  pciBusId: string;
+}
+
+export interface Probe {
+  /** e.g. 13000 for CUDA 13.0; 0 when unknown */
+  runtimeVersion: number;
+  /** the highest CUDA version the driver supports; 0 when no driver could be loaded */
+  driverVersion: number;
+  /** CUDA error name when device discovery failed, else "" */
+  errorName: string;
+  errorMessage: string;
+  devices: ProbeDevice[];
+}
+
+interface NativeBatch {
+  batch: number;
+  eager: Record<'wallNs' | 'enqueueNs' | 'launchNs' | 'hostOverheadNs' | 'deviceNs', ArrayLike<number>>;
+  graph: {
+    captureNs: number;
+    instantiateNs: number;
+    uploadNs: number;
+    memoryBytes: number;
+    nodes: number;
+    launchNs: ArrayLike<number>;
+    wallNs: ArrayLike<number>;
+    deviceNs: ArrayLike<number>;
+  };
+  checksum: { expected: string; eager: string; graph: string };
+}
+
+export interface Addon {
+  buildInfo(): BuildInfo;
+  probe(): Probe;
+  runBatch(config: Omit<Workload, 'batchSizes'>, batch: number): Promise<NativeBatch>;
+  expectedChecksum(kernels: number, steps: number): string;
+}
+
+export interface Harness {
+  kind: 'native' | 'fake';
+  path: string;
+  buildInfo(): BuildInfo;
+  probe(): Probe;
+  runBatch(workload: Workload, batch: number): Promise<RawBatch>;
+}
+
+/** A CUDA error from inside the harness, with its name kept for the exit-code mapping. */
+export class HarnessRunError extends Error {
+  constructor(
+    message: string,
+    readonly cudaError: string,
+  ) {
+    super(message);
+  }
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** dist/harness or src/harness -> the package root */
+const packageRoot = resolve(here, '..', '..');
+
+export function addonCandidates(): string[] {
+  const fromEnv = process.env.GRAPHPROF_ADDON;
+  if (fromEnv) return [resolve(fromEnv)];
+  return [resolve(packageRoot, 'build', 'Release', 'graphprof.node'), resolve(packageRoot, 'build', 'Debug', 'graphprof.node')];
+}
+
+let cached: Harness | undefined;
+
+export function loadHarness(): Harness {
+  if (cached) return cached;
+  if (process.env.GRAPHPROF_FAKE_HARNESS === '1') {
+    cached = wrap(fakeAddon, 'fake', '(fake harness: GRAPHPROF_FAKE_HARNESS=1)');
+    return cached;
+  }
+  const failures: string[] = [];
+  const require = createRequire(import.meta.url);
+  for (const path of addonCandidates()) {
+    if (!existsSync(path)) {
+      failures.push(`${path}: not found`);
+      continue;
+    }
+    try {
+      cached = wrap(require(path) as Addon, 'native', path);
+      return cached;
+    } catch (err) {
+      failures.push(`${path}: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  throw new EnvironmentError(
+    `the native harness could not be loaded (${failures.join('; ')}); build it with \`npm run build:native\` (needs cmake; nvcc for CUDA)`,
+  );
+}
+
+function toArray(a: ArrayLike<number>): number[] {
+  return Array.from(a);
+}
+
+function wrap(addon: Addon, kind: 'native' | 'fake', path: string): Harness {
+  return {
+    kind,
+    path,
+    buildInfo: () => addon.buildInfo(),
+    probe: () => addon.probe(),
+    async runBatch(workload, batch) {
+      const { batchSizes: _sizes, ...config } = workload;
+      let r: NativeBatch;
+      try {
+        r = await addon.runBatch(config, batch);
+      } catch (err) {
+        const e = err as Error & { cudaError?: string };
+        throw new HarnessRunError(e.message, e.cudaError ?? 'unknown');
+      }
+      return {
+        batch: r.batch,
+        eager: {
+          wallNs: toArray(r.eager.wallNs),
+          enqueueNs: toArray(r.eager.enqueueNs),
+          launchNs: toArray(r.eager.launchNs),
+          hostOverheadNs: toArray(r.eager.hostOverheadNs),
+          deviceNs: toArray(r.eager.deviceNs),
+        },
+        graph: {
+          ...r.graph,
+          launchNs: toArray(r.graph.launchNs),
+          wallNs: toArray(r.graph.wallNs),
+          deviceNs: toArray(r.graph.deviceNs),
+        },
+        checksum: r.checksum,
+      };
+    },
+  };
+}
+
+/** 13000 -> "13.0", 12040 -> "12.4"; 0 -> null. */
+export function cudaVersionString(v: number): string | null {
+  if (!v) return null;
+  return `${Math.floor(v / 1000)}.${Math.floor((v % 1000) / 10)}`;
+}
+
+/**
+ * Why `run` cannot work here, as one line with the fix; null when it can. Order matters: an addon
+ * without CUDA says so before any driver question is asked.
+ */
+export function unusableReason(build: BuildInfo, probe: Probe, device: number): string | null {
+  if (!build.cuda) {
+    return 'the native addon was built without CUDA (no nvcc was found when it was built): install the CUDA toolkit and run `npm run rebuild:native`';
+  }
+  const runtime = cudaVersionString(probe.runtimeVersion) ?? 'unknown';
+  if (probe.errorName === 'cudaErrorInsufficientDriver' && probe.driverVersion === 0) {
+    return 'no NVIDIA driver found (libcuda.so.1 could not be loaded): run graphprof on a machine with an NVIDIA GPU and its driver';
+  }
+  if (probe.errorName === 'cudaErrorInsufficientDriver') {
+    return `the NVIDIA driver supports CUDA ${cudaVersionString(probe.driverVersion)} but graphprof's runtime is CUDA ${runtime}: install a driver that supports CUDA ${runtime}, or rebuild graphprof with an older toolkit`;
+  }
+  if (probe.errorName === 'cudaErrorNoDevice' || (probe.errorName === '' && probe.devices.length === 0)) {
+    return 'no CUDA device found: check `nvidia-smi` and CUDA_VISIBLE_DEVICES';
+  }
+  if (probe.errorName !== '') {
+    return `CUDA initialisation failed: ${probe.errorName}: ${probe.errorMessage}`;
+  }
+  if (!probe.devices.some((d) => d.index === device)) {
+    return `--device ${device}: no such device; this machine has ${probe.devices.length} (indices 0..${probe.devices.length - 1})`;
+  }
+  return null;
+}
