@@ -28,7 +28,7 @@ struct WorkloadConfig {
 struct EagerSamples {
   std::vector<double> wallNs;          // enqueue + final sync, host clock
   std::vector<double> enqueueNs;       // host time to issue the step (syncs inside included)
-  std::vector<double> launchNs;        // host time inside kernel-launch calls / kernels
+  std::vector<double> launchNs;        // (enqueue - copy and sync calls - busy-wait) / kernels
   std::vector<double> hostOverheadNs;  // measured busy-wait / kernels
   std::vector<double> deviceNs;        // CUDA events around the step
 };

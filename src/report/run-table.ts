@@ -26,21 +26,8 @@ export function describeEnvironmentLine(r: RunResult): string {
 
 export function renderRunTable(r: RunResult, color: ChalkInstance): string {
   const table = new Table({
-    head: [
-      'batch',
-      'eager step p50',
-      'graph step p50',
-      'speedup',
-      'overhead share',
-      'host/launch p50',
-      'graph launch p50',
-      'graph device p50',
-      'capture',
-      'instantiate+upload',
-      'graph memory',
-      'verdict',
-    ],
-    style: { head: color.level > 0 ? ['cyan'] : [], border: color.level > 0 ? ['grey'] : [] },
+    head: ['batch', 'eager step', 'graph step', 'speedup', 'saved', 'host/launch', 'graph launch', 'graph GPU', 'capture', 'inst+upload', 'graph mem', 'verdict'],
+    style: { head: color.level > 0 ? ['cyan'] : [], border: color.level > 0 ? ['grey'] : [], compact: true },
     colAligns: ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
   });
   for (const b of r.results) {
@@ -60,7 +47,7 @@ export function renderRunTable(r: RunResult, color: ChalkInstance): string {
     ]);
   }
   const lines = [`graphprof run: ${describeEnvironmentLine(r)}`, `workload: ${describeWorkload(r)}`, table.toString()];
-  lines.push('± is the median absolute deviation. Methods: docs/methodology.md.');
+  lines.push('Times are medians (p50); ± is the median absolute deviation; saved = 1 - graph/eager step. Methods: docs/methodology.md.');
   for (const note of r.notes) lines.push(`note: ${note}`);
   if (!r.complete) {
     const done = r.results.map((b) => b.batch).join(', ') || 'none';
