@@ -1,0 +1,982 @@
+// graphprof's CUPTI injection library: `graphprof trace -- <command>` puts its path in
+// CUDA_INJECTION64_PATH, and the CUDA driver loads it into every process that initialises CUDA
+// and calls InitializeInjection from cuInit. It counts and times every runtime and driver API call
+// on the host, collects kernel, memcpy and memset device time through the activity API, cuts the
+// run into steps at a marker (an API or an NVTX range), and at process exit writes one JSON record
+// to $GRAPHPROF_TRACE_DIR/trace-<pid>.json. docs/trace.md describes what is counted and how.
+//
+// Hot path: one thread-local pointer, two clock reads per outermost API call, array-indexed
+// statistics per callback id. No lock is taken on an API call; threads are merged at exit.
+// Nesting: only the outermost API call of a thread is counted and timed; a driver call made inside
+// a runtime call (cudaLaunchKernel -> cuLaunchKernel) is counted as "nested", never as a call.
+// Classification is left to TypeScript except what steps need: which APIs launch kernels or
+// graphs (names passed in GRAPHPROF_TRACE_LAUNCH_APIS / GRAPHPROF_TRACE_GRAPH_APIS).
+#include <cupti.h>
+#include <generated_nvtx_meta.h>
+
+#include <cxxabi.h>
+#include <dlfcn.h>
+#include <link.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "histogram.h"
+
+namespace {
+
+using graphprof_trace::Stat;
+
+constexpr uint32_t kRtSize = CUPTI_RUNTIME_TRACE_CBID_SIZE;
+constexpr uint32_t kDrvSize = CUPTI_DRIVER_TRACE_CBID_SIZE;
+constexpr size_t kActivityBufferBytes = 8u << 20;
+
+inline uint64_t nowNs() {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
+}
+
+// ---------------------------------------------------------------- configuration (from env)
+
+enum class StepMode { None, Api, Nvtx };
+
+struct Config {
+  std::string dir = ".";
+  StepMode stepMode = StepMode::None;
+  std::string stepName;
+  std::string stepSpec;  // as given, e.g. "nvtx:decode_step"
+  bool activity = true;
+  uint64_t maxSteps = 200000;
+  std::set<std::string> launchApis{"cudaLaunchKernel", "cudaLaunchKernelExC", "cudaLaunchCooperativeKernel",
+                                   "cudaLaunchCooperativeKernelMultiDevice", "__cudaLaunchKernel", "cuLaunchKernel",
+                                   "cuLaunchKernelEx", "cuLaunchCooperativeKernel",
+                                   "cuLaunchCooperativeKernelMultiDevice", "cuLaunch", "cuLaunchGrid",
+                                   "cuLaunchGridAsync"};
+  std::set<std::string> graphApis{"cudaGraphLaunch", "cuGraphLaunch"};
+};
+
+std::set<std::string> splitList(const char* text) {
+  std::set<std::string> out;
+  std::string cur;
+  for (const char* p = text; ; ++p) {
+    if (*p == ',' || *p == '\0') {
+      if (!cur.empty()) out.insert(cur);
+      cur.clear();
+      if (*p == '\0') break;
+    } else if (*p != ' ') {
+      cur.push_back(*p);
+    }
+  }
+  return out;
+}
+
+/** "cudaLaunchKernel_ptsz_v7000" -> "cudaLaunchKernel"; "cuMemAlloc_v2" -> "cuMemAlloc". */
+std::string baseName(const char* name) {
+  std::string s(name ? name : "");
+  auto stripSuffix = [&s](const char* prefix) {
+    const size_t at = s.rfind(prefix);
+    if (at == std::string::npos || at == 0) return false;
+    const size_t digits = at + std::strlen(prefix);
+    if (digits >= s.size()) return false;
+    for (size_t i = digits; i < s.size(); ++i)
+      if (s[i] < '0' || s[i] > '9') return false;
+    s.erase(at);
+    return true;
+  };
+  stripSuffix("_v");
+  for (const char* tag : {"_ptsz", "_ptds"}) {
+    const size_t n = std::strlen(tag);
+    if (s.size() > n && s.compare(s.size() - n, n, tag) == 0) s.erase(s.size() - n);
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------- process-wide state
+
+struct StepRecord {
+  uint64_t tid, startNs, durationNs, launches, graphLaunches, apiCalls, apiNs;
+};
+
+struct Totals {
+  // Written only by the owning thread (load + store, no read-modify-write, so no lock prefix);
+  // atomics so that an NVTX start/end range closed on another thread can read them race-free.
+  std::atomic<uint64_t> launches{0}, graphLaunches{0}, apiCalls{0}, apiNs{0};
+  void bump(std::atomic<uint64_t>& a, uint64_t by) { a.store(a.load(std::memory_order_relaxed) + by, std::memory_order_relaxed); }
+};
+
+struct Snapshot {
+  uint64_t t = 0, launches = 0, graphLaunches = 0, apiCalls = 0, apiNs = 0;
+};
+
+struct ThreadState {
+  uint64_t tid = 0;
+  std::unique_ptr<Stat> rt[kRtSize];
+  std::unique_ptr<Stat> drv[kDrvSize];
+  int depth = 0;
+  uint64_t outerStart = 0;
+  uint32_t outerCbid = 0;
+  int outerDomain = 0;
+  uint64_t unmatchedExits = 0;
+  Totals totals;
+  // steps
+  bool stepOpen = false;
+  Snapshot stepStart;
+  std::vector<std::pair<const void*, int>> nvtxDepth;  // per NVTX domain (nullptr = default)
+  int stepNvtxDepth = 0;
+  const void* stepNvtxDomain = nullptr;
+  std::vector<StepRecord> steps;
+
+  Stat& stat(int domain, uint32_t cbid) {
+    std::unique_ptr<Stat>& slot = domain == CUPTI_CB_DOMAIN_RUNTIME_API ? rt[cbid] : drv[cbid];
+    if (!slot) slot.reset(new Stat());
+    return *slot;
+  }
+  Snapshot snapshot(uint64_t t) const {
+    Snapshot s;
+    s.t = t;
+    s.launches = totals.launches.load(std::memory_order_relaxed);
+    s.graphLaunches = totals.graphLaunches.load(std::memory_order_relaxed);
+    s.apiCalls = totals.apiCalls.load(std::memory_order_relaxed);
+    s.apiNs = totals.apiNs.load(std::memory_order_relaxed);
+    return s;
+  }
+};
+
+struct DeviceStat {
+  Stat stat;
+  uint64_t graphInstances = 0;
+  uint64_t bytes = 0;
+};
+
+Config g_config;
+uint64_t g_startNs = 0;        // monotonic, at InitializeInjection
+uint64_t g_startEpochNs = 0;   // wall clock, at InitializeInjection
+pid_t g_pid = 0;
+CUpti_SubscriberHandle g_subscriber = nullptr;
+bool g_attached = false;
+std::atomic<bool> g_stopping{false};
+std::atomic<uint64_t> g_storedSteps{0}, g_droppedSteps{0}, g_droppedRecords{0};
+
+bool g_launchRt[kRtSize], g_launchDrv[kDrvSize], g_graphRt[kRtSize], g_graphDrv[kDrvSize];
+bool g_stepRt[kRtSize], g_stepDrv[kDrvSize];
+
+std::mutex g_registryMutex;               // thread registration and exit only
+std::vector<ThreadState*> g_live;          // threads still running
+std::map<uint64_t, std::unique_ptr<Stat>> g_retiredApi;  // key: domain << 32 | cbid
+std::vector<StepRecord> g_retiredSteps;
+uint64_t g_retiredUnmatched = 0;
+uint64_t g_threads = 0;
+
+std::mutex g_activityMutex;  // activity buffers (CUPTI's worker thread or a flush)
+std::unordered_map<const char*, DeviceStat> g_kernels;  // CUPTI shares one name pointer per kernel
+std::map<std::string, DeviceStat> g_copies;              // "[CUDA memcpy Host-to-Device]", "[CUDA memset]"
+
+std::mutex g_noteMutex;
+std::vector<std::string> g_errors;
+
+// NVTX start/end ranges may end on another thread.
+struct OpenRange {
+  ThreadState* owner;
+  Snapshot start;
+};
+std::mutex g_rangeMutex;
+std::unordered_map<uint64_t, OpenRange> g_ranges;
+std::vector<OpenRange> g_pendingRanges;  // started with an id CUPTI did not report
+std::unordered_map<const void*, std::string> g_registeredStrings;
+
+void note(const std::string& e) {
+  std::lock_guard<std::mutex> lock(g_noteMutex);
+  if (g_errors.size() < 50) g_errors.push_back(e);
+}
+
+std::string cuptiError(const char* call, CUptiResult r) {
+  const char* s = nullptr;
+  cuptiGetResultString(r, &s);
+  return std::string(call) + ": " + (s ? s : "unknown CUPTI error");
+}
+
+// ---------------------------------------------------------------- threads
+
+void retire(ThreadState* ts);
+
+thread_local ThreadState* t_state = nullptr;
+thread_local bool t_reaperGone = false;
+
+struct Reaper {
+  ~Reaper() {
+    t_reaperGone = true;
+    if (t_state) {
+      retire(t_state);
+      t_state = nullptr;
+    }
+  }
+};
+
+ThreadState* newState() {
+  auto* ts = new ThreadState();
+  ts->tid = static_cast<uint64_t>(syscall(SYS_gettid));
+  {
+    std::lock_guard<std::mutex> lock(g_registryMutex);
+    g_live.push_back(ts);
+    ++g_threads;
+  }
+  if (!t_reaperGone) {
+    thread_local Reaper reaper;
+    (void)&reaper;
+  }
+  return ts;
+}
+
+inline ThreadState* state() {
+  ThreadState* ts = t_state;
+  if (__builtin_expect(ts == nullptr, 0)) ts = t_state = newState();
+  return ts;
+}
+
+void mergeApi(std::map<uint64_t, std::unique_ptr<Stat>>& into, ThreadState* ts) {
+  auto one = [&into](uint64_t key, const std::unique_ptr<Stat>& s) {
+    if (!s) return;
+    std::unique_ptr<Stat>& slot = into[key];
+    if (!slot) slot.reset(new Stat());
+    slot->merge(*s);
+  };
+  for (uint32_t i = 0; i < kRtSize; ++i) one((uint64_t{CUPTI_CB_DOMAIN_RUNTIME_API} << 32) | i, ts->rt[i]);
+  for (uint32_t i = 0; i < kDrvSize; ++i) one((uint64_t{CUPTI_CB_DOMAIN_DRIVER_API} << 32) | i, ts->drv[i]);
+}
+
+// A thread that ends folds its figures into the process totals and frees its state.
+void retire(ThreadState* ts) {
+  std::lock_guard<std::mutex> lock(g_registryMutex);
+  for (auto it = g_live.begin(); it != g_live.end(); ++it) {
+    if (*it == ts) {
+      g_live.erase(it);
+      break;
+    }
+  }
+  mergeApi(g_retiredApi, ts);
+  g_retiredSteps.insert(g_retiredSteps.end(), ts->steps.begin(), ts->steps.end());
+  g_retiredUnmatched += ts->unmatchedExits;
+  delete ts;
+}
+
+// ---------------------------------------------------------------- steps
+
+void closeStep(ThreadState* owner, const Snapshot& start, const Snapshot& end, std::vector<StepRecord>& into) {
+  if (g_storedSteps.fetch_add(1, std::memory_order_relaxed) >= g_config.maxSteps) {
+    g_droppedSteps.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  into.push_back(StepRecord{owner->tid, start.t - g_startNs, end.t - start.t, end.launches - start.launches,
+                            end.graphLaunches - start.graphLaunches, end.apiCalls - start.apiCalls,
+                            end.apiNs - start.apiNs});
+}
+
+// api:NAME - each call of NAME ends a step and starts the next; what comes before the first call
+// (set-up, warm-up) is not a step.
+void apiMarker(ThreadState* ts) {
+  const Snapshot now = ts->snapshot(nowNs());
+  if (ts->stepOpen) closeStep(ts, ts->stepStart, now, ts->steps);
+  ts->stepStart = now;
+  ts->stepOpen = true;
+}
+
+// ---------------------------------------------------------------- API callbacks
+
+void onApi(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_CallbackData* cb) {
+  const bool runtime = domain == CUPTI_CB_DOMAIN_RUNTIME_API;
+  if (cbid >= (runtime ? kRtSize : kDrvSize)) return;
+  if (cb->callbackSite == CUPTI_API_ENTER) {
+    ThreadState* ts = state();
+    if (ts->depth++ == 0) {
+      ts->outerDomain = domain;
+      ts->outerCbid = cbid;
+      ts->outerStart = nowNs();  // last, so our own bookkeeping is not timed
+    } else {
+      Stat& s = ts->stat(domain, cbid);
+      if (!s.name) s.name = cb->functionName;
+      ++s.nested;
+    }
+    return;
+  }
+  const uint64_t end = nowNs();  // first, for the same reason
+  ThreadState* ts = state();
+  if (ts->depth == 0) {  // the call began before the callbacks were enabled (cuInit itself)
+    ++ts->unmatchedExits;
+    return;
+  }
+  const bool marker = g_config.stepMode == StepMode::Api && (runtime ? g_stepRt[cbid] : g_stepDrv[cbid]);
+  if (--ts->depth != 0) {
+    if (marker) apiMarker(ts);
+    return;
+  }
+  if (ts->outerDomain != static_cast<int>(domain) || ts->outerCbid != cbid) {
+    ++ts->unmatchedExits;
+    return;
+  }
+  const uint64_t ns = end - ts->outerStart;
+  Stat& s = ts->stat(domain, cbid);
+  if (!s.name) s.name = cb->functionName;
+  s.add(ns);
+  Totals& t = ts->totals;
+  t.bump(t.apiCalls, 1);
+  t.bump(t.apiNs, ns);
+  if (runtime ? g_launchRt[cbid] : g_launchDrv[cbid]) t.bump(t.launches, 1);
+  if (runtime ? g_graphRt[cbid] : g_graphDrv[cbid]) t.bump(t.graphLaunches, 1);
+  if (marker) apiMarker(ts);
+}
+
+// ---------------------------------------------------------------- NVTX callbacks (steps only)
+
+std::string asciiOf(const nvtxEventAttributes_t* a) {
+  if (!a) return {};
+  switch (a->messageType) {
+    case NVTX_MESSAGE_TYPE_ASCII:
+      return a->message.ascii ? a->message.ascii : "";
+    case NVTX_MESSAGE_TYPE_UNICODE: {
+      std::string s;
+      for (const wchar_t* w = a->message.unicode; w && *w; ++w) s.push_back(*w < 128 ? static_cast<char>(*w) : '?');
+      return s;
+    }
+    case NVTX_MESSAGE_TYPE_REGISTERED: {
+      std::lock_guard<std::mutex> lock(g_rangeMutex);
+      auto it = g_registeredStrings.find(static_cast<const void*>(a->message.registered));
+      return it == g_registeredStrings.end() ? std::string() : it->second;
+    }
+    default:
+      return {};
+  }
+}
+
+int& nvtxDepthOf(ThreadState* ts, const void* domain) {
+  for (auto& d : ts->nvtxDepth)
+    if (d.first == domain) return d.second;
+  ts->nvtxDepth.emplace_back(domain, 0);
+  return ts->nvtxDepth.back().second;
+}
+
+void nvtxPush(const void* domain, const std::string& name) {
+  ThreadState* ts = state();
+  int& depth = nvtxDepthOf(ts, domain);
+  ++depth;
+  if (!ts->stepOpen && name == g_config.stepName) {
+    ts->stepOpen = true;
+    ts->stepNvtxDepth = depth;
+    ts->stepNvtxDomain = domain;
+    ts->stepStart = ts->snapshot(nowNs());
+  }
+}
+
+void nvtxPop(const void* domain) {
+  const uint64_t t = nowNs();
+  ThreadState* ts = state();
+  int& depth = nvtxDepthOf(ts, domain);
+  if (depth == 0) return;  // pushed before tracing began
+  if (ts->stepOpen && ts->stepNvtxDomain == domain && ts->stepNvtxDepth == depth) {
+    closeStep(ts, ts->stepStart, ts->snapshot(t), ts->steps);
+    ts->stepOpen = false;
+  }
+  --depth;
+}
+
+void nvtxStart(const std::string& name, const void* returnValue) {
+  if (name != g_config.stepName) return;
+  ThreadState* ts = state();
+  OpenRange r{ts, ts->snapshot(nowNs())};
+  const uint64_t id = returnValue ? *static_cast<const nvtxRangeId_t*>(returnValue) : 0;
+  std::lock_guard<std::mutex> lock(g_rangeMutex);
+  if (id != 0) g_ranges[id] = r;
+  else g_pendingRanges.push_back(r);
+}
+
+void nvtxEnd(uint64_t id) {
+  const uint64_t t = nowNs();
+  std::lock_guard<std::mutex> lock(g_rangeMutex);
+  OpenRange r;
+  auto it = g_ranges.find(id);
+  if (it != g_ranges.end()) {
+    r = it->second;
+    g_ranges.erase(it);
+  } else if (!g_pendingRanges.empty()) {
+    r = g_pendingRanges.front();
+    g_pendingRanges.erase(g_pendingRanges.begin());
+  } else {
+    return;
+  }
+  // The range may end on another thread: its figures are those of the thread that started it.
+  ThreadState* ts = state();
+  closeStep(r.owner, r.start, r.owner->snapshot(t), ts->steps);
+}
+
+void onNvtx(CUpti_CallbackId cbid, const CUpti_NvtxData* d) {
+  const void* p = d->functionParams;
+  switch (cbid) {
+    case CUPTI_CBID_NVTX_nvtxRangePushA: {
+      auto* a = static_cast<const nvtxRangePushA_params*>(p);
+      nvtxPush(nullptr, a->message ? a->message : "");
+      break;
+    }
+    case CUPTI_CBID_NVTX_nvtxRangePushEx:
+      nvtxPush(nullptr, asciiOf(static_cast<const nvtxRangePushEx_params*>(p)->eventAttrib));
+      break;
+    case CUPTI_CBID_NVTX_nvtxRangePushW: {
+      nvtxEventAttributes_t a{};
+      a.messageType = NVTX_MESSAGE_TYPE_UNICODE;
+      a.message.unicode = static_cast<const nvtxRangePushW_params*>(p)->message;
+      nvtxPush(nullptr, asciiOf(&a));
+      break;
+    }
+    case CUPTI_CBID_NVTX_nvtxRangePop:
+      nvtxPop(nullptr);
+      break;
+    case CUPTI_CBID_NVTX_nvtxDomainRangePushEx: {
+      auto* a = static_cast<const nvtxDomainRangePushEx_params*>(p);
+      nvtxPush(a->domain, asciiOf(a->core.eventAttrib));
+      break;
+    }
+    case CUPTI_CBID_NVTX_nvtxDomainRangePop:
+      nvtxPop(static_cast<const nvtxDomainRangePop_params*>(p)->domain);
+      break;
+    case CUPTI_CBID_NVTX_nvtxRangeStartA: {
+      auto* a = static_cast<const nvtxRangeStartA_params*>(p);
+      nvtxStart(a->message ? a->message : "", d->functionReturnValue);
+      break;
+    }
+    case CUPTI_CBID_NVTX_nvtxRangeStartEx:
+      nvtxStart(asciiOf(static_cast<const nvtxRangeStartEx_params*>(p)->eventAttrib), d->functionReturnValue);
+      break;
+    case CUPTI_CBID_NVTX_nvtxDomainRangeStartEx:
+      nvtxStart(asciiOf(static_cast<const nvtxDomainRangeStartEx_params*>(p)->core.eventAttrib), d->functionReturnValue);
+      break;
+    case CUPTI_CBID_NVTX_nvtxRangeEnd:
+      nvtxEnd(static_cast<const nvtxRangeEnd_params*>(p)->id);
+      break;
+    case CUPTI_CBID_NVTX_nvtxDomainRangeEnd:
+      nvtxEnd(static_cast<const nvtxDomainRangeEnd_params*>(p)->core.id);
+      break;
+    case CUPTI_CBID_NVTX_nvtxDomainRegisterStringA: {
+      auto* a = static_cast<const nvtxDomainRegisterStringA_params*>(p);
+      if (d->functionReturnValue && a->string) {
+        const void* handle = *static_cast<const nvtxStringHandle_t*>(d->functionReturnValue);
+        std::lock_guard<std::mutex> lock(g_rangeMutex);
+        g_registeredStrings[handle] = a->string;
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+void CUPTIAPI onCallback(void*, CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const void* data) {
+  if (g_stopping.load(std::memory_order_relaxed)) return;
+  switch (domain) {
+    case CUPTI_CB_DOMAIN_RUNTIME_API:
+    case CUPTI_CB_DOMAIN_DRIVER_API:
+      onApi(domain, cbid, static_cast<const CUpti_CallbackData*>(data));
+      break;
+    case CUPTI_CB_DOMAIN_NVTX:
+      if (g_config.stepMode == StepMode::Nvtx) onNvtx(cbid, static_cast<const CUpti_NvtxData*>(data));
+      break;
+    case CUPTI_CB_DOMAIN_RESOURCE:
+      // A context about to go away takes its unflushed activity records with it.
+      if (cbid == CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING && g_config.activity) cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
+      break;
+    case CUPTI_CB_DOMAIN_STATE:
+      if (cbid == CUPTI_CBID_STATE_FATAL_ERROR) {
+        auto* s = static_cast<const CUpti_StateData*>(data);
+        note(std::string("CUPTI fatal error (CUPTI detached itself): ") +
+             (s->notification.message ? s->notification.message : cuptiError("state", s->notification.result)));
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+// ---------------------------------------------------------------- activity records
+
+void CUPTIAPI bufferRequested(uint8_t** buffer, size_t* size, size_t* maxNumRecords) {
+  *buffer = static_cast<uint8_t*>(std::aligned_alloc(8, kActivityBufferBytes));
+  *size = *buffer ? kActivityBufferBytes : 0;
+  *maxNumRecords = 0;
+}
+
+const char* copyName(uint8_t kind) {
+  switch (kind) {
+    case CUPTI_ACTIVITY_MEMCPY_KIND_HTOD: return "[CUDA memcpy Host-to-Device]";
+    case CUPTI_ACTIVITY_MEMCPY_KIND_DTOH: return "[CUDA memcpy Device-to-Host]";
+    case CUPTI_ACTIVITY_MEMCPY_KIND_DTOD: return "[CUDA memcpy Device-to-Device]";
+    case CUPTI_ACTIVITY_MEMCPY_KIND_HTOH: return "[CUDA memcpy Host-to-Host]";
+    case CUPTI_ACTIVITY_MEMCPY_KIND_PTOP: return "[CUDA memcpy Peer-to-Peer]";
+    case CUPTI_ACTIVITY_MEMCPY_KIND_HTOA: return "[CUDA memcpy Host-to-Array]";
+    case CUPTI_ACTIVITY_MEMCPY_KIND_ATOH: return "[CUDA memcpy Array-to-Host]";
+    case CUPTI_ACTIVITY_MEMCPY_KIND_ATOA: return "[CUDA memcpy Array-to-Array]";
+    case CUPTI_ACTIVITY_MEMCPY_KIND_ATOD: return "[CUDA memcpy Array-to-Device]";
+    case CUPTI_ACTIVITY_MEMCPY_KIND_DTOA: return "[CUDA memcpy Device-to-Array]";
+    default: return "[CUDA memcpy Unknown]";
+  }
+}
+
+inline uint64_t span(uint64_t start, uint64_t end) { return end > start ? end - start : 0; }
+
+void CUPTIAPI bufferCompleted(CUcontext ctx, uint32_t streamId, uint8_t* buffer, size_t, size_t validSize) {
+  if (validSize > 0) {
+    std::lock_guard<std::mutex> lock(g_activityMutex);
+    CUpti_Activity* record = nullptr;
+    while (cuptiActivityGetNextRecord(buffer, validSize, &record) == CUPTI_SUCCESS) {
+      switch (record->kind) {
+        case CUPTI_ACTIVITY_KIND_KERNEL:
+        case CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL: {
+          auto* k = reinterpret_cast<const CUpti_ActivityKernel10*>(record);
+          DeviceStat& d = g_kernels[k->name];
+          d.stat.add(span(k->start, k->end));
+          if (k->graphId != 0) ++d.graphInstances;
+          break;
+        }
+        case CUPTI_ACTIVITY_KIND_MEMCPY: {
+          auto* m = reinterpret_cast<const CUpti_ActivityMemcpy6*>(record);
+          DeviceStat& d = g_copies[copyName(m->copyKind)];
+          d.stat.add(span(m->start, m->end));
+          d.bytes += m->bytes;
+          if (m->graphId != 0) ++d.graphInstances;
+          break;
+        }
+        case CUPTI_ACTIVITY_KIND_MEMSET: {
+          auto* m = reinterpret_cast<const CUpti_ActivityMemset4*>(record);
+          DeviceStat& d = g_copies["[CUDA memset]"];
+          d.stat.add(span(m->start, m->end));
+          d.bytes += m->bytes;
+          if (m->graphId != 0) ++d.graphInstances;
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+  size_t dropped = 0;
+  if (cuptiActivityGetNumDroppedRecords(ctx, streamId, &dropped) == CUPTI_SUCCESS && dropped > 0) {
+    g_droppedRecords.fetch_add(dropped, std::memory_order_relaxed);
+  }
+  std::free(buffer);
+}
+
+// ---------------------------------------------------------------- the record
+
+struct Json {
+  std::string s;
+  void raw(const std::string& t) { s += t; }
+  void str(const std::string& t) {
+    s.push_back('"');
+    for (unsigned char c : t) {
+      switch (c) {
+        case '"': s += "\\\""; break;
+        case '\\': s += "\\\\"; break;
+        case '\n': s += "\\n"; break;
+        case '\r': s += "\\r"; break;
+        case '\t': s += "\\t"; break;
+        default:
+          if (c < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            s += buf;
+          } else {
+            s.push_back(static_cast<char>(c));
+          }
+      }
+    }
+    s.push_back('"');
+  }
+  void key(const char* k) {
+    str(k);
+    s.push_back(':');
+  }
+  void u64(uint64_t v) { s += std::to_string(v); }
+  void num(double v) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    s += buf;
+  }
+};
+
+std::string readFile(const char* path) {
+  std::string out;
+  FILE* f = std::fopen(path, "rb");
+  if (!f) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  std::fclose(f);
+  return out;
+}
+
+void processInfo(Json& j) {
+  j.key("pid"), j.u64(static_cast<uint64_t>(g_pid)), j.raw(",");
+  j.key("ppid"), j.u64(static_cast<uint64_t>(getppid())), j.raw(",");
+  char exe[4096] = {0};
+  const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  j.key("exe"), j.str(n > 0 ? std::string(exe, static_cast<size_t>(n)) : std::string()), j.raw(",");
+  j.key("argv"), j.raw("[");
+  const std::string cmdline = readFile("/proc/self/cmdline");
+  bool first = true;
+  for (size_t at = 0; at < cmdline.size();) {
+    const size_t end = cmdline.find('\0', at);
+    const std::string arg = cmdline.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    if (!first) j.raw(",");
+    j.str(arg);
+    first = false;
+    if (end == std::string::npos) break;
+    at = end + 1;
+  }
+  j.raw("],");
+  j.key("stepMarker");
+  if (g_config.stepSpec.empty()) j.raw("null");
+  else j.str(g_config.stepSpec);
+  j.raw(",");
+  j.key("startedAtEpochNs"), j.u64(g_startEpochNs), j.raw(",");
+}
+
+void writeAtomically(const std::string& text) {
+  const std::string path = g_config.dir + "/trace-" + std::to_string(g_pid) + ".json";
+  const std::string tmp = path + ".tmp";
+  FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) {
+    std::fprintf(stderr, "graphprof trace: cannot write %s: %s\n", tmp.c_str(), std::strerror(errno));
+    return;
+  }
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) != 0 || !ok) {
+    std::fprintf(stderr, "graphprof trace: cannot write %s\n", tmp.c_str());
+    return;
+  }
+  std::rename(tmp.c_str(), path.c_str());
+}
+
+void statFields(Json& j, const Stat& s) {
+  j.key("totalNs"), j.u64(s.totalNs), j.raw(",");
+  j.key("minNs"), j.u64(s.calls ? s.minNs : 0), j.raw(",");
+  j.key("maxNs"), j.u64(s.maxNs), j.raw(",");
+  j.key("medNs"), j.num(s.median()), j.raw(",");
+  j.key("sumSqNs2"), j.num(static_cast<double>(s.sumSqNs2)), j.raw(",");
+  j.key("hist"), j.raw("[");
+  bool first = true;
+  if (s.buckets) {
+    for (int i = 0; i < graphprof_trace::kBuckets; ++i) {
+      if (!s.buckets[i]) continue;
+      if (!first) j.raw(",");
+      first = false;
+      j.raw("["), j.u64(static_cast<uint64_t>(i)), j.raw(","), j.u64(s.buckets[i]), j.raw("]");
+    }
+  }
+  j.raw("]");
+}
+
+std::string demangle(const char* name) {
+  if (!name) return "<unknown>";
+  int status = 0;
+  char* d = abi::__cxa_demangle(name, nullptr, nullptr, &status);
+  std::string out = (status == 0 && d) ? d : name;
+  std::free(d);
+  return out;
+}
+
+int versionOf(const char* symbol) {
+  using Fn = int (*)(int*);
+  auto fn = reinterpret_cast<Fn>(dlsym(RTLD_DEFAULT, symbol));
+  int v = 0;
+  if (fn && fn(&v) == 0) return v;
+  return 0;
+}
+
+int collectCudart(dl_phdr_info* info, size_t, void* data) {
+  auto* out = static_cast<std::vector<std::string>*>(data);
+  if (info->dlpi_name && std::strstr(info->dlpi_name, "libcudart")) out->push_back(info->dlpi_name);
+  return 0;
+}
+
+void writeFinal() {
+  // Merge every thread, the live ones included (a thread still inside a call at exit may be
+  // mid-update: the record is a snapshot).
+  std::map<uint64_t, std::unique_ptr<Stat>> api;
+  std::vector<StepRecord> steps;
+  uint64_t unmatched = 0, threads = 0;
+  {
+    std::lock_guard<std::mutex> lock(g_registryMutex);
+    for (auto& kv : g_retiredApi) {
+      std::unique_ptr<Stat>& slot = api[kv.first];
+      slot.reset(new Stat());
+      slot->merge(*kv.second);
+    }
+    steps = g_retiredSteps;
+    unmatched = g_retiredUnmatched;
+    for (ThreadState* ts : g_live) {
+      mergeApi(api, ts);
+      steps.insert(steps.end(), ts->steps.begin(), ts->steps.end());
+      unmatched += ts->unmatchedExits;
+    }
+    threads = g_threads;
+  }
+  {
+    std::lock_guard<std::mutex> lock(g_rangeMutex);
+    // ranges closed on a thread whose state was freed are already in g_retiredSteps
+  }
+  std::sort(steps.begin(), steps.end(), [](const StepRecord& a, const StepRecord& b) { return a.startNs < b.startNs; });
+
+  Json j;
+  j.raw("{");
+  j.key("schema"), j.str("graphprof-trace-record/1"), j.raw(",");
+  j.key("complete"), j.raw("true,");
+  j.key("attached"), j.raw(g_attached ? "true," : "false,");
+  processInfo(j);
+  j.key("wallNs"), j.u64(nowNs() - g_startNs), j.raw(",");
+  uint32_t cuptiVersion = 0;
+  cuptiGetVersion(&cuptiVersion);
+  j.key("cuptiVersion"), j.u64(cuptiVersion), j.raw(",");
+  j.key("driverVersion"), j.u64(static_cast<uint64_t>(versionOf("cuDriverGetVersion"))), j.raw(",");
+  const int rt = versionOf("cudaRuntimeGetVersion");
+  j.key("runtimeVersion");
+  if (rt) j.u64(static_cast<uint64_t>(rt));
+  else j.raw("null");
+  j.raw(",");
+  std::vector<std::string> cudarts;
+  dl_iterate_phdr(collectCudart, &cudarts);
+  j.key("runtimeLibraries"), j.raw("[");
+  for (size_t i = 0; i < cudarts.size(); ++i) {
+    if (i) j.raw(",");
+    j.str(cudarts[i]);
+  }
+  j.raw("],");
+  j.key("histogram"), j.str("log2-32"), j.raw(",");
+  j.key("activity"), j.raw(g_config.activity ? "true," : "false,");
+  j.key("threads"), j.u64(threads), j.raw(",");
+
+  j.key("api"), j.raw("[");
+  bool first = true;
+  for (auto& kv : api) {
+    const Stat& s = *kv.second;
+    if (s.calls == 0 && s.nested == 0) continue;
+    const int domain = static_cast<int>(kv.first >> 32);
+    const auto cbid = static_cast<CUpti_CallbackId>(kv.first & 0xffffffffu);
+    const char* name = s.name;
+    if (!name) cuptiGetCallbackName(static_cast<CUpti_CallbackDomain>(domain), cbid, &name);
+    if (!first) j.raw(",");
+    first = false;
+    j.raw("{");
+    j.key("name"), j.str(name ? name : "<unknown>"), j.raw(",");
+    j.key("domain"), j.str(domain == CUPTI_CB_DOMAIN_RUNTIME_API ? "runtime" : "driver"), j.raw(",");
+    j.key("cbid"), j.u64(cbid), j.raw(",");
+    j.key("calls"), j.u64(s.calls), j.raw(",");
+    j.key("nestedCalls"), j.u64(s.nested), j.raw(",");
+    statFields(j, s);
+    j.raw("}");
+  }
+  j.raw("],");
+
+  {
+    std::lock_guard<std::mutex> lock(g_activityMutex);
+    // Kernels that demangle to the same name (one per module that loaded them) are one row.
+    std::map<std::string, DeviceStat> kernels;
+    for (auto& kv : g_kernels) {
+      DeviceStat& d = kernels[demangle(kv.first)];
+      d.stat.merge(kv.second.stat);
+      d.graphInstances += kv.second.graphInstances;
+    }
+    auto device = [&j](const char* key, const std::map<std::string, DeviceStat>& rows, bool bytes) {
+      j.key(key), j.raw("[");
+      bool firstRow = true;
+      for (auto& kv : rows) {
+        if (!firstRow) j.raw(",");
+        firstRow = false;
+        j.raw("{");
+        j.key("name"), j.str(kv.first), j.raw(",");
+        j.key("instances"), j.u64(kv.second.stat.calls), j.raw(",");
+        j.key("graphInstances"), j.u64(kv.second.graphInstances), j.raw(",");
+        if (bytes) j.key("bytes"), j.u64(kv.second.bytes), j.raw(",");
+        statFields(j, kv.second.stat);
+        j.raw("}");
+      }
+      j.raw("],");
+    };
+    device("kernels", kernels, false);
+    device("memcpy", g_copies, true);
+  }
+
+  j.key("steps"), j.raw("[");
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const StepRecord& r = steps[i];
+    if (i) j.raw(",");
+    j.raw("{");
+    j.key("tid"), j.u64(r.tid), j.raw(",");
+    j.key("startNs"), j.u64(r.startNs), j.raw(",");
+    j.key("durationNs"), j.u64(r.durationNs), j.raw(",");
+    j.key("launches"), j.u64(r.launches), j.raw(",");
+    j.key("graphLaunches"), j.u64(r.graphLaunches), j.raw(",");
+    j.key("apiCalls"), j.u64(r.apiCalls), j.raw(",");
+    j.key("apiNs"), j.u64(r.apiNs);
+    j.raw("}");
+  }
+  j.raw("],");
+  j.key("stepsDropped"), j.u64(g_droppedSteps.load()), j.raw(",");
+  j.key("droppedRecords"), j.u64(g_droppedRecords.load()), j.raw(",");
+  j.key("unmatchedExits"), j.u64(unmatched), j.raw(",");
+  j.key("errors"), j.raw("[");
+  {
+    std::lock_guard<std::mutex> lock(g_noteMutex);
+    for (size_t i = 0; i < g_errors.size(); ++i) {
+      if (i) j.raw(",");
+      j.str(g_errors[i]);
+    }
+  }
+  j.raw("]}\n");
+  writeAtomically(j.s);
+}
+
+/** Written at start-up, so that a process that dies before exit still shows it was traced. */
+void writeStarted() {
+  Json j;
+  j.raw("{");
+  j.key("schema"), j.str("graphprof-trace-record/1"), j.raw(",");
+  j.key("complete"), j.raw("false,");
+  j.key("attached"), j.raw(g_attached ? "true," : "false,");
+  processInfo(j);
+  j.key("errors"), j.raw("[");
+  for (size_t i = 0; i < g_errors.size(); ++i) {
+    if (i) j.raw(",");
+    j.str(g_errors[i]);
+  }
+  j.raw("]}\n");
+  writeAtomically(j.s);
+}
+
+std::once_flag g_finalOnce;
+
+void finish() {
+  // A forked child inherits this state but did not initialise CUDA itself: it writes nothing.
+  if (getpid() != g_pid) return;
+  std::call_once(g_finalOnce, [] {
+    if (g_attached && g_config.activity) {
+      const CUptiResult r = cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
+      if (r != CUPTI_SUCCESS) note(cuptiError("cuptiActivityFlushAll", r));
+    }
+    g_stopping.store(true);
+    writeFinal();
+  });
+}
+
+void atExit() { finish(); }
+
+// ---------------------------------------------------------------- set-up
+
+void readConfig() {
+  if (const char* d = std::getenv("GRAPHPROF_TRACE_DIR"); d && *d) g_config.dir = d;
+  if (const char* s = std::getenv("GRAPHPROF_TRACE_STEP"); s && *s) {
+    const std::string spec(s);
+    g_config.stepSpec = spec;
+    if (spec.rfind("api:", 0) == 0) {
+      g_config.stepMode = StepMode::Api;
+      g_config.stepName = baseName(spec.substr(4).c_str());
+    } else if (spec.rfind("nvtx:", 0) == 0) {
+      g_config.stepMode = StepMode::Nvtx;
+      g_config.stepName = spec.substr(5);
+    } else {
+      note("GRAPHPROF_TRACE_STEP: expected api:NAME or nvtx:NAME, got \"" + spec + "\"; no steps recorded");
+    }
+  }
+  if (const char* a = std::getenv("GRAPHPROF_TRACE_ACTIVITY"); a && std::strcmp(a, "0") == 0) g_config.activity = false;
+  if (const char* m = std::getenv("GRAPHPROF_TRACE_MAX_STEPS"); m && *m) g_config.maxSteps = std::strtoull(m, nullptr, 10);
+  if (const char* l = std::getenv("GRAPHPROF_TRACE_LAUNCH_APIS"); l && *l) g_config.launchApis = splitList(l);
+  if (const char* g = std::getenv("GRAPHPROF_TRACE_GRAPH_APIS"); g && *g) g_config.graphApis = splitList(g);
+}
+
+void classify() {
+  for (uint32_t i = 1; i < kRtSize; ++i) {
+    const char* name = nullptr;
+    if (cuptiGetCallbackName(CUPTI_CB_DOMAIN_RUNTIME_API, i, &name) != CUPTI_SUCCESS || !name) continue;
+    const std::string base = baseName(name);
+    g_launchRt[i] = g_config.launchApis.count(base) > 0;
+    g_graphRt[i] = g_config.graphApis.count(base) > 0;
+    g_stepRt[i] = g_config.stepMode == StepMode::Api && base == g_config.stepName;
+  }
+  for (uint32_t i = 1; i < kDrvSize; ++i) {
+    const char* name = nullptr;
+    if (cuptiGetCallbackName(CUPTI_CB_DOMAIN_DRIVER_API, i, &name) != CUPTI_SUCCESS || !name) continue;
+    const std::string base = baseName(name);
+    g_launchDrv[i] = g_config.launchApis.count(base) > 0;
+    g_graphDrv[i] = g_config.graphApis.count(base) > 0;
+    g_stepDrv[i] = g_config.stepMode == StepMode::Api && base == g_config.stepName;
+  }
+}
+
+bool attach() {
+  CUptiResult r = cuptiSubscribe(&g_subscriber, onCallback, nullptr);
+  if (r != CUPTI_SUCCESS) {
+    note(cuptiError("cuptiSubscribe", r) +
+         (r == CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED ? " (another profiler, e.g. nsys or a framework profiler, holds CUPTI)" : ""));
+    return false;
+  }
+  const CUpti_CallbackDomain domains[] = {CUPTI_CB_DOMAIN_RUNTIME_API, CUPTI_CB_DOMAIN_DRIVER_API};
+  for (CUpti_CallbackDomain d : domains) {
+    r = cuptiEnableDomain(1, g_subscriber, d);
+    if (r != CUPTI_SUCCESS) {
+      note(cuptiError("cuptiEnableDomain", r));
+      return false;
+    }
+  }
+  if (g_config.stepMode == StepMode::Nvtx) {
+    r = cuptiEnableDomain(1, g_subscriber, CUPTI_CB_DOMAIN_NVTX);
+    if (r != CUPTI_SUCCESS) note(cuptiError("cuptiEnableDomain(NVTX)", r) + "; NVTX steps will be missing");
+  }
+  cuptiEnableCallback(1, g_subscriber, CUPTI_CB_DOMAIN_RESOURCE, CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING);
+  cuptiEnableCallback(1, g_subscriber, CUPTI_CB_DOMAIN_STATE, CUPTI_CBID_STATE_FATAL_ERROR);
+  if (g_config.activity) {
+    r = cuptiActivityRegisterCallbacks(bufferRequested, bufferCompleted);
+    if (r != CUPTI_SUCCESS) {
+      note(cuptiError("cuptiActivityRegisterCallbacks", r) + "; no device times");
+      g_config.activity = false;
+    } else {
+      for (CUpti_ActivityKind k : {CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL, CUPTI_ACTIVITY_KIND_MEMCPY, CUPTI_ACTIVITY_KIND_MEMSET}) {
+        r = cuptiActivityEnable(k);
+        if (r != CUPTI_SUCCESS) note(cuptiError("cuptiActivityEnable", r) + " (kind " + std::to_string(static_cast<int>(k)) + ")");
+      }
+    }
+  }
+  return true;
+}
+
+void initialize() {
+  g_pid = getpid();
+  g_startNs = nowNs();
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  g_startEpochNs = static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+  readConfig();
+  classify();
+  g_attached = attach();
+  writeStarted();
+  std::atexit(atExit);
+}
+
+}  // namespace
+
+extern "C" __attribute__((visibility("default"))) int InitializeInjection(void) {
+  static std::once_flag once;
+  std::call_once(once, initialize);
+  // 1 even when CUPTI refused to attach: the program runs untraced, and the record says why.
+  return 1;
+}
