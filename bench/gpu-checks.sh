@@ -19,7 +19,7 @@ for round in 1 2 3 4 5; do
   for kind in spin empty; do
     echo "{\"round\": $round, \"kind\": \"$kind\", \"baseline\": $(/tmp/launch_baseline --kernels 847 --kernel "$kind")}" >> "$out/alternation.jsonl"
     gp run --kernels 847 --kernel "$kind" --batch-sizes 1 --json > "$logs/alt-$kind-$round.json" 2>> "$logs/alt.err"
-    /tmp/graphprof-node/node -e "const r=require('./$logs/alt-$kind-$round.json').results[0]; console.log(JSON.stringify({round:$round,kind:'$kind',harness:{eagerHostPerLaunchNs:r.eager.launchNs.p50Ns,graphDevicePerNodeNs:r.graph.devicePerNodeNs,eagerStepP50Ns:r.eager.stepNs.p50Ns,graphStepP50Ns:r.graph.stepNs.p50Ns}}))" >> "$out/alternation.jsonl"
+    /tmp/graphprof-node/node -e "const r=require('$logs/alt-$kind-$round.json').results[0]; console.log(JSON.stringify({round:$round,kind:'$kind',harness:{eagerHostPerLaunchNs:r.eager.launchNs.p50Ns,graphDevicePerNodeNs:r.graph.devicePerNodeNs,eagerStepP50Ns:r.eager.stepNs.p50Ns,graphStepP50Ns:r.graph.stepNs.p50Ns}}))" >> "$out/alternation.jsonl"
   done
 done
 

@@ -165,7 +165,12 @@ Napi::Value ExpectedChecksum(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), hex64(graphprof::expectedChecksum(kernels, steps)));
 }
 
+Napi::Value ReleaseGraphs(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), graphprof::releaseGraphs());
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("releaseGraphs", Napi::Function::New(env, ReleaseGraphs));
   exports.Set("buildInfo", Napi::Function::New(env, BuildInfo));
   exports.Set("probe", Napi::Function::New(env, Probe));
   exports.Set("runBatch", Napi::Function::New(env, RunBatch));

@@ -37,7 +37,8 @@ struct GraphSamples {
   double captureNs = 0;      // BeginCapture .. EndCapture, host clock
   double instantiateNs = 0;  // cudaGraphInstantiate, host clock
   double uploadNs = 0;       // cudaGraphUpload + stream sync, host clock
-  int64_t memoryBytes = 0;   // drop of cudaMemGetInfo free bytes across instantiate + upload
+  int64_t memoryBytes = 0;   // drop of cudaMemGetInfo free bytes across instantiate + upload,
+                             // with the graphs of earlier batch sizes still alive
   int64_t nodes = 0;
   std::vector<double> launchNs;  // cudaGraphLaunch call, host clock
   std::vector<double> wallNs;    // launch + sync, host clock
@@ -86,7 +87,10 @@ struct HarnessError : std::runtime_error {
 
 BuildInfo buildInfo();
 ProbeResult probe();
+// Measures one batch size; its instantiated graph stays alive until releaseGraphs().
 BatchResult runBatch(const WorkloadConfig& config, int batch);
+// Destroys the graphs runBatch kept; returns how many there were.
+int releaseGraphs();
 // The order-dependent fold every kernel applies; exported so tests and JS agree on it.
 uint64_t expectedChecksum(int kernels, int64_t steps);
 

@@ -16,6 +16,8 @@ ProbeResult probe() {
   return p;
 }
 
+int releaseGraphs() { return 0; }
+
 BatchResult runBatch(const WorkloadConfig&, int) {
   throw HarnessError("graphprofBuiltWithoutCuda", "graphprofBuiltWithoutCuda: the native addon was built without CUDA");
 }

@@ -5,7 +5,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { checksumFailure, summarizeBatch } from '../core/run-summary.js';
 import { SCHEMA_VERSION, type RunResult } from '../core/schema.js';
 import { relativeSpread } from '../core/stats.js';
-import { formatBytes, formatShare } from '../core/units.js';
+import { formatBytes, formatDuration, formatShare } from '../core/units.js';
 import { EnvironmentError, EXIT, GateError, UsageError, type GraphprofError } from '../errors.js';
 import { describeEnvironment } from '../harness/environment.js';
 import { HarnessRunError, loadHarness, unusableReason } from '../harness/native.js';
@@ -72,6 +72,7 @@ export async function execute(raw: RawRunOptions, io: Io): Promise<number> {
     }
   }
   io.progress('');
+  harness.releaseGraphs();
 
   result.complete = failure === null;
   addNotes(result);
@@ -88,7 +89,14 @@ function addNotes(result: RunResult): void {
     result.notes.push(`graph mode leaves out the ${w.syncs} host syncs per step: cudaStreamSynchronize cannot be captured, so the graph step is the eager step without them`);
   }
   if (result.results.some((b) => b.graph.memoryBytes <= 0)) {
-    result.notes.push("0 B*: the graph's memory stayed below the driver's reservation step (about 2 MiB), so cudaMemGetInfo saw no drop");
+    result.notes.push("0 B*: this graph fit in device memory the driver had already reserved for the pool (it reserves in steps of about 2 MiB), so cudaMemGetInfo saw no drop");
+  }
+  if (result.results.length > 1) {
+    const pool = result.results.reduce((sum, b) => sum + Math.max(0, b.graph.memoryBytes), 0);
+    const capture = result.results.reduce((sum, b) => sum + b.graph.captureNs + b.graph.instantiateNs + b.graph.uploadNs, 0);
+    result.notes.push(
+      `the ${result.results.length} graphs, kept alive together as an engine keeps its pool, took ${formatBytes(pool)} of device memory and ${formatDuration(capture)} to capture, instantiate and upload`,
+    );
   }
   if (result.environment.harness === 'fake') {
     result.notes.push('FAKE HARNESS (GRAPHPROF_FAKE_HARNESS=1): these figures are synthetic, not measurements');

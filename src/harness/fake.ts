@@ -39,6 +39,7 @@ export const fakeAddon: Addon = {
     ],
   }),
   expectedChecksum: foldSteps,
+  releaseGraphs: () => 0,
   async runBatch(c, batch) {
     if (process.env.GRAPHPROF_FAKE_FAIL_AT === String(batch)) {
       const err = new Error('cudaErrorMemoryAllocation: out of memory in cudaGraphInstantiate(&exec.g, graph.g, 0) at harness.cu:0 (fake)');

@@ -59,6 +59,7 @@ export interface Addon {
   probe(): Probe;
   runBatch(config: Omit<Workload, 'batchSizes'>, batch: number): Promise<NativeBatch>;
   expectedChecksum(kernels: number, steps: number): string;
+  releaseGraphs(): number;
 }
 
 export interface Harness {
@@ -67,6 +68,8 @@ export interface Harness {
   buildInfo(): BuildInfo;
   probe(): Probe;
   runBatch(workload: Workload, batch: number): Promise<RawBatch>;
+  /** destroys the graphs kept alive by runBatch (the capture pool of this run) */
+  releaseGraphs(): number;
 }
 
 /** A CUDA error from inside the harness, with its name kept for the exit-code mapping. */
@@ -126,6 +129,7 @@ function wrap(addon: Addon, kind: 'native' | 'fake', path: string): Harness {
     path,
     buildInfo: () => addon.buildInfo(),
     probe: () => addon.probe(),
+    releaseGraphs: () => addon.releaseGraphs(),
     async runBatch(workload, batch) {
       const { batchSizes: _sizes, ...config } = workload;
       let r: NativeBatch;
