@@ -4,7 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 
 import { EXIT, GraphprofError } from './errors.js';
-import { processIo, type Io } from './io.js';
+import type { Io } from './io.js';
 import { RUN_DEFAULTS } from './commands/run-options.js';
 import { toolVersion } from './version.js';
 
@@ -27,8 +27,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
       const cmd = params[params.length - 1] as Command;
       const args = params.slice(0, -2).flat() as string[];
       const globals = program.opts<{ color: boolean }>();
+      const [{ processIo }, { execute }] = await Promise.all([import('./io.js'), load()]);
       const io = processIo(globals.color === false);
-      const { execute } = await load();
       setExit(await execute(cmd.opts(), io, args));
     };
 
