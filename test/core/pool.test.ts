@@ -1,0 +1,292 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  evaluatePool,
+  everySize,
+  optimisePool,
+  poolResources,
+  powersOfTwoSizes,
+  sglangDefaultSizes,
+  trtllmDefaultSizes,
+  vllmDefaultSizes,
+  type BatchDistribution,
+  type PoolCostModel,
+  type PoolProblem,
+} from '../../src/core/pool.js';
+
+// A small deterministic generator, so a failing instance can be replayed from its seed.
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function dist(weights: number[], above: [number, number][] = []): BatchDistribution {
+  const B = weights.length;
+  const total = weights.reduce((a, b) => a + b, 0) + above.reduce((a, [, w]) => a + w, 0);
+  const probabilities = new Float64Array(B + 1);
+  weights.forEach((w, i) => (probabilities[i + 1] = w / total));
+  let aboveProbability = 0;
+  let aboveBatchMoment = 0;
+  for (const [n, w] of above) {
+    aboveProbability += w / total;
+    aboveBatchMoment += (n * w) / total;
+  }
+  return { maxBatch: B, probabilities, aboveProbability, aboveBatchMoment };
+}
+
+const MODEL: PoolCostModel = {
+  stepBaseNs: 8_000_000,
+  stepPerSeqNs: 25_000,
+  eagerPenaltyNs: 4_000_000,
+  graphMemBytes: 8 * 2 ** 20,
+  poolPerSeqBytes: 2 ** 20,
+  captureBaseNs: 250_000_000,
+  capturePerSeqNs: 0,
+};
+
+/** Every pool allowed, enumerated: the reference the optimiser must match. */
+function bruteForce(problem: PoolProblem): { expected: number; sizes: number[] } | null {
+  const B = problem.distribution.maxBatch;
+  let best: { expected: number; sizes: number[] } | null = null;
+  for (let mask = 1; mask < 1 << B; mask++) {
+    const sizes: number[] = [];
+    for (let b = 0; b < B; b++) if (mask & (1 << b)) sizes.push(b + 1);
+    if (!problem.allowEagerTail && sizes[sizes.length - 1] !== B) continue;
+    const f = evaluatePool(problem, sizes);
+    if (!f.fits) continue;
+    if (!best || f.expectedStepNs < best.expected) best = { expected: f.expectedStepNs, sizes };
+  }
+  return best;
+}
+
+function randomProblem(r: () => number, B: number): PoolProblem {
+  const shape = r();
+  const weights = Array.from({ length: B }, (_, i) => {
+    if (shape < 0.25) return r() < 0.5 ? 0 : r(); // sparse support
+    if (shape < 0.5) return 1 / (i + 1) ** (0.5 + r()); // zipf-like
+    if (shape < 0.6) return 1; // uniform
+    return r();
+  });
+  if (weights.every((w) => w === 0)) weights[Math.floor(r() * B)] = 1;
+  const above: [number, number][] = r() < 0.3 ? [[B + 1 + Math.floor(r() * 10), r()]] : [];
+  const model: PoolCostModel = {
+    stepBaseNs: Math.round(r() * 1e6),
+    stepPerSeqNs: Math.round(r() * 1e5),
+    eagerPenaltyNs: Math.round(r() * 2e6),
+    graphMemBytes: Math.round(r() * 100),
+    poolPerSeqBytes: Math.round(r() * 50),
+    captureBaseNs: Math.round(r() * 100),
+    capturePerSeqNs: r() < 0.5 ? 0 : Math.round(r() * 30),
+  };
+  const sharedPool = r() < 0.6;
+  const allowEagerTail = r() < 0.4;
+  // budgets between "only the smallest pool" and "every size": binding and not
+  const all = poolResources(model, sharedPool, B, (B * (B + 1)) / 2, B);
+  const memoryBytes = r() < 0.8 ? Math.round(all.memoryBytes * (0.05 + r() * 1.1)) : null;
+  const captureNs = r() < 0.6 ? Math.round(all.captureNs * (0.05 + r() * 1.1)) : null;
+  return { distribution: dist(weights, above), model, budgets: { memoryBytes, captureNs }, sharedPool, allowEagerTail };
+}
+
+function close(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+describe('optimisePool is exact', () => {
+  it('matches exhaustive search on 1500 random instances with B up to 12', () => {
+    const r = rng(42);
+    let binding = 0;
+    let infeasible = 0;
+    let pareto = 0;
+    for (let t = 0; t < 1500; t++) {
+      const B = 1 + Math.floor(r() * 12);
+      const problem = randomProblem(r, B);
+      const ref = bruteForce(problem);
+      const got = optimisePool(problem);
+      if (!ref) {
+        expect(got.ok, `instance ${t}`).toBe(false);
+        infeasible++;
+        continue;
+      }
+      expect(got.ok, `instance ${t}`).toBe(true);
+      if (!got.ok) continue;
+      if (got.stats.algorithm === 'pareto-dp') pareto++;
+      expect(got.pool.fits).toBe(true);
+      if (!problem.allowEagerTail) expect(got.pool.sizes[got.pool.sizes.length - 1]).toBe(B);
+      expect(close(got.pool.expectedStepNs, ref.expected), `instance ${t}: ${got.pool.expectedStepNs} vs ${ref.expected} (${ref.sizes})`).toBe(true);
+      if (ref.sizes.length < B) binding++;
+    }
+    // the sample covers both algorithms, binding budgets and infeasible ones
+    expect(binding).toBeGreaterThan(300);
+    expect(infeasible).toBeGreaterThan(10);
+    expect(pareto).toBeGreaterThan(200);
+  });
+
+  it('matches exhaustive search on instances with B from 16 to 20', () => {
+    const r = rng(7);
+    for (let t = 0; t < 8; t++) {
+      const B = 16 + (t % 5);
+      const problem = randomProblem(r, B);
+      const ref = bruteForce(problem);
+      const got = optimisePool(problem);
+      if (!ref) {
+        expect(got.ok).toBe(false);
+        continue;
+      }
+      expect(got.ok).toBe(true);
+      if (got.ok) expect(close(got.pool.expectedStepNs, ref.expected), `instance ${t}`).toBe(true);
+    }
+  });
+
+  it('captures every size that occurs when the budgets allow it (ideal cost)', () => {
+    const problem: PoolProblem = {
+      distribution: dist([1, 0, 3, 0, 0, 2, 0, 1]),
+      model: MODEL,
+      budgets: { memoryBytes: null, captureNs: null },
+      sharedPool: true,
+      allowEagerTail: false,
+    };
+    const got = optimisePool(problem);
+    expect(got.ok && got.pool.sizes).toEqual([1, 3, 6, 8]);
+    expect(got.ok && got.pool.paddingOverhead).toBe(0);
+  });
+
+  it('with a flat step time (no per-sequence cost) one graph at B is optimal', () => {
+    const problem: PoolProblem = {
+      distribution: dist([1, 1, 1, 1, 1, 1, 1, 1]),
+      model: { ...MODEL, stepPerSeqNs: 0 },
+      budgets: { memoryBytes: null, captureNs: null },
+      sharedPool: true,
+      allowEagerTail: false,
+    };
+    const got = optimisePool(problem);
+    expect(got.ok && got.pool.sizes).toEqual([8]);
+  });
+
+  it('structured large case: uniform B = 256 with room for k graphs spaces them evenly', () => {
+    // Under a uniform distribution and linear T, the optimal k-pool for n = 1..256 has equal
+    // spacing: with 4 graphs, 64/128/192/256.
+    const model: PoolCostModel = { ...MODEL, poolPerSeqBytes: 0, graphMemBytes: 1000 };
+    const problem: PoolProblem = {
+      distribution: dist(Array(256).fill(1)),
+      model,
+      budgets: { memoryBytes: 4000, captureNs: null },
+      sharedPool: true,
+      allowEagerTail: false,
+    };
+    const got = optimisePool(problem);
+    expect(got.ok && got.pool.sizes).toEqual([64, 128, 192, 256]);
+    // expected step: mean over each block of T(top)
+    const e = [64, 128, 192, 256].reduce((a, s) => a + (64 / 256) * (MODEL.stepBaseNs + MODEL.stepPerSeqNs * s), 0);
+    expect(got.ok && got.pool.expectedStepNs).toBeCloseTo(e, 3);
+  });
+
+  it('structured large case: point masses are captured exactly, the rest of the range is not needed', () => {
+    const w = Array(1024).fill(0);
+    for (const n of [3, 17, 100, 511, 1000]) w[n - 1] = 1;
+    const problem: PoolProblem = {
+      distribution: dist(w),
+      model: { ...MODEL, capturePerSeqNs: 1_000_000 },
+      budgets: { memoryBytes: null, captureNs: 6 * 250_000_000 + 3000 * 1_000_000 },
+      sharedPool: true,
+      allowEagerTail: false,
+    };
+    const got = optimisePool(problem);
+    expect(got.ok && got.pool.sizes).toEqual([3, 17, 100, 511, 1000, 1024]);
+    expect(got.ok && got.stats.algorithm).toBe('pareto-dp');
+  });
+
+  it('says which budget is short and by how much when no pool fits', () => {
+    const problem: PoolProblem = {
+      distribution: dist(Array(256).fill(1)),
+      model: MODEL,
+      budgets: { memoryBytes: 100 * 2 ** 20, captureNs: 10e9 },
+      sharedPool: true,
+      allowEagerTail: false,
+    };
+    const got = optimisePool(problem);
+    expect(got.ok).toBe(false);
+    if (got.ok) return;
+    expect(got.smallestPool).toEqual([256]);
+    expect(got.needMemoryBytes).toBe(256 * 2 ** 20 + 8 * 2 ** 20);
+    expect(got.memoryShort).toBe(true);
+    expect(got.captureShort).toBe(false);
+    // with an eager tail the smallest pool is {1}
+    const tail = optimisePool({ ...problem, allowEagerTail: true });
+    expect(tail.ok).toBe(true);
+  });
+});
+
+describe('evaluatePool', () => {
+  it('computes padding, eager share and the worst padding ratio', () => {
+    const problem: PoolProblem = {
+      distribution: dist([1, 1, 1, 1], [[6, 1]]), // 1..4 and 6, each 1/5
+      model: { ...MODEL, stepBaseNs: 100, stepPerSeqNs: 10, eagerPenaltyNs: 50 },
+      budgets: { memoryBytes: null, captureNs: null },
+      sharedPool: true,
+      allowEagerTail: true,
+    };
+    const f = evaluatePool(problem, [3]);
+    // 1,2,3 -> T(3)=130; 4 eager 140+50; 6 eager 160+50
+    expect(f.expectedStepNs).toBeCloseTo((3 * 130 + 190 + 210) / 5, 9);
+    expect(f.idealStepNs).toBeCloseTo((110 + 120 + 130 + 140 + 160) / 5, 9);
+    expect(f.eagerShare).toBeCloseTo(0.4, 12);
+    expect(f.worstPaddingRatio).toBe(3);
+    expect(f.memoryBytes).toBe(3 * 2 ** 20 + 8 * 2 ** 20);
+    expect(f.captureNs).toBe(250_000_000);
+  });
+
+  it('charges memory per graph without a shared pool', () => {
+    const r = poolResources(MODEL, false, 3, 1 + 2 + 4, 4);
+    expect(r.memoryBytes).toBe(3 * 8 * 2 ** 20 + 7 * 2 ** 20);
+  });
+});
+
+describe('engine default lists', () => {
+  it('vLLM: 1, 2, 4, multiples of 8 below 256, multiples of 16 up to min(2 x max_num_seqs, 512)', () => {
+    expect(vllmDefaultSizes(1)).toEqual([1, 2]);
+    expect(vllmDefaultSizes(4)).toEqual([1, 2, 4, 8]);
+    expect(vllmDefaultSizes(16)).toEqual([1, 2, 4, 8, 16, 24, 32]);
+    const v256 = vllmDefaultSizes(256);
+    expect(v256.slice(0, 5)).toEqual([1, 2, 4, 8, 16]);
+    expect(v256).toContain(248);
+    expect(v256).toContain(272);
+    expect(v256[v256.length - 1]).toBe(512);
+    expect(v256).toHaveLength(3 + 31 + 17);
+    expect(vllmDefaultSizes(1024)[vllmDefaultSizes(1024).length - 1]).toBe(512);
+    expect(vllmDefaultSizes(1024, true)[vllmDefaultSizes(1024, true).length - 1]).toBe(1024);
+    expect(vllmDefaultSizes(100)).toEqual([1, 2, 4, ...Array.from({ length: 25 }, (_, i) => 8 * (i + 1))]);
+  });
+
+  it('SGLang: 1, 2, 4, 8, 12, steps of 8 to 256, 16 to 496, 32 from 512, cut at cuda_graph_max_bs', () => {
+    expect(sglangDefaultSizes(8)).toEqual([1, 2, 4, 8]);
+    expect(sglangDefaultSizes(30)).toEqual([1, 2, 4, 8, 12, 16, 24]);
+    const s = sglangDefaultSizes(1024);
+    expect(s.slice(0, 7)).toEqual([1, 2, 4, 8, 12, 16, 24]);
+    expect(s).toContain(256);
+    expect(s).toContain(272);
+    expect(s).toContain(496);
+    expect(s).not.toContain(264);
+    expect(s.filter((x) => x >= 512)).toEqual([512, 544, 576, 608, 640, 672, 704, 736, 768, 800, 832, 864, 896, 928, 960, 992, 1024]);
+    expect(sglangDefaultSizes(300)[sglangDefaultSizes(300).length - 1]).toBe(288);
+  });
+
+  it('TensorRT-LLM (padding): 1, 2, 4, steps of 8 to 128, steps of 64, and max_batch_size itself', () => {
+    expect(trtllmDefaultSizes(1)).toEqual([1]);
+    expect(trtllmDefaultSizes(10)).toEqual([1, 2, 4, 8, 10]);
+    expect(trtllmDefaultSizes(128)).toEqual([1, 2, 4, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112, 120, 128]);
+    expect(trtllmDefaultSizes(256).slice(-3)).toEqual([128, 192, 256]);
+    expect(trtllmDefaultSizes(300).slice(-4)).toEqual([128, 192, 256, 300]);
+  });
+
+  it('powers of two and every size', () => {
+    expect(powersOfTwoSizes(100)).toEqual([1, 2, 4, 8, 16, 32, 64, 100]);
+    expect(powersOfTwoSizes(64)).toEqual([1, 2, 4, 8, 16, 32, 64]);
+    expect(everySize(5)).toEqual([1, 2, 3, 4, 5]);
+  });
+});
