@@ -63,6 +63,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
   // -- recommend (issue 4) --
   // -- compare (issue 5) --
   // -- trace (issue 6) --
+  program
+    .command('trace')
+    .description("run any CUDA program with graphprof's CUPTI injection library and report its kernel launches, API host time and GPU time, per step and in total (the report goes to stderr; the program's output passes through)")
+    .argument('<command...>', 'the command to trace, after --')
+    .usage('[options] -- <command...>')
+    .option('--steps <n>', 'divide the totals by N decode steps (default: the step-marker count, else 1)')
+    .option('--step-marker <marker>', 'cut the run into steps: nvtx:NAME (each NVTX range NAME) or api:NAME (each call of a CUDA API, e.g. api:cudaStreamSynchronize)')
+    .option('--out <prefix>', 'write nsys-compatible CSV reports: PREFIX_cuda_api_sum.csv, PREFIX_cuda_gpu_kern_sum.csv, PREFIX_cuda_gpu_mem_time_sum.csv')
+    .option('--json', 'print the report as JSON (on stderr, like the table)')
+    .option('-o, --output <file>', 'also write the JSON result to FILE')
+    .option('--cupti <path>', 'libcupti.so, or the folder that holds it (default: the CUDA toolkit, then python3 nvidia/cuda_cupti)')
+    .action(act(() => import('./commands/trace.js') as Promise<{ execute: Action }>));
 
   return program;
 }
