@@ -1,0 +1,250 @@
+// `graphprof trace [options] -- <command...>`: run any CUDA program with graphprof's CUPTI injection
+// library loaded by the driver (CUDA_INJECTION64_PATH), then merge the record every CUDA process
+// wrote at exit and report launch counts, host API time and device time, per step and in total.
+// Phases: validate -> locate the library and CUPTI -> run the command -> read and merge -> report.
+//
+// Where output goes: the traced command owns stdout and stderr (inherited, untouched). graphprof's
+// report is printed on stderr after the command exits (a table, or JSON with --json); `-o FILE`
+// writes the JSON result to a file and `--out PREFIX` the nsys-compatible CSV reports.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+import { API_RULES, classifyApi } from '../core/launch-apis.js';
+import { SCHEMA_VERSION } from '../core/schema.js';
+import { parseStepMarker, toTraceRecord, traceFigures, type LaunchClassifier, type TraceRecord, type TraceResult } from '../core/trace.js';
+import { EnvironmentError, EXIT, InputError, UsageError, ValueError } from '../errors.js';
+import { cudaVersionString } from '../harness/native.js';
+import type { Io } from '../io.js';
+import { renderJson } from '../report/json.js';
+import { nsysCsvPath, renderNsysCsv, type NsysReport } from '../report/nsys-csv.js';
+import { renderTraceTable } from '../report/trace-table.js';
+import { runChild } from '../trace/child.js';
+import { locateCupti, locateInjectLibrary } from '../trace/locate.js';
+import { toolInfo } from '../version.js';
+import { positiveInt } from './options.js';
+
+export interface RawTraceOptions {
+  steps?: string;
+  stepMarker?: string;
+  out?: string;
+  json?: boolean;
+  cupti?: string;
+  output?: string;
+}
+
+export interface TraceOptions {
+  readonly command: readonly string[];
+  readonly steps: number | null;
+  readonly stepMarker: string | null;
+  readonly stepKind: 'nvtx' | 'api' | null;
+  readonly outPrefix: string | null;
+  readonly json: boolean;
+  readonly cuptiPath: string | null;
+  readonly outputPath: string | null;
+}
+
+/** `argv` is graphprof's own argument list: the command must follow a `--`. */
+export function parseTraceOptions(raw: RawTraceOptions, command: readonly string[], argv: readonly string[]): TraceOptions {
+  if (command.length === 0) throw new UsageError('trace: name the command to run after --, e.g. graphprof trace --steps 128 -- python decode.py');
+  if (!argv.includes('--')) {
+    throw new UsageError(`trace: put -- between graphprof's options and the command, e.g. graphprof trace -- ${command.join(' ')}; without it the command's own options could be taken for graphprof's`);
+  }
+  let marker: { kind: 'nvtx' | 'api'; name: string } | null = null;
+  if (raw.stepMarker !== undefined) {
+    try {
+      marker = parseStepMarker(raw.stepMarker);
+    } catch (err) {
+      if (err instanceof ValueError) throw new UsageError(`--step-marker: ${err.message}`);
+      throw err;
+    }
+  }
+  let outPrefix: string | null = null;
+  if (raw.out !== undefined) {
+    if (raw.out.trim() === '') throw new UsageError('--out: expected a file name prefix such as prof or out/run1, got ""');
+    const dir = dirname(resolve(raw.out));
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--out: the folder "${dirname(raw.out)}" does not exist`);
+    outPrefix = raw.out;
+  }
+  return {
+    command,
+    steps: raw.steps === undefined ? null : positiveInt('--steps', raw.steps),
+    stepMarker: marker ? `${marker.kind}:${marker.name}` : null,
+    stepKind: marker?.kind ?? null,
+    outPrefix,
+    json: raw.json === true,
+    cuptiPath: raw.cupti ?? null,
+    outputPath: raw.output ?? null,
+  };
+}
+
+/** Kernel and graph launches as analyze's API table (src/core/launch-apis.ts) defines them. */
+export const launchClassifier: LaunchClassifier = {
+  isLaunch: (name) => classifyApi(name).rule?.cls === 'kernel-launch',
+  isGraphLaunch: (name) => classifyApi(name).rule?.cls === 'graph-launch',
+};
+
+function namesOf(cls: string): string {
+  return API_RULES.filter((r) => r.cls === cls && !r.prefix)
+    .map((r) => r.name)
+    .join(',');
+}
+
+interface ReadRecords {
+  records: TraceRecord[];
+  problems: string[];
+}
+
+/** Every trace-<pid>.json in `dir`; a record that does not parse is reported, not fatal. */
+export function readRecords(dir: string): ReadRecords {
+  const records: TraceRecord[] = [];
+  const problems: string[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir).filter((n) => /^trace-\d+\.json$/.test(n)).sort();
+  } catch {
+    return { records, problems };
+  }
+  for (const name of names) {
+    const path = join(dir, name);
+    try {
+      records.push(toTraceRecord(JSON.parse(readFileSync(path, 'utf8'))));
+    } catch (err) {
+      problems.push(new InputError(path, undefined, (err as Error).message).message);
+    }
+  }
+  return { records, problems };
+}
+
+function noDriverHint(): string {
+  return existsSync('/proc/driver/nvidia/version') ? '' : ' (this machine has no NVIDIA driver: /proc/driver/nvidia/version is missing)';
+}
+
+export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Promise<number> {
+  const options = parseTraceOptions(raw, args, io.argv);
+  const lib = locateInjectLibrary();
+  const cupti = locateCupti(lib, options.cuptiPath);
+
+  const dir = mkdtempSync(join(tmpdir(), 'graphprof-trace-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CUDA_INJECTION64_PATH: lib.path,
+    LD_LIBRARY_PATH: [cupti.dir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+    GRAPHPROF_TRACE_DIR: dir,
+    GRAPHPROF_TRACE_LAUNCH_APIS: namesOf('kernel-launch'),
+    GRAPHPROF_TRACE_GRAPH_APIS: namesOf('graph-launch'),
+  };
+  delete env.GRAPHPROF_TRACE_STEP;
+  if (options.stepMarker) env.GRAPHPROF_TRACE_STEP = options.stepMarker;
+  // NVTX calls reach CUPTI only when NVTX loads it as its tool library.
+  if (options.stepKind === 'nvtx') env.NVTX_INJECTION64_PATH = cupti.library;
+  const previous = process.env.CUDA_INJECTION64_PATH;
+  if (previous && previous !== lib.path) io.err(`warning: trace: CUDA_INJECTION64_PATH was ${previous}; graphprof's injection library replaces it for this run`);
+
+  let exit;
+  try {
+    exit = await runChild(options.command, env);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+
+  const { records, problems } = readRecords(dir);
+  const fakeDir = process.env.GRAPHPROF_FAKE_TRACE;
+  const fake = fakeDir !== undefined && fakeDir !== '';
+  if (fake) {
+    const more = readRecords(fakeDir);
+    records.push(...more.records);
+    problems.push(...more.problems);
+  }
+  if (process.env.GRAPHPROF_TRACE_KEEP === '1') io.err(`trace: records kept in ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+  for (const p of problems) io.err(`warning: trace: skipped a record: ${p}`);
+
+  const failed = exit.code !== 0;
+  if (records.length === 0) {
+    const why = `no process of the command initialised CUDA under the tracer (no trace record was written): the command never touched CUDA, or the driver did not load the injection library${noDriverHint()}`;
+    if (failed) {
+      io.err(`warning: trace: ${why}`);
+      return exit.code;
+    }
+    throw new EnvironmentError(`trace: ${why}`);
+  }
+  const attached = records.filter((r) => r.attached);
+  if (attached.length === 0) {
+    const why = `CUPTI did not attach to the command (${records[0]!.errors[0] ?? 'no reason given'})`;
+    if (failed) {
+      io.err(`warning: trace: ${why}`);
+      return exit.code;
+    }
+    throw new EnvironmentError(`trace: ${why}`);
+  }
+
+  const notes: string[] = [];
+  for (const r of records) {
+    if (!r.attached) notes.push(`process ${r.pid} (${r.argv.join(' ').slice(0, 60)}) was not traced: ${r.errors[0] ?? 'CUPTI did not attach'}`);
+    else if (!r.complete) notes.push(`process ${r.pid} (${r.argv.join(' ').slice(0, 60)}) initialised CUDA but did not reach its exit handler (killed or crashed): its figures are missing`);
+    for (const e of r.attached ? r.errors : []) notes.push(`process ${r.pid}: ${e}`);
+  }
+  const used = attached.filter((r) => r.complete);
+  const figures = traceFigures(used, launchClassifier, options.steps, options.stepMarker);
+  if (figures.droppedRecords > 0) notes.push(`CUPTI dropped ${figures.droppedRecords} activity records: device times are incomplete`);
+  if (options.stepMarker && !figures.steps) {
+    notes.push(
+      options.stepKind === 'nvtx'
+        ? `no NVTX range named "${options.stepMarker.slice(5)}" was seen: check the name, and that the program emits NVTX (torch.cuda.nvtx.range, nvtx.annotate)`
+        : `no call of ${options.stepMarker.slice(4)} was seen, or only one (a step runs from one call to the next)`,
+    );
+  }
+  if (fake) notes.push('FAKE TRACE RECORDS (GRAPHPROF_FAKE_TRACE): these figures are synthetic, not measurements');
+
+  const csv: string[] = [];
+  if (options.outPrefix) {
+    const reports: [NsysReport, (typeof figures.rows)['api']][] = [['cuda_api_sum', figures.rows.api]];
+    if (figures.activity) reports.push(['cuda_gpu_kern_sum', figures.rows.kernels], ['cuda_gpu_mem_time_sum', figures.rows.memcpy]);
+    for (const [report, rows] of reports) {
+      const path = nsysCsvPath(options.outPrefix, report);
+      writeFileSync(path, renderNsysCsv(report, rows));
+      csv.push(path);
+    }
+  }
+
+  const first = used[0] ?? attached[0]!;
+  const result: TraceResult = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: toolInfo(),
+    command: 'trace',
+    argv: io.argv,
+    createdAt: new Date().toISOString(),
+    fake,
+    traced: { command: [...options.command], exitCode: exit.code, signal: exit.signal, wallNs: exit.wallNs },
+    options: { steps: options.steps, stepMarker: options.stepMarker, outPrefix: options.outPrefix },
+    environment: {
+      injectLibrary: lib.path,
+      cuptiLibrary: cupti.library,
+      cuptiSource: cupti.source,
+      cuptiVersion: first.cuptiVersion || null,
+      driverCudaVersion: cudaVersionString(first.driverVersion),
+      runtimeCudaVersion: first.runtimeVersion ? cudaVersionString(first.runtimeVersion) : null,
+    },
+    processes: figures.processes,
+    launches: figures.launches,
+    totals: figures.totals,
+    perStep: figures.perStep,
+    steps: figures.steps,
+    api: figures.api,
+    kernels: figures.kernels,
+    memcpy: figures.memcpy,
+    activity: figures.activity,
+    droppedRecords: figures.droppedRecords,
+    csv,
+    notes,
+  };
+  if (options.outputPath) {
+    const tmp = `${options.outputPath}.tmp-${process.pid}`;
+    writeFileSync(tmp, renderJson(result));
+    renameSync(tmp, options.outputPath);
+  }
+  io.err(options.json ? renderJson(result) : renderTraceTable(result, io.color));
+  return failed ? exit.code : EXIT.ok;
+}
