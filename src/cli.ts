@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 
 import { EXIT, GraphprofError } from './errors.js';
 import type { Io } from './io.js';
+import { ANALYZE_DEFAULTS } from './commands/analyze-options.js';
 import { RUN_DEFAULTS } from './commands/run-options.js';
 import { toolVersion } from './version.js';
 
@@ -60,6 +61,17 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(act(() => import('./commands/doctor.js') as Promise<{ execute: Action }>));
 
   // -- analyze (issue 3) --
+  program
+    .command('analyze')
+    .description('read nsys stats reports (CSV, column text, logs, a folder) and say what kernel-launch overhead costs per step and what CUDA graphs would save')
+    .argument('<reports...>', 'nsys stats output files or directories')
+    .option('--steps <n>', withDefault('decode steps (tokens) the profile covers; figures are divided by it', ANALYZE_DEFAULTS.steps))
+    .option('--target-latency <duration>', 'step latency to measure the overhead share against, e.g. 30ms (default: the larger of host API and GPU kernel time per step)')
+    .option('--calibration <run.json>', 'per-node replay and graph launch cost from `graphprof run --json` (default: reference figures seen on an H200)')
+    .option('--fail-above <share>', 'exit 1 when the launch overhead share of any profile is above SHARE, e.g. 30%')
+    .option('--json', 'print the result as JSON (fields: docs/analyze.md)')
+    .action(act(() => import('./commands/analyze.js') as Promise<{ execute: Action }>));
+
   // -- recommend (issue 4) --
   // -- compare (issue 5) --
   // -- trace (issue 6) --

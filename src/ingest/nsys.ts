@@ -1,0 +1,689 @@
+// nsys stats output -> profiles. Reads every form the output takes in the wild: CSV (one report per
+// file or several on stdout), column text (with or without thousands separators), logs and
+// markdown holding tables among other lines, markdown pipe tables, legacy 2020-2021 layouts, and
+// cuda_api_trace / cuda_gpu_trace CSVs of millions of rows (streamed). docs/formats.md is the
+// user-facing description of these rules.
+import { readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+import type { ApiRow, KernelRow, MemOpRow, ProfileInput, SkipNote } from '../core/analyze-schema.js';
+import { looksLikeCudaApi } from '../core/launch-apis.js';
+import { InputError } from '../errors.js';
+import { splitCsvRecord } from './csv.js';
+import { readLines, splitLines } from './lines.js';
+import {
+  cellsBySpans,
+  dashSpans,
+  headerCellsBySpans,
+  headerKind,
+  isPipeSeparator,
+  looksLikeHeader,
+  parseColumn,
+  parseNumberCell,
+  parseSkipped,
+  parseTitle,
+  pipeCells,
+  type Column,
+  type HeaderKind,
+  type Span,
+  type Title,
+} from './reports.js';
+import { TraceAggregator } from './trace.js';
+
+/** A title applies to a table that starts within this many lines of it. */
+const TITLE_REACH_LINES = 12;
+/** A quoted CSV field may run over at most this many characters before the file is called broken. */
+const MAX_OPEN_QUOTE_CHARS = 1 << 20;
+
+export interface ParsedTable {
+  report: string;
+  format: 'csv' | 'column' | 'markdown';
+  line: number;
+  endLine: number;
+  api?: ApiRow[];
+  kernels?: KernelRow[];
+  memOps?: MemOpRow[];
+  traceRows: number;
+  elidedRows: number;
+}
+
+export interface ParsedFile {
+  path: string;
+  tables: ParsedTable[];
+  /** tables read but not used, and reports nsys said it skipped */
+  skipped: SkipNote[];
+  /** the first non-empty line, for the message when nothing is recognised */
+  firstLine: { text: string; line: number } | null;
+}
+
+type Row = { cells: string[]; line: number };
+
+interface OpenSummary {
+  type: 'summary';
+  format: 'csv' | 'column' | 'markdown';
+  cols: Column[];
+  kind: HeaderKind;
+  title: Title | null;
+  headerLine: number;
+  spans: Span[] | null;
+  rows: Row[];
+  elided: number;
+  /** column text: index of the first numeric column; a row without a number there ends the table */
+  probe: number;
+}
+
+interface OpenTrace {
+  type: 'trace';
+  format: 'csv';
+  agg: TraceAggregator | null;
+  cols: Column[];
+  kind: HeaderKind;
+  title: Title | null;
+  headerLine: number;
+  rows: number;
+}
+
+type Open = OpenSummary | OpenTrace;
+
+const TIME_ROLES = new Set(['total', 'avg', 'med', 'min', 'max', 'stddev', 'duration', 'start', 'end']);
+
+function reportForKind(kind: HeaderKind): string | null {
+  switch (kind) {
+    case 'kernel-sum':
+      return 'cuda_gpu_kern_sum';
+    case 'memop-time':
+      return 'cuda_gpu_mem_time_sum';
+    case 'memop-size':
+      return 'cuda_gpu_mem_size_sum';
+    case 'nvtx-sum':
+      return 'nvtx_sum';
+    case 'api-trace':
+      return 'cuda_api_trace';
+    case 'gpu-trace':
+      return 'cuda_gpu_trace';
+    case 'nvtx-trace':
+      return 'nvtx_pushpop_trace';
+    default:
+      return null;
+  }
+}
+
+/** The header shape each report prints, to check a title against the table under it. */
+const KIND_OF_REPORT: Record<string, HeaderKind> = {
+  cuda_api_sum: 'api-like',
+  osrt_sum: 'api-like',
+  cuda_gpu_kern_sum: 'kernel-sum',
+  cuda_gpu_mem_time_sum: 'memop-time',
+  cuda_gpu_mem_size_sum: 'memop-size',
+  nvtx_sum: 'nvtx-sum',
+  cuda_api_trace: 'api-trace',
+  cuda_gpu_trace: 'gpu-trace',
+};
+
+/** The line-by-line state machine over one file. */
+export class NsysScanner {
+  readonly tables: ParsedTable[] = [];
+  readonly skipped: SkipNote[] = [];
+  firstLine: { text: string; line: number } | null = null;
+  private title: Title | null = null;
+  private prev: { text: string; line: number } | null = null;
+  private open: Open | null = null;
+  private carry = '';
+  private carryLine = 0;
+
+  constructor(readonly path: string) {}
+
+  line = (text: string, lineNo: number): void => {
+    const t = this.open;
+    if (t !== null && t.format === 'csv') {
+      if (this.carry.length > 0) {
+        text = `${this.carry}\n${text}`;
+        lineNo = this.carryLine;
+        this.carry = '';
+      }
+      if (t.type === 'trace') {
+        if (this.traceRow(t, text, lineNo)) return;
+      } else if (this.csvRow(t, text, lineNo)) return;
+    } else if (t !== null && t.format === 'column') {
+      if (this.columnRow(t as OpenSummary, text, lineNo)) return;
+    } else if (t !== null && t.format === 'markdown') {
+      if (this.markdownRow(t as OpenSummary, text, lineNo)) return;
+    }
+    this.scan(text, lineNo);
+  };
+
+  finish(): ParsedFile {
+    if (this.carry.length > 0) {
+      throw new InputError(this.path, this.carryLine, 'a quoted field is not closed before the end of the file (truncated row)');
+    }
+    this.close(Number.MAX_SAFE_INTEGER);
+    return { path: this.path, tables: this.tables, skipped: this.skipped, firstLine: this.firstLine };
+  }
+
+  // ---- outside tables ----------------------------------------------------------------------
+
+  private scan(text: string, lineNo: number): void {
+    const trimmed = text.trim();
+    if (trimmed.length === 0) {
+      this.prev = null;
+      return;
+    }
+    if (this.firstLine === null) this.firstLine = { text: trimmed.slice(0, 120), line: lineNo };
+    const skipped = parseSkipped(trimmed);
+    if (skipped !== null) {
+      const report = this.title && lineNo - this.title.line <= TITLE_REACH_LINES ? this.title.report : 'a report';
+      this.skipped.push({ path: this.path, line: lineNo, what: report, reason: skipped });
+      this.title = null;
+      this.prev = null;
+      return;
+    }
+    const title = parseTitle(trimmed, lineNo);
+    if (title !== null) {
+      // "Generating CUDA API Statistics..." followed by "CUDA API Statistics (nanoseconds)": keep the unit
+      if (this.title && this.title.report === title.report && lineNo - this.title.line <= 2 && title.unitNs === null) title.unitNs = this.title.unitNs;
+      this.title = title;
+      this.prev = { text, line: lineNo };
+      return;
+    }
+    // column text: a header line, then a line of dashes
+    const spans = dashSpans(text);
+    if (spans !== null && this.prev !== null) {
+      const headerCells = headerCellsBySpans(this.prev.text, spans);
+      const cols = looksLikeHeader(headerCells);
+      if (cols) {
+        this.start({
+          type: 'summary',
+          format: 'column',
+          cols,
+          kind: headerKind(cols)!,
+          title: this.recentTitle(this.prev.line),
+          headerLine: this.prev.line,
+          spans,
+          rows: [],
+          elided: 0,
+          probe: cols.findIndex((c) => c.role !== 'name' && c.role !== 'operation' && c.role !== 'other'),
+        });
+        return;
+      }
+    }
+    // markdown: | header | ... | then |---|---|
+    if (this.prev !== null && isPipeSeparator(text)) {
+      const headerCells = pipeCells(this.prev.text);
+      const cols = headerCells ? looksLikeHeader(headerCells) : null;
+      if (cols) {
+        this.start({
+          type: 'summary',
+          format: 'markdown',
+          cols,
+          kind: headerKind(cols)!,
+          title: this.recentTitle(this.prev.line),
+          headerLine: this.prev.line,
+          spans: null,
+          rows: [],
+          elided: 0,
+          probe: cols.findIndex((c) => c.role !== 'name' && c.role !== 'operation' && c.role !== 'other'),
+        });
+        return;
+      }
+    }
+    // CSV header
+    if (text.includes(',')) {
+      const cells = splitCsvRecord(text);
+      const cols = cells ? looksLikeHeader(cells) : null;
+      if (cols) {
+        this.startCsv(cols, lineNo);
+        return;
+      }
+    }
+    this.prev = { text, line: lineNo };
+  }
+
+  private recentTitle(headerLine: number): Title | null {
+    const t = this.title;
+    return t && headerLine - t.line <= TITLE_REACH_LINES ? t : null;
+  }
+
+  private startCsv(cols: Column[], lineNo: number): void {
+    const kind = headerKind(cols)!;
+    const title = this.recentTitle(lineNo);
+    if (kind === 'api-trace' || kind === 'gpu-trace' || kind === 'nvtx-trace' || kind === 'other-trace') {
+      const used = kind === 'api-trace' || kind === 'gpu-trace';
+      this.start({
+        type: 'trace',
+        format: 'csv',
+        agg: used ? new TraceAggregator(kind, this.path, cols, lineNo) : null,
+        cols,
+        kind,
+        title,
+        headerLine: lineNo,
+        rows: 0,
+      });
+      return;
+    }
+    this.start({ type: 'summary', format: 'csv', cols, kind, title, headerLine: lineNo, spans: null, rows: [], elided: 0, probe: -1 });
+  }
+
+  private start(t: Open): void {
+    this.open = t;
+    this.prev = null;
+  }
+
+  // ---- inside tables -----------------------------------------------------------------------
+  // Each returns true when it consumed the line, false when the table ended before it (the line
+  // is then scanned as an ordinary line: it may start the next table).
+
+  private traceRow(t: OpenTrace, text: string, lineNo: number): boolean {
+    if (text.length === 0 || text.trim().length === 0) {
+      this.close(lineNo);
+      return true;
+    }
+    if (t.agg === null) {
+      // a trace we do not use: consume rows, count them, check nothing
+      const fields = splitCsvRecord(text);
+      if (fields === null) return this.openQuote(text, lineNo);
+      if (fields.length !== t.cols.length) return this.endOrTruncated(t.cols.length, fields.length, t.headerLine, text, lineNo);
+      t.rows++;
+      return true;
+    }
+    const r = t.agg.addCsvLine(text, lineNo);
+    if (r === 'ok') return true;
+    if (r === 'open') return this.openQuote(text, lineNo);
+    return this.endOrTruncated(t.cols.length, t.agg.lastFieldCount, t.headerLine, text, lineNo);
+  }
+
+  private csvRow(t: OpenSummary, text: string, lineNo: number): boolean {
+    if (text.trim().length === 0) {
+      this.close(lineNo);
+      return true;
+    }
+    const fields = splitCsvRecord(text);
+    if (fields === null) return this.openQuote(text, lineNo);
+    if (fields.length !== t.cols.length) return this.endOrTruncated(t.cols.length, fields.length, t.headerLine, text, lineNo);
+    t.rows.push({ cells: fields, line: lineNo });
+    return true;
+  }
+
+  private openQuote(text: string, lineNo: number): boolean {
+    if (text.length > MAX_OPEN_QUOTE_CHARS) throw new InputError(this.path, lineNo, 'a quoted field is never closed');
+    this.carry = text;
+    this.carryLine = lineNo;
+    return true;
+  }
+
+  /** A CSV line with the wrong number of fields: a new section starts, or the row is broken. */
+  private endOrTruncated(expected: number, got: number, headerLine: number, text: string, lineNo: number): boolean {
+    const cells = splitCsvRecord(text);
+    if (got <= 1 || (cells !== null && looksLikeHeader(cells) !== null)) {
+      this.close(lineNo);
+      return false;
+    }
+    throw new InputError(this.path, lineNo, `truncated or malformed row: ${got} fields where the header on line ${headerLine} has ${expected}`);
+  }
+
+  private columnRow(t: OpenSummary, text: string, lineNo: number): boolean {
+    const trimmed = text.trim();
+    if (trimmed.length === 0) {
+      this.close(lineNo);
+      return true;
+    }
+    if (/^(?:\.\.\.|…)$/.test(trimmed)) {
+      t.elided++;
+      return true;
+    }
+    const cells = cellsBySpans(text, t.spans!);
+    if (t.probe >= 0 && parseNumberCell(cells[t.probe]!) === null) {
+      this.close(lineNo);
+      return false;
+    }
+    t.rows.push({ cells, line: lineNo });
+    return true;
+  }
+
+  private markdownRow(t: OpenSummary, text: string, lineNo: number): boolean {
+    const cells = pipeCells(text);
+    if (cells === null) {
+      this.close(lineNo);
+      return false;
+    }
+    if (cells.every((c) => /^(?:\.\.\.|…)?$/.test(c))) {
+      t.elided++;
+      return true;
+    }
+    if (cells.length !== t.cols.length || (t.probe >= 0 && parseNumberCell(cells[t.probe]!) === null)) {
+      this.close(lineNo);
+      return false;
+    }
+    t.rows.push({ cells, line: lineNo });
+    return true;
+  }
+
+  // ---- a table ends ------------------------------------------------------------------------
+
+  private close(endLine: number): void {
+    const t = this.open;
+    if (t === null) return;
+    this.open = null;
+    this.title = null;
+    this.prev = null;
+    // a header with no rows under it (a header quoted in prose, an empty paste) is no table
+    if ((t.type === 'summary' && t.rows.length === 0 && t.elided === 0) || (t.type === 'trace' && (t.agg ? t.agg.rows : t.rows) === 0)) return;
+    const report = this.reportOf(t);
+    const table: ParsedTable = {
+      report,
+      format: t.format,
+      line: t.headerLine,
+      endLine: endLine === Number.MAX_SAFE_INTEGER ? t.headerLine : endLine - 1,
+      traceRows: 0,
+      elidedRows: t.type === 'summary' ? t.elided : 0,
+    };
+    if (t.type === 'trace') {
+      table.traceRows = t.agg ? t.agg.rows : t.rows;
+      if (t.agg && t.agg.kind === 'api-trace') table.api = t.agg.apiRows();
+      else if (t.agg) {
+        table.kernels = t.agg.kernelRows();
+        table.memOps = t.agg.memOpRows();
+      } else {
+        this.skipped.push({ path: this.path, line: t.headerLine, what: `${report} table`, reason: 'not used by analyze' });
+      }
+      this.tables.push(table);
+      return;
+    }
+    if (report === 'cuda_api_sum') table.api = this.apiRows(t);
+    else if (report === 'cuda_gpu_kern_sum') table.kernels = this.kernelRows(t);
+    else if (report === 'cuda_gpu_mem_time_sum') table.memOps = this.memOpRows(t);
+    else if (report === 'cuda_api_trace' || report === 'cuda_gpu_trace') {
+      // a trace pasted as column text: small, so summed here
+      const agg = new TraceAggregator(report === 'cuda_api_trace' ? 'api-trace' : 'gpu-trace', this.path, t.cols, t.headerLine);
+      for (const r of t.rows) agg.addCells(r.cells, r.line);
+      table.traceRows = agg.rows;
+      if (report === 'cuda_api_trace') table.api = agg.apiRows();
+      else {
+        table.kernels = agg.kernelRows();
+        table.memOps = agg.memOpRows();
+      }
+    } else {
+      this.skipped.push({ path: this.path, line: t.headerLine, what: `${report} table`, reason: 'not used by analyze' });
+    }
+    this.tables.push(table);
+  }
+
+  /** The report a table holds: its title where the title fits the header, else the header and contents. */
+  private reportOf(t: Open): string {
+    if (t.title && KIND_OF_REPORT[t.title.report] === t.kind) return t.title.report;
+    if (t.title && KIND_OF_REPORT[t.title.report] === undefined && t.kind === 'api-like' && !/^cuda/.test(t.title.report)) return t.title.report;
+    if (t.kind === 'api-like') {
+      if (t.type !== 'summary') return 'osrt_sum';
+      const nameIdx = t.cols.findIndex((c) => c.role === 'name');
+      const cuda = t.rows.filter((r) => looksLikeCudaApi(r.cells[nameIdx] ?? '')).length;
+      return cuda * 2 >= t.rows.length && t.rows.length > 0 ? 'cuda_api_sum' : 'osrt_sum';
+    }
+    return reportForKind(t.kind) ?? 'unknown';
+  }
+
+  private unitOf(t: OpenSummary, c: Column): number {
+    return c.unitNs ?? t.title?.unitNs ?? 1;
+  }
+
+  private num(t: OpenSummary, r: Row, role: string, opts: { required: boolean; integer?: boolean }): number | null {
+    const idx = t.cols.findIndex((c) => c.role === role);
+    if (idx === -1) {
+      if (opts.required) throw new InputError(this.path, t.headerLine, `the header has no ${role} column`);
+      return null;
+    }
+    const col = t.cols[idx]!;
+    const cell = (r.cells[idx] ?? '').trim();
+    if (cell === '' && !opts.required) return null;
+    if (cell === '') throw new InputError(this.path, r.line, `${col.label} is missing: the row ends early (truncated row?)`);
+    const v = parseNumberCell(cell);
+    if (v === null) throw new InputError(this.path, r.line, `${col.label} is not a number: "${cell}"`);
+    if (v < 0) throw new InputError(this.path, r.line, `${col.label} is negative: "${cell}"`);
+    if (opts.integer && !Number.isInteger(v)) throw new InputError(this.path, r.line, `${col.label} is not a whole number: "${cell}"`);
+    return TIME_ROLES.has(role) ? v * this.unitOf(t, col) : v;
+  }
+
+  private nameOf(t: OpenSummary, r: Row, role: 'name' | 'operation'): string {
+    let idx = t.cols.findIndex((c) => c.role === role);
+    if (idx === -1 && role === 'operation') idx = t.cols.findIndex((c) => c.role === 'name');
+    return (r.cells[idx] ?? '').trim();
+  }
+
+  private apiRows(t: OpenSummary): ApiRow[] {
+    return t.rows.map((r) => ({
+      name: this.nameOf(t, r, 'name'),
+      calls: this.num(t, r, 'calls', { required: true, integer: true })!,
+      totalNs: this.num(t, r, 'total', { required: true })!,
+      medianNs: this.num(t, r, 'med', { required: false }),
+      avgNs: this.num(t, r, 'avg', { required: false }),
+      line: r.line,
+    }));
+  }
+
+  private kernelRows(t: OpenSummary): KernelRow[] {
+    return t.rows.map((r) => ({
+      name: this.nameOf(t, r, 'name'),
+      instances: this.num(t, r, 'instances', { required: true, integer: true })!,
+      totalNs: this.num(t, r, 'total', { required: true })!,
+    }));
+  }
+
+  private memOpRows(t: OpenSummary): MemOpRow[] {
+    return t.rows.map((r) => ({
+      operation: this.nameOf(t, r, 'operation'),
+      count: this.num(t, r, 'count', { required: true, integer: true })!,
+      totalNs: this.num(t, r, 'total', { required: true })!,
+    }));
+  }
+}
+
+// ---- files -> tables ---------------------------------------------------------------------------
+
+export function parseFile(path: string): ParsedFile {
+  const scanner = new NsysScanner(path);
+  readLines(path, scanner.line);
+  return scanner.finish();
+}
+
+export function parseText(path: string, text: string): ParsedFile {
+  if (text.length === 0) throw new InputError(path, undefined, 'the file is empty');
+  const scanner = new NsysScanner(path);
+  splitLines(text, scanner.line);
+  return scanner.finish();
+}
+
+// ---- tables -> profiles ------------------------------------------------------------------------
+
+type Slot = 'api' | 'kernels' | 'memOps';
+
+function slotsOf(t: ParsedTable): Slot[] {
+  const s: Slot[] = [];
+  if (t.api) s.push('api');
+  if (t.kernels) s.push('kernels');
+  if (t.memOps && (t.memOps.length > 0 || !t.kernels)) s.push('memOps');
+  return s;
+}
+
+function emptyProfile(path: string, index: number): ProfileInput {
+  return { path, paths: [path], index, reports: [], api: [], kernels: null, memOps: null, traceRows: 0, elidedRows: 0 };
+}
+
+interface Draft {
+  profile: ProfileInput;
+  has: Set<Slot>;
+}
+
+function addTable(d: Draft, t: ParsedTable): void {
+  const p = d.profile;
+  p.reports.push(t.report);
+  if (t.api) p.api.push(...t.api);
+  if (t.kernels) p.kernels = [...(p.kernels ?? []), ...t.kernels];
+  if (t.memOps && (t.memOps.length > 0 || !t.kernels)) p.memOps = [...(p.memOps ?? []), ...t.memOps];
+  p.traceRows += t.traceRows;
+  p.elidedRows += t.elidedRows;
+  for (const s of slotsOf(t)) d.has.add(s);
+}
+
+/**
+ * The tables of one file in file order -> profiles. A table whose slot (API, kernels, memory
+ * operations) the current profile already holds starts the next profile: several runs pasted into
+ * one log give several profiles, in order.
+ */
+export function draftProfiles(file: ParsedFile): Draft[] {
+  const drafts: Draft[] = [];
+  let cur: Draft | null = null;
+  for (const t of file.tables) {
+    const slots = slotsOf(t);
+    if (slots.length === 0) continue;
+    if (cur === null || slots.some((s) => cur!.has.has(s))) {
+      cur = { profile: emptyProfile(file.path, drafts.length), has: new Set() };
+      drafts.push(cur);
+    }
+    addTable(cur, t);
+  }
+  return drafts;
+}
+
+const REPORT_SUFFIX =
+  /^(.+)_(cuda_api_sum|cuda_api_trace|cuda_gpu_kern_sum|cuda_gpu_trace|cuda_gpu_mem_time_sum|cuda_gpu_mem_size_sum|cuda_gpu_sum|cuda_api_gpu_sum|cuda_kern_exec_sum|cuda_kern_exec_trace|osrt_sum|nvtx_sum|nvtx_pushpop_trace|nvtx_startend_sum|nvtx_kern_sum|nvtx_gpu_proj_sum|nvtx_gpu_proj_trace|um_sum|um_total_sum|um_cpu_page_faults_sum|openmp_sum|syscall_sum|cudaapisum|cudaapitrace|gpukernsum|gputrace|gpumemtimesum|gpumemsizesum|osrtsum|nvtxsum|nvtxpptrace)$/;
+
+/** "prof_cuda_api_sum.csv" -> "prof"; null when the name does not follow `<base>_<report>.<ext>`. */
+export function reportFileBase(path: string): string | null {
+  const name = basename(path).replace(/\.(csv|txt|log|out)$/i, '');
+  const m = REPORT_SUFFIX.exec(name);
+  return m ? join(dirname(path), m[1]!) : null;
+}
+
+export interface ReadResult {
+  profiles: ProfileInput[];
+  skipped: SkipNote[];
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(path, undefined, code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${(err as Error).message}`);
+  }
+}
+
+function describeNothing(file: ParsedFile): string {
+  const seen = file.tables.map((t) => t.report);
+  const nsysSkips = file.skipped.filter((s) => s.reason.startsWith('nsys:') && /cuda_api|cudaapi/.test(s.what));
+  if (seen.length > 0 || nsysSkips.length > 0) {
+    const parts = [`no CUDA API data (cuda_api_sum or cuda_api_trace)`];
+    if (seen.length > 0) parts.push(`tables found: ${[...new Set(seen)].join(', ')}`);
+    if (nsysSkips.length > 0) parts.push(`nsys skipped ${nsysSkips[0]!.what} (${nsysSkips[0]!.reason.replace(/^nsys: /, '')})`);
+    return `${parts.join('; ')}: profile with \`nsys profile --trace=cuda\` and run \`nsys stats --report cuda_api_sum\``;
+  }
+  return 'no nsys stats table found: expected the CSV or column output of `nsys stats --report cuda_api_sum`';
+}
+
+/**
+ * Read the paths given on the command line: files, and directories (their files, not recursing).
+ * Reports of one run split over `<base>_<report>.csv` files are joined into one profile.
+ */
+export function readInputs(paths: readonly string[]): ReadResult {
+  const skipped: SkipNote[] = [];
+  const parsed: { file: ParsedFile; explicit: boolean }[] = [];
+  for (const p of paths) {
+    if (isDirectory(p)) {
+      const names = readdirSync(p, { withFileTypes: true })
+        .filter((e) => e.isFile() && !e.name.startsWith('.'))
+        .map((e) => e.name)
+        .sort();
+      let used = 0;
+      for (const name of names) {
+        const fp = join(p, name);
+        try {
+          const file = parseFile(fp);
+          if (file.tables.length === 0) {
+            skipped.push({ path: fp, line: null, what: 'file', reason: 'no nsys stats table' });
+            continue;
+          }
+          parsed.push({ file, explicit: false });
+          used++;
+        } catch (err) {
+          // in a directory, files that are not reports (binaries, empty files) are passed over
+          if (err instanceof InputError && err.line === undefined) {
+            skipped.push({ path: fp, line: null, what: 'file', reason: err.problem });
+            continue;
+          }
+          throw err;
+        }
+      }
+      if (used === 0) throw new InputError(p, undefined, `no nsys stats report in this directory (${names.length} files looked at, none holds a table)`);
+    } else {
+      parsed.push({ file: parseFile(p), explicit: true });
+    }
+  }
+
+  // group <base>_<report>.csv files that hold one profile each
+  const groups = new Map<string, { file: ParsedFile; drafts: Draft[] }[]>();
+  const order: (string | { file: ParsedFile; drafts: Draft[] })[] = [];
+  for (const { file } of parsed) {
+    const drafts = draftProfiles(file);
+    const base = reportFileBase(file.path);
+    if (base !== null && drafts.length <= 1) {
+      if (!groups.has(base)) {
+        groups.set(base, []);
+        order.push(base);
+      }
+      groups.get(base)!.push({ file, drafts });
+    } else order.push({ file, drafts });
+  }
+
+  const profiles: ProfileInput[] = [];
+  const pushDrafts = (drafts: Draft[]): void => {
+    for (const d of drafts) profiles.push(d.profile);
+  };
+  for (const entry of order) {
+    if (typeof entry !== 'string') {
+      pushDrafts(entry.drafts);
+      continue;
+    }
+    const members = groups.get(entry)!.filter((m) => m.drafts.length > 0);
+    if (members.length === 0) continue;
+    const merged: Draft = { profile: emptyProfile(members[0]!.file.path, 0), has: new Set() };
+    merged.profile.paths = [];
+    let clash = false;
+    for (const m of members) {
+      for (const t of m.file.tables) if (slotsOf(t).some((s) => merged.has.has(s))) clash = true;
+    }
+    if (clash) {
+      for (const m of members) pushDrafts(m.drafts);
+      continue;
+    }
+    for (const m of members) {
+      merged.profile.paths.push(m.file.path);
+      for (const t of m.file.tables) if (slotsOf(t).length > 0) addTable(merged, t);
+    }
+    profiles.push(merged.profile);
+  }
+
+  for (const { file } of parsed) skipped.push(...file.skipped);
+
+  const usable = profiles.filter((p) => p.api.length > 0);
+  for (const p of profiles) {
+    if (p.api.length === 0) {
+      skipped.push({ path: p.path, line: null, what: `profile ${p.index + 1} (${p.reports.join(', ')})`, reason: 'no cuda_api_sum or cuda_api_trace to go with it' });
+    }
+  }
+  // an explicitly named file that gave nothing at all is an error, not a silent skip
+  for (const { file, explicit } of parsed) {
+    if (!explicit) continue;
+    const contributes = usable.some((p) => p.paths.includes(file.path));
+    const inGroup = profiles.some((p) => p.paths.includes(file.path));
+    if (!contributes && !inGroup) {
+      if (file.tables.length === 0 && file.firstLine && file.firstLine.text.includes(',')) {
+        throw new InputError(file.path, file.firstLine.line, `not an nsys stats report: unrecognised CSV header "${file.firstLine.text}"`);
+      }
+      if (usable.length === 0 || file.tables.length === 0) throw new InputError(file.path, undefined, describeNothing(file));
+      // its unused tables are already among the skipped notes
+    }
+  }
+  if (usable.length === 0) {
+    const first = parsed[0]!.file;
+    throw new InputError(first.path, undefined, describeNothing(first));
+  }
+  return { profiles: usable, skipped };
+}
