@@ -272,7 +272,7 @@ export interface StatRow extends DurationStat {
 }
 
 function addStat(into: StatRow | undefined, name: string, count: number, extra: number, bytes: number, d: DurationStat): StatRow {
-  if (!into) return { name, count, extra, bytes, ...d, hist: [...d.hist] };
+  if (!into) return { ...d, name, count, extra, bytes, hist: [...d.hist] };
   const merged: StatRow = {
     name,
     count: into.count + count,

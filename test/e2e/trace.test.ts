@@ -1,0 +1,131 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+
+import type { TraceResult } from '../../src/core/trace.js';
+import { graphprof, root } from './cli.js';
+
+const release = join(root, 'build', 'Release');
+const library = join(release, 'libgraphprof_inject.so');
+// CMake writes this note only where it found CUPTI and built the library.
+const builtWithCupti = existsSync(join(release, 'graphprof_inject.json'));
+const fake = { GRAPHPROF_FAKE_TRACE: join(root, 'fixtures', 'trace', 'processes') };
+
+describe('graphprof trace without a GPU', () => {
+  it('exits 3 with one line when the command never initialises CUDA (no driver here: no record)', () => {
+    const r = graphprof(['trace', '--', 'true']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    if (builtWithCupti) {
+      expect(lines[0]).toMatch(/^graphprof: trace: no process of the command initialised CUDA under the tracer \(no trace record was written\): the command never touched CUDA, or the driver did not load the injection library/);
+    } else {
+      expect(lines[0]).toMatch(/^graphprof: trace: (the injection library was not found|CUPTI \(libcupti\.so[.\d]*\) not found)/);
+    }
+  });
+
+  it("passes the command's own non-zero exit code through", () => {
+    const r = graphprof(['trace', '--', 'sh', '-c', 'exit 7']);
+    expect(r.code).toBe(7);
+    expect(r.stdout).toBe('');
+  });
+
+  it("passes the command's stdout through untouched, options after -- included", () => {
+    const r = graphprof(['trace', '--steps', '3', '--', 'sh', '-c', 'printf "one --json\\ntwo -V --help\\n"; printf err >&2; exit 4']);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toBe('one --json\ntwo -V --help\n');
+    expect(r.stderr.startsWith('err')).toBe(true);
+  });
+
+  it.each([
+    [['trace', 'true'], "graphprof: trace: put -- between graphprof's options and the command, e.g. graphprof trace -- true; without it the command's own options could be taken for graphprof's"],
+    [['trace', '--steps', '0', '--', 'true'], 'graphprof: --steps: expected a positive integer, got "0"'],
+    [['trace', '--step-marker', 'decode', '--', 'true'], 'graphprof: --step-marker: expected nvtx:NAME (an NVTX range) or api:NAME (a CUDA API call), got "decode"'],
+    [['trace', '--out', '/nonexistent/dir/prof', '--', 'true'], 'graphprof: --out: the folder "/nonexistent/dir" does not exist'],
+    [['trace', '--', 'graphprof-no-such-command'], 'graphprof: trace: cannot run "graphprof-no-such-command": command not found'],
+  ])('refuses %j with exit 2', (args, message) => {
+    const r = graphprof(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toBe(message);
+  });
+
+  it('refuses unknown options and a missing command with exit 2', () => {
+    expect(graphprof(['trace', '--stepz', '3', '--', 'true']).code).toBe(2);
+    expect(graphprof(['trace']).code).toBe(2);
+  });
+
+  it('says when --cupti points nowhere, with exit 2', () => {
+    const r = graphprof(['trace', '--cupti', '/nonexistent/cupti', '--', 'true']);
+    if (!existsSync(library)) return; // the library check comes first (exit 3), asserted above
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^graphprof: --cupti: "\/nonexistent\/cupti" does not exist; give the folder that holds libcupti\.so/);
+  });
+});
+
+describe('graphprof trace on synthetic records (GRAPHPROF_FAKE_TRACE: CLI plumbing only)', () => {
+  it.skipIf(!builtWithCupti)('merges the processes, writes nsys CSV and prints JSON on stderr, stdout left to the command', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'graphprof-trace-'));
+    const prefix = join(dir, 'prof');
+    const out = join(dir, 'trace.json');
+    const r = graphprof(['trace', '--step-marker', 'nvtx:decode_step', '--out', prefix, '--json', '-o', out, '--', 'sh', '-c', 'echo payload'], fake);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('payload\n');
+    const j = JSON.parse(r.stderr) as TraceResult;
+    expect(j).toEqual(JSON.parse(readFileSync(out, 'utf8')));
+    expect(j.fake).toBe(true);
+    expect(j.command).toBe('trace');
+    expect(j.traced).toMatchObject({ command: ['sh', '-c', 'echo payload'], exitCode: 0 });
+    expect(j.processes.map((p) => p.pid)).toEqual([4242, 4243]);
+    expect(j.launches).toMatchObject({ launchCalls: 1050, graphLaunchCalls: 5 });
+    expect(j.steps).toMatchObject({ count: 10, launchesVary: false });
+    expect(j.perStep).toMatchObject({ steps: 10, source: 'step-marker', launchCalls: 105 });
+    expect(j.environment.driverCudaVersion).toBe('13.0');
+    expect(j.notes.join('\n')).toContain('process 4244 (python3 -c killed) initialised CUDA but did not reach its exit handler');
+    expect(j.notes.join('\n')).toContain('FAKE TRACE RECORDS');
+    expect(j.csv).toEqual([`${prefix}_cuda_api_sum.csv`, `${prefix}_cuda_gpu_kern_sum.csv`, `${prefix}_cuda_gpu_mem_time_sum.csv`]);
+    const api = parse(readFileSync(`${prefix}_cuda_api_sum.csv`, 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(api.find((x) => x.Name === 'cudaLaunchKernel')!['Num Calls']).toBe('1000');
+    const kern = parse(readFileSync(`${prefix}_cuda_gpu_kern_sum.csv`, 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(kern.reduce((s, x) => s + Number(x.Instances), 0)).toBe(1100);
+  });
+
+  it.skipIf(!builtWithCupti)('prints a table on stderr with the launch counts and the per-step figures', () => {
+    const r = graphprof(['trace', '--step-marker', 'nvtx:decode_step', '--', 'true'], fake);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('FAKE TRACE RECORDS (GRAPHPROF_FAKE_TRACE): not a measurement');
+    expect(r.stderr).toContain('kernel launches: 1,050; graph launches: 5;');
+    expect(r.stderr).toContain('cudaLaunchKernel: 1,000 calls');
+    expect(r.stderr).toContain('cuLaunchKernel: 50 calls, median 4.00 µs (+1,000 made inside other API calls, not counted)');
+    expect(r.stderr).toMatch(/per step \(nvtx:decode_step, 10 steps\): 100 launches \(min 100, max 100\)/);
+  });
+
+  it.skipIf(!builtWithCupti)("exits with the command's code after reporting what it has", () => {
+    const r = graphprof(['trace', '--', 'sh', '-c', 'exit 5'], fake);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('exit 5');
+  });
+});
+
+describe('the injection library', () => {
+  it.skipIf(!builtWithCupti)('is built next to the addon and exports InitializeInjection only', () => {
+    expect(existsSync(library)).toBe(true);
+    const nm = spawnSync('nm', ['-D', '--defined-only', library], { encoding: 'utf8' });
+    if (nm.error) return; // no binutils here: nothing more to check
+    const symbols = nm.stdout.split('\n').filter(Boolean).map((l) => l.trim().split(/\s+/).slice(1).join(' '));
+    expect(symbols).toContain('T InitializeInjection');
+    expect(symbols.filter((s) => s.startsWith('T ') || s.startsWith('W '))).toEqual(['T InitializeInjection']);
+    const info = JSON.parse(readFileSync(join(release, 'graphprof_inject.json'), 'utf8')) as { cuptiSoname: string };
+    expect(info.cuptiSoname).toMatch(/^libcupti\.so\.\d+$/);
+  });
+
+  it.skipIf(builtWithCupti)('was not built: CUPTI was not found when build:native ran (cmake printed why)', () => {
+    expect(existsSync(join(release, 'graphprof_inject.json'))).toBe(false);
+  });
+});
