@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Issue-6 checks of `graphprof trace` on a GPU host, in one call. Run from the repository root with
+# the bundle in .gpu/ (made here by ../shared/gpu/bundle.sh after `npm ci`; it carries
+# build/Release/libgraphprof_inject.so). Needs python3 (PyTorch for check 2) and the CUDA toolkit's
+# CUPTI (/usr/local/cuda). Each check runs on its own; a failed one says why and the rest go on.
+#   bash bench/gpu-trace.sh                 # logs and JSON under $OUT (default bench/out/trace)
+# 1. launch counts of `graphprof run` under trace equal what the workload defines (eager, capture,
+#    graph replays, kernel instances); api:cudaStreamSynchronize steps hold one eager step each
+# 2. examples/torch_decode.py: kernel launches per nvtx:decode_step equal torch.profiler's count
+# 3. overhead: `graphprof run` traced and untraced, alternated; host time added per API call
+# 4. side by side with the harness's own counters (graph nodes, copies, syncs, batch sizes)
+# Files that come back: summary.txt, summary.json, c1-trace.json, c2-trace.json, logs.tgz.
+set -uo pipefail
+out=${OUT:-bench/out/trace}
+work=$out/work
+mkdir -p "$work"
+gp() { bash .gpu/run.sh "$@"; }
+log() { echo "== $*" | tee -a "$work/log.txt" >&2; }
+py=python3
+status() { echo "$1" >> "$work/status.txt"; }  # "check<TAB>PASS|FAIL|SKIP<TAB>detail"
+
+: > "$work/status.txt"
+nvidia-smi --query-gpu=name,driver_version --format=csv,noheader > "$work/gpu.txt" 2>&1 || echo "no nvidia-smi" > "$work/gpu.txt"
+if [ ! -f .gpu/run.sh ] || [ ! -f .gpu/app/build/Release/libgraphprof_inject.so ]; then
+  echo "gpu-trace: .gpu/ bundle with build/Release/libgraphprof_inject.so is missing: build with CUPTI, then run ../shared/gpu/bundle.sh" | tee "$out/summary.txt"
+  exit 2
+fi
+gp doctor > "$work/doctor.txt" 2>&1
+gprun=(bash .gpu/run.sh run)
+
+# ---------------------------------------------------------------- 1. launch counts of graphprof run
+check1() {
+  log "1: trace graphprof run --kernels 847 --iterations 50 --warmup 10 --batch-sizes 1"
+  GRAPHPROF_TRACE_KEEP=1 gp trace --step-marker api:cudaStreamSynchronize -o "$work/c1-trace.json" --out "$work/c1" -- \
+    "${gprun[@]}" --kernels 847 --kernel empty --iterations 50 --warmup 10 --batch-sizes 1 --json -o "$work/c1-run.json" \
+    > "$work/c1.stdout" 2> "$work/c1.stderr"
+  local rc=$?
+  [ $rc -eq 0 ] || { status "1 launch counts	FAIL	trace exit $rc: $(tail -n 2 "$work/c1.stderr" | tr '\n' ' ')"; return; }
+  local kept; kept=$(sed -n 's/^trace: records kept in //p' "$work/c1.stderr" | tail -n 1)
+  [ -n "$kept" ] && cp "$kept"/trace-*.json "$work/" 2>/dev/null
+  $py - "$work/c1-trace.json" "$work/c1-run.json" "$kept" <<'EOF' >> "$work/status.txt"
+import json, sys, glob
+t = json.load(open(sys.argv[1])); r = json.load(open(sys.argv[2]))
+w = r["workload"]; K, T, B = w["kernels"], w["warmup"] + w["iterations"], len(w["batchSizes"])
+exp = {"kernel launch calls (eager K*T + capture K)": B * K * (T + 1), "graph launches (T)": B * T,
+       "kernel instances (eager + replay)": 2 * B * K * T, "kernel instances in graphs": B * K * T}
+got = {"kernel launch calls (eager K*T + capture K)": t["launches"]["launchCalls"], "graph launches (T)": t["launches"]["graphLaunchCalls"],
+       "kernel instances (eager + replay)": t["totals"]["kernelInstances"], "kernel instances in graphs": sum(k["graphInstances"] for k in t["kernels"])}
+nested = sum(a["nestedCalls"] for a in t["launches"]["byApi"])
+bad = [f"{k}: expected {exp[k]}, traced {got[k]}" for k in exp if exp[k] != got[k]]
+detail = "; ".join(f"{k} {got[k]}" for k in exp) + f"; nested driver launches (not counted) {nested}; by API " + ", ".join(f"{a['name']} {a['calls']}" for a in t["launches"]["byApi"])
+print(f"1 launch counts\t{'FAIL' if bad else 'PASS'}\t{'; '.join(bad) if bad else detail}")
+steps = []
+for f in glob.glob((sys.argv[3] or "/nonexistent") + "/trace-*.json"):
+    steps += json.load(open(f)).get("steps", [])
+withK = sum(1 for s in steps if s["launches"] == K)
+print(f"1b api:cudaStreamSynchronize steps\t{'PASS' if withK == B * (T + 1) else 'FAIL'}\t{len(steps)} steps, {withK} with exactly {K} launches (expected {B * (T + 1)}: {T} eager steps + the capture)")
+EOF
+}
+
+# ---------------------------------------------------------------- 2. PyTorch decode loop
+check2() {
+  log "2: examples/torch_decode.py, torch.profiler count vs trace --step-marker nvtx:decode_step"
+  if ! $py -c "import torch; assert torch.cuda.is_available()" > "$work/c2-torch.txt" 2>&1; then
+    status "2 torch decode	SKIP	no PyTorch with CUDA: $(tail -n 1 "$work/c2-torch.txt")"; return
+  fi
+  $py examples/torch_decode.py --count > "$work/c2-count.json" 2> "$work/c2-count.stderr" || { status "2 torch decode	FAIL	torch.profiler count failed: $(tail -n 1 "$work/c2-count.stderr")"; return; }
+  gp trace --step-marker nvtx:decode_step -o "$work/c2-trace.json" --out "$work/c2" -- $py examples/torch_decode.py --steps 64 \
+    > "$work/c2.stdout" 2> "$work/c2.stderr"
+  local rc=$?
+  [ $rc -eq 0 ] || { status "2 torch decode	FAIL	trace exit $rc: $(tail -n 2 "$work/c2.stderr" | tr '\n' ' ')"; return; }
+  $py - "$work/c2-count.json" "$work/c2-trace.json" <<'EOF' >> "$work/status.txt"
+import json, sys
+c = json.load(open(sys.argv[1])); t = json.load(open(sys.argv[2])); s = t.get("steps")
+if not s:
+    print(f"2 torch decode\tFAIL\tno nvtx:decode_step step seen; notes: {t['notes']}")
+else:
+    l = s["launches"]
+    ok = l["min"] == l["max"] == c["kernelsPerStep"]
+    print(f"2 torch decode\t{'PASS' if ok else 'FAIL'}\ttorch.profiler {c['kernelsPerStep']} kernels/step ({c['launchApiCallsPerStep']} launch API events, torch {c['torch']}); trace {l['p50']:.0f} launches/step (min {l['min']:.0f}, max {l['max']:.0f}) over {s['count']} steps, API time {s['apiNs']['p50']/1e3:.1f} us/step, step {s['durationNs']['p50']/1e3:.1f} us")
+EOF
+}
+
+# ---------------------------------------------------------------- 3. overhead
+check3() {
+  log "3: overhead, graphprof run traced / untraced / traced without activity, alternated 3x"
+  local args=(--kernels 847 --kernel empty --iterations 200 --warmup 20 --batch-sizes 1 --json)
+  for i in 1 2 3; do
+    "${gprun[@]}" "${args[@]}" -o "$work/c3-plain-$i.json" > /dev/null 2>> "$work/c3.stderr"
+    gp trace -o "$work/c3-tr-$i.json" -- "${gprun[@]}" "${args[@]}" -o "$work/c3-traced-$i.json" > /dev/null 2>> "$work/c3.stderr"
+    GRAPHPROF_TRACE_ACTIVITY=0 gp trace -o "$work/c3-tr-noact-$i.json" -- "${gprun[@]}" "${args[@]}" -o "$work/c3-noact-$i.json" > /dev/null 2>> "$work/c3.stderr"
+  done
+  $py - "$work" <<'EOF' >> "$work/status.txt"
+import json, sys, statistics as st, os
+w = sys.argv[1]
+def fig(kind):
+    launch, step = [], []
+    for i in (1, 2, 3):
+        p = f"{w}/c3-{kind}-{i}.json"
+        if os.path.exists(p):
+            b = json.load(open(p))["results"][0]["eager"]
+            launch.append(b["launchNs"]["p50Ns"]); step.append(b["stepNs"]["p50Ns"])
+    return (st.median(launch), st.median(step)) if launch else (None, None)
+(pl, ps), (tl, ts), (nl, ns) = fig("plain"), fig("traced"), fig("noact")
+if pl is None or tl is None:
+    print("3 overhead\tFAIL\tmissing run results (see c3.stderr)")
+else:
+    calls = 847 + 3  # per eager step: 847 launches, cudaGetLastError, cudaEventRecord, cudaStreamSynchronize
+    per_launch = tl - pl; per_call_step = (ts - ps) / calls
+    noact = f"; without activity records {nl - pl:.0f} ns/launch" if nl is not None else ""
+    ok = per_launch < 500 and per_call_step < 500
+    print(f"3 overhead\t{'PASS' if ok else 'FAIL'}\thost time per launch {pl:.0f} ns untraced, {tl:.0f} ns traced: +{per_launch:.0f} ns per API call; eager step {ps/1e3:.1f} -> {ts/1e3:.1f} us: +{per_call_step:.0f} ns per API call{noact} (medians of 3 alternated runs)")
+EOF
+}
+
+# ---------------------------------------------------------------- 4. against the harness's counters
+check4() {
+  log "4: side by side with the harness: --memcpys 20 --syncs 5, batch sizes 1,2"
+  gp trace -o "$work/c4-trace.json" -- "${gprun[@]}" --kernels 100 --memcpys 20 --syncs 5 --kernel empty --iterations 20 --warmup 5 \
+    --batch-sizes 1,2 --json -o "$work/c4-run.json" > /dev/null 2> "$work/c4.stderr"
+  local rc=$?
+  [ $rc -eq 0 ] || { status "4 harness counters	FAIL	trace exit $rc: $(tail -n 2 "$work/c4.stderr" | tr '\n' ' ')"; return; }
+  $py - "$work/c4-trace.json" "$work/c4-run.json" <<'EOF' >> "$work/status.txt"
+import json, sys
+t = json.load(open(sys.argv[1])); r = json.load(open(sys.argv[2])); w = r["workload"]
+K, M, S, T, B = w["kernels"], w["memcpys"], w["syncs"], w["warmup"] + w["iterations"], len(w["batchSizes"])
+api = {a["name"]: a["count"] for a in t["api"]}
+nodes = sum(b["graph"]["nodes"] for b in r["results"])
+rows = [("kernel launch calls", B * K * (T + 1), t["launches"]["launchCalls"]),
+        ("cudaGraphLaunch", B * T, t["launches"]["graphLaunchCalls"]),
+        ("cudaMemcpyAsync (M*T + capture M + 2 checksum reads)", B * (M * T + M + 2), api.get("cudaMemcpyAsync", 0)),
+        ("graph nodes x replays (harness cudaGraphGetNodes)", nodes * T, sum(k["graphInstances"] for k in t["kernels"]) + sum(m["graphInstances"] for m in t["memcpy"]))]
+bad = [f"{n}: harness {e}, traced {g}" for n, e, g in rows if e != g]
+sync = api.get("cudaStreamSynchronize", 0)
+detail = "; ".join(f"{n} {g}" for n, e, g in rows) + f"; cudaStreamSynchronize {sync} (in-step syncs alone: {B * S * T})"
+print(f"4 harness counters\t{'FAIL' if bad else 'PASS'}\t{'; '.join(bad) if bad else detail}")
+EOF
+}
+
+check1; check2; check3; check4
+
+# ---------------------------------------------------------------- summary (printed last)
+{
+  echo "graphprof trace GPU checks on $(cat "$work/gpu.txt" | head -n 1)"
+  awk -F'\t' '{ printf "%-34s %-5s %s\n", $1, $2, $3 }' "$work/status.txt"
+} > "$out/summary.txt"
+$py - "$work/status.txt" > "$out/summary.json" <<'EOF'
+import json, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+print(json.dumps([{"check": r[0], "result": r[1], "detail": r[2] if len(r) > 2 else ""} for r in rows], indent=2))
+EOF
+for f in c1-trace.json c2-trace.json; do [ -f "$work/$f" ] && cp "$work/$f" "$out/$f"; done
+failed=$(grep -c "	FAIL	" "$work/status.txt")
+tar czf "$out/logs.tgz" -C "$out" work && rm -rf "$work"
+cat "$out/summary.txt"
+[ "$failed" -eq 0 ]
