@@ -10,12 +10,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync,
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
+import { analyzeProfile, DEFAULT_REPLAY_COST, type AnalyzeResult } from '../core/analyze.js';
 import { API_RULES, classifyApi } from '../core/launch-apis.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
-import { parseStepMarker, toTraceRecord, traceFigures, type LaunchClassifier, type TraceRecord, type TraceResult } from '../core/trace.js';
+import { parseStepMarker, toProfileInput, toTraceRecord, traceFigures, type LaunchClassifier, type TraceRecord, type TraceResult } from '../core/trace.js';
 import { EnvironmentError, EXIT, InputError, UsageError, ValueError } from '../errors.js';
 import { cudaVersionString } from '../harness/native.js';
 import type { Io } from '../io.js';
+import { renderAnalyzeTable } from '../report/analyze-table.js';
 import { renderJson } from '../report/json.js';
 import { nsysCsvPath, renderNsysCsv, type NsysReport } from '../report/nsys-csv.js';
 import { renderTraceTable } from '../report/trace-table.js';
@@ -209,6 +211,10 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
     }
   }
 
+  // The analysis `graphprof analyze` would print for the same data, read as one nsys profile.
+  const profile = toProfileInput(`trace of ${options.command.join(' ').slice(0, 80)}`, figures.rows.api, figures.rows.kernels, figures.rows.memcpy, figures.activity);
+  const analysis = analyzeProfile(profile, { steps: figures.perStep.steps, targetLatencyNs: null, replay: DEFAULT_REPLAY_COST });
+
   const first = used[0] ?? attached[0]!;
   const result: TraceResult = {
     schemaVersion: SCHEMA_VERSION,
@@ -237,6 +243,7 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
     memcpy: figures.memcpy,
     activity: figures.activity,
     droppedRecords: figures.droppedRecords,
+    analysis,
     csv,
     notes,
   };
@@ -245,6 +252,23 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
     writeFileSync(tmp, renderJson(result));
     renameSync(tmp, options.outputPath);
   }
-  io.err(options.json ? renderJson(result) : renderTraceTable(result, io.color));
+  io.err(options.json ? renderJson(result) : `${renderTraceTable(result, io.color)}\n${renderAnalyzeTable(asAnalyzeResult(result), io.color)}`);
   return failed ? exit.code : EXIT.ok;
+}
+
+/** The analysis wrapped as `analyze` prints it, so the trace report ends with the same table. */
+function asAnalyzeResult(r: TraceResult): AnalyzeResult {
+  return {
+    schemaVersion: r.schemaVersion,
+    tool: r.tool,
+    command: 'analyze',
+    argv: r.argv,
+    createdAt: r.createdAt,
+    options: { steps: r.perStep.steps, targetLatencyNs: null, failAboveShare: null, calibrationPath: null },
+    replayCost: DEFAULT_REPLAY_COST,
+    profiles: [r.analysis],
+    differences: [],
+    skipped: [],
+    notes: [],
+  };
 }

@@ -86,6 +86,10 @@ describe('graphprof trace on synthetic records (GRAPHPROF_FAKE_TRACE: CLI plumbi
     expect(j.steps).toMatchObject({ count: 10, launchesVary: false });
     expect(j.perStep).toMatchObject({ steps: 10, source: 'step-marker', launchCalls: 105 });
     expect(j.environment.driverCudaVersion).toBe('13.0');
+    // analyze's engine on the same data: the per-step launch figure agrees
+    expect(j.analysis.perStep.launchCalls).toBe(105);
+    expect(j.analysis.launches.calls).toBe(1050);
+    expect(j.analysis.verdict).toBe('already-graphed');
     expect(j.notes.join('\n')).toContain('process 4244 (python3 -c killed) initialised CUDA but did not reach its exit handler');
     expect(j.notes.join('\n')).toContain('FAKE TRACE RECORDS');
     expect(j.csv).toEqual([`${prefix}_cuda_api_sum.csv`, `${prefix}_cuda_gpu_kern_sum.csv`, `${prefix}_cuda_gpu_mem_time_sum.csv`]);
@@ -104,6 +108,7 @@ describe('graphprof trace on synthetic records (GRAPHPROF_FAKE_TRACE: CLI plumbi
     expect(r.stderr).toContain('cudaLaunchKernel: 1,000 calls');
     expect(r.stderr).toContain('cuLaunchKernel: 50 calls, median 4.00 µs (+1,000 made inside other API calls, not counted)');
     expect(r.stderr).toMatch(/per step \(nvtx:decode_step, 10 steps\): 100 launches \(min 100, max 100\)/);
+    expect(r.stderr).toContain('graphprof analyze: profile 1: trace of true (cuda_api_sum, cuda_gpu_kern_sum, cuda_gpu_mem_time_sum), 10 steps');
   });
 
   it.skipIf(!builtWithCupti)("exits with the command's code after reporting what it has", () => {
