@@ -97,6 +97,16 @@ describe('graphprof trace on synthetic records (GRAPHPROF_FAKE_TRACE: CLI plumbi
     expect(api.find((x) => x.Name === 'cudaLaunchKernel')!['Num Calls']).toBe('1000');
     const kern = parse(readFileSync(`${prefix}_cuda_gpu_kern_sum.csv`, 'utf8'), { columns: true }) as Record<string, string>[];
     expect(kern.reduce((s, x) => s + Number(x.Instances), 0)).toBe(1100);
+    // `graphprof analyze` reads the CSV files as an nsys profile and finds the same figures
+    const a = graphprof(['analyze', `${prefix}_cuda_api_sum.csv`, `${prefix}_cuda_gpu_kern_sum.csv`, `${prefix}_cuda_gpu_mem_time_sum.csv`, '--steps', '10', '--json']);
+    expect(a.code).toBe(0);
+    const p = (JSON.parse(a.stdout) as { profiles: TraceResult['analysis'][] }).profiles;
+    expect(p).toHaveLength(1);
+    expect(p[0]!.launches.calls).toBe(j.analysis.launches.calls);
+    expect(p[0]!.perStep.launchCalls).toBe(105);
+    expect(p[0]!.graphLaunches.calls).toBe(5);
+    expect(p[0]!.gpu.kernelInstances).toBe(1100);
+    expect(p[0]!.launches.totalNs).toBe(j.analysis.launches.totalNs);
   });
 
   it.skipIf(!builtWithCupti)('prints a table on stderr with the launch counts and the per-step figures', () => {
