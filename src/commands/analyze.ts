@@ -67,7 +67,7 @@ export async function execute(raw: RawAnalyzeOptions, io: Io, args: string[] = [
   const replay = options.calibrationPath ? readCalibration(options.calibrationPath) : DEFAULT_REPLAY_COST;
 
   io.progress(`graphprof analyze: reading ${options.paths.join(', ')}`);
-  const { profiles, skipped } = readInputs(options.paths);
+  const { profiles, skipped } = await readInputs(options.paths);
   io.progress('');
 
   const { profiles: analyses, differences } = analyzeProfiles(profiles, {

@@ -3,7 +3,7 @@
 // markdown holding tables among other lines, markdown pipe tables, legacy 2020-2021 layouts, and
 // cuda_api_trace / cuda_gpu_trace CSVs of millions of rows (streamed). docs/formats.md is the
 // user-facing description of these rules.
-import { readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 import type { ApiRow, KernelRow, MemOpRow, ProfileInput, SkipNote } from '../core/analyze-schema.js';
@@ -28,7 +28,8 @@ import {
   type Span,
   type Title,
 } from './reports.js';
-import { TraceAggregator } from './trace.js';
+import { TraceAggregator, type TraceData } from './trace.js';
+import type { TraceWorkerInput, TraceWorkerOutput } from './trace-worker.js';
 
 /** A title applies to a table that starts within this many lines of it. */
 const TITLE_REACH_LINES = 12;
@@ -57,6 +58,8 @@ export interface ParsedFile {
 }
 
 type Row = { cells: string[]; line: number };
+
+const NO_BULK = { pos: 0, lines: 0 };
 
 interface OpenSummary {
   type: 'summary';
@@ -151,6 +154,21 @@ export class NsysScanner {
     }
     this.scan(text, lineNo);
   };
+
+  /** Fast path for trace rows (see readLines): plain CSV rows go straight to the aggregator. */
+  bulk = (text: string, start: number): { pos: number; lines: number } => {
+    const t = this.open;
+    if (t === null || t.type !== 'trace' || t.agg === null || this.carry.length > 0) return NO_BULK;
+    return t.agg.bulk(text, start);
+  };
+
+  /** Merge the sums of the rest of the open trace table (read by a worker); false if none is open. */
+  mergeTrace(d: TraceData): boolean {
+    const t = this.open;
+    if (t === null || t.type !== 'trace' || t.agg === null || this.carry.length > 0 || this.tables.length > 0) return false;
+    t.agg.merge(d);
+    return true;
+  }
 
   finish(): ParsedFile {
     if (this.carry.length > 0) {
@@ -479,7 +497,96 @@ export class NsysScanner {
 
 export function parseFile(path: string): ParsedFile {
   const scanner = new NsysScanner(path);
-  readLines(path, scanner.line);
+  readLines(path, scanner.line, scanner.bulk);
+  return scanner.finish();
+}
+
+/** Files from this size on whose first line is a trace header are read by two threads. */
+const PARALLEL_MIN_BYTES = 32 << 20;
+
+function parallelMinBytes(): number {
+  // GRAPHPROF_PARALLEL_MIN_BYTES lets the end-to-end tests take the two-thread path on small files
+  const env = Number(process.env.GRAPHPROF_PARALLEL_MIN_BYTES);
+  return Number.isFinite(env) && env > 0 ? env : PARALLEL_MIN_BYTES;
+}
+
+function readAt(path: string, position: number, length: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(length);
+    const n = readSync(fd, buf, 0, length, position);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function runWorker(input: TraceWorkerInput): { done: Promise<TraceWorkerOutput>; stop: () => void } {
+  let stop = (): void => {};
+  const done = (async (): Promise<TraceWorkerOutput> => {
+    try {
+      const { Worker } = await import('node:worker_threads');
+      const url = new URL('./trace-worker.js', import.meta.url);
+      const w = new Worker(url, { workerData: input });
+      stop = () => void w.terminate();
+      return await new Promise<TraceWorkerOutput>((resolve) => {
+        w.once('message', (m: TraceWorkerOutput) => resolve(m));
+        w.once('error', (e) => resolve({ ok: false, why: e.message }));
+        w.once('exit', () => resolve({ ok: false, why: 'exited' }));
+      });
+    } catch (err) {
+      return { ok: false, why: (err as Error).message };
+    }
+  })();
+  return { done, stop: () => stop() };
+}
+
+/**
+ * parseFile, with a large trace CSV read by two threads: the main thread takes the first half
+ * of the bytes, a worker the second, and their sums merge. The result is the same as parseFile's;
+ * whenever the split is not clean (the worker met anything but plain rows) the whole file is read
+ * again by parseFile, which reports any problem with its exact line.
+ */
+export async function parseFileAsync(path: string): Promise<ParsedFile> {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return parseFile(path);
+  }
+  if (size < parallelMinBytes()) return parseFile(path);
+  const head = readAt(path, 0, 64 << 10);
+  if (head.indexOf(0) !== -1) return parseFile(path);
+  let firstLine = head.toString('utf8', 0, Math.max(0, head.indexOf(10)));
+  if (firstLine.charCodeAt(0) === 0xfeff) firstLine = firstLine.slice(1);
+  if (firstLine.endsWith('\r')) firstLine = firstLine.slice(0, -1);
+  const cells = splitCsvRecord(firstLine);
+  const cols = cells ? looksLikeHeader(cells) : null;
+  const kind = cols ? headerKind(cols) : null;
+  if (!cols || (kind !== 'api-trace' && kind !== 'gpu-trace')) return parseFile(path);
+  const mid = Math.floor(size / 2);
+  const probe = readAt(path, mid, 1 << 20);
+  const nl = probe.indexOf(10);
+  if (nl === -1) return parseFile(path);
+  const split = mid + nl + 1;
+
+  const worker = runWorker({ path, cols, kind, headerLine: 1, start: split, end: size });
+  let scanner: NsysScanner;
+  try {
+    scanner = new NsysScanner(path);
+    readLines(path, scanner.line, scanner.bulk, { start: 0, end: split });
+  } catch (err) {
+    worker.stop();
+    // the first half alone may misread a file the split cut badly; read it whole for the verdict
+    if (err instanceof InputError) return parseFile(path);
+    throw err;
+  }
+  const out = await worker.done;
+  worker.stop();
+  if (!out.ok || !scanner.mergeTrace(out.data)) {
+    if (process.env.GRAPHPROF_DEBUG === "1") process.stderr.write(`trace worker: ${out.ok ? "no open trace" : out.why}\n`);
+    return parseFile(path);
+  }
   return scanner.finish();
 }
 
@@ -582,7 +689,7 @@ function describeNothing(file: ParsedFile): string {
  * Read the paths given on the command line: files, and directories (their files, not recursing).
  * Reports of one run split over `<base>_<report>.csv` files are joined into one profile.
  */
-export function readInputs(paths: readonly string[]): ReadResult {
+export async function readInputs(paths: readonly string[]): Promise<ReadResult> {
   const skipped: SkipNote[] = [];
   const parsed: { file: ParsedFile; explicit: boolean }[] = [];
   for (const p of paths) {
@@ -595,7 +702,7 @@ export function readInputs(paths: readonly string[]): ReadResult {
       for (const name of names) {
         const fp = join(p, name);
         try {
-          const file = parseFile(fp);
+          const file = await parseFileAsync(fp);
           if (file.tables.length === 0) {
             skipped.push({ path: fp, line: null, what: 'file', reason: 'no nsys stats table' });
             continue;
@@ -613,7 +720,7 @@ export function readInputs(paths: readonly string[]): ReadResult {
       }
       if (used === 0) throw new InputError(p, undefined, `no nsys stats report in this directory (${names.length} files looked at, none holds a table)`);
     } else {
-      parsed.push({ file: parseFile(p), explicit: true });
+      parsed.push({ file: await parseFileAsync(p), explicit: true });
     }
   }
 

@@ -1,6 +1,7 @@
 // cuda_api_trace and cuda_gpu_trace: millions of rows, summed per name as they stream past, so
 // memory stays bounded whatever the trace length. The median per API name comes from a duration
-// histogram: exact to the nanosecond below 65.536 us, within 0.07% above (docs/formats.md).
+// histogram: exact to the nanosecond (up to 100,000 distinct durations of 65.536 us or more per
+// name; beyond that, within 0.07% for those long calls) (docs/formats.md).
 import type { ApiRow, KernelRow, MemOpRow } from '../core/analyze-schema.js';
 import { InputError } from '../errors.js';
 import { splitCsvRecord } from './csv.js';
@@ -8,11 +9,15 @@ import type { Column } from './reports.js';
 
 const EXACT_LIMIT = 65_536;
 const LOG_BINS_PER_OCTAVE = 1024;
+/** distinct durations of 65,536 ns and more kept exactly per API name, before log bins take over */
+const MAX_EXACT_BIG = 100_000;
 
 /** Counts of durations: one bin per nanosecond below 65,536 ns, log-spaced bins above. */
 export class DurationHistogram {
   private exact: Uint32Array | null = null;
   private readonly log = new Map<number, number>();
+  /** durations at or above 65,536 ns, exactly, until there are too many distinct ones */
+  private big: Map<number, number> | null = new Map();
   count = 0;
 
   add(ns: number): void {
@@ -22,8 +27,47 @@ export class DurationHistogram {
       this.exact[Math.round(ns)]!++;
       return;
     }
+    if (this.big !== null) {
+      this.big.set(ns, (this.big.get(ns) ?? 0) + 1);
+      if (this.big.size > MAX_EXACT_BIG) {
+        for (const [v, c] of this.big) this.addLog(v, c);
+        this.big = null;
+      }
+      return;
+    }
+    this.addLog(ns, 1);
+  }
+
+  private addLog(ns: number, c: number): void {
     const idx = Math.floor(Math.log2(ns / EXACT_LIMIT) * LOG_BINS_PER_OCTAVE);
-    this.log.set(idx, (this.log.get(idx) ?? 0) + 1);
+    this.log.set(idx, (this.log.get(idx) ?? 0) + c);
+  }
+
+  /** A plain-data copy for another thread (see trace-worker.ts). */
+  export(): HistogramData {
+    return { count: this.count, exact: this.exact, big: this.big ? [...this.big] : null, log: [...this.log] };
+  }
+
+  merge(d: HistogramData): void {
+    this.count += d.count;
+    if (d.exact) {
+      if (this.exact === null) this.exact = new Uint32Array(EXACT_LIMIT);
+      const e = this.exact;
+      for (let v = 0; v < EXACT_LIMIT; v++) e[v]! += d.exact[v]!;
+    }
+    for (const [idx, c] of d.log) this.log.set(idx, (this.log.get(idx) ?? 0) + c);
+    if (d.big === null && this.big !== null) {
+      for (const [v, c] of this.big) this.addLog(v, c);
+      this.big = null;
+    }
+    for (const [v, c] of d.big ?? []) {
+      if (this.big !== null) this.big.set(v, (this.big.get(v) ?? 0) + c);
+      else this.addLog(v, c);
+    }
+    if (this.big !== null && this.big.size > MAX_EXACT_BIG) {
+      for (const [v, c] of this.big) this.addLog(v, c);
+      this.big = null;
+    }
   }
 
   /** The k-th smallest duration (0-based). */
@@ -35,6 +79,13 @@ export class DurationHistogram {
         seen += e[v]!;
         if (seen > k) return v;
       }
+    }
+    if (this.big !== null) {
+      for (const v of [...this.big.keys()].sort((a, b) => a - b)) {
+        seen += this.big.get(v)!;
+        if (seen > k) return v;
+      }
+      return NaN;
     }
     for (const idx of [...this.log.keys()].sort((a, b) => a - b)) {
       seen += this.log.get(idx)!;
@@ -53,6 +104,19 @@ export class DurationHistogram {
     if (n % 2 === 1) return this.kth((n - 1) / 2);
     return (this.kth(n / 2 - 1) + this.kth(n / 2)) / 2;
   }
+}
+
+export interface HistogramData {
+  count: number;
+  exact: Uint32Array | null;
+  big: [number, number][] | null;
+  log: [number, number][];
+}
+
+/** One trace's sums per name, as plain data that crosses threads. */
+export interface TraceData {
+  rows: number;
+  byName: { name: string; calls: number; totalNs: number; hist: HistogramData | null }[];
 }
 
 interface Agg {
@@ -150,6 +214,116 @@ export class TraceAggregator {
     if (fields.length !== this.nFields) return 'fields';
     this.add(fields[this.nameIdx]!, fields[this.durIdx]!, lineNo);
     return 'ok';
+  }
+
+  // ---- bulk fast path: many CSV lines of one decoded chunk, without slicing them ----------------
+
+  /** names seen so far, by length, for lookups that compare in place instead of slicing */
+  private readonly byLength: { name: string; agg: Agg }[][] = [];
+
+  private aggAt(text: string, s: number, e: number): Agg {
+    const len = e - s;
+    const list = this.byLength[len];
+    if (list !== undefined) {
+      for (let i = 0; i < list.length; i++) {
+        const c = list[i]!;
+        if (text.startsWith(c.name, s)) return c.agg;
+      }
+    }
+    const name = text.slice(s, e);
+    let a = this.byName.get(name);
+    if (a === undefined) {
+      a = { calls: 0, totalNs: 0, hist: this.kind === 'api-trace' ? new DurationHistogram() : null };
+      this.byName.set(name, a);
+    }
+    (this.byLength[len] ??= []).push({ name, agg: a });
+    return a;
+  }
+
+  /**
+   * Take whole, plain rows of `text` from `start` on: no quotes, no carriage return inside, the
+   * header's number of fields, a plain integer duration. Stops at the first line that is anything
+   * else (a blank line, a quoted field, a bad number...) and leaves it to the line-by-line path,
+   * which handles it or reports it with its line number. Returns where it stopped.
+   */
+  bulk(text: string, start: number): { pos: number; lines: number } {
+    // one pass over the characters: commas count fields, digits of the duration field add up,
+    // a newline ends the row; a quote, a stray carriage return or a non-digit duration hands
+    // the row to the line-by-line path
+    const n = text.length;
+    const nFields = this.nFields;
+    const durIdx = this.durIdx;
+    const nameIdx = this.nameIdx;
+    const unit = this.unitNs;
+    let pos = start;
+    let lines = 0;
+    rows: while (pos < n) {
+      let field = 0;
+      let dur = 0;
+      let durDigits = 0;
+      let ns = nameIdx === 0 ? pos : -1;
+      let ne = -1;
+      let i = pos;
+      let end = -1;
+      for (; i < n; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 44) {
+          if (field === nameIdx) ne = i;
+          field++;
+          if (field === nameIdx) ns = i + 1;
+          continue;
+        }
+        if (c === 10) {
+          end = i;
+          break;
+        }
+        if (c === 13) {
+          if (i + 1 < n && text.charCodeAt(i + 1) === 10) {
+            end = i;
+            i++;
+            break;
+          }
+          break rows;
+        }
+        if (c === 34) break rows;
+        if (field === durIdx) {
+          const d = c - 48;
+          if (d < 0 || d > 9) break rows;
+          dur = dur * 10 + d;
+          durDigits++;
+        }
+      }
+      if (end === -1 || end === pos || field !== nFields - 1 || durDigits === 0) break;
+      if (field === nameIdx) ne = end;
+      const a = this.aggAt(text, ns, ne);
+      const d = unit === 1 ? dur : dur * unit;
+      a.calls++;
+      a.totalNs += d;
+      if (a.hist) a.hist.add(d);
+      this.rows++;
+      lines++;
+      pos = i + 1;
+    }
+    return { pos, lines };
+  }
+
+  export(): TraceData {
+    return { rows: this.rows, byName: [...this.byName].map(([name, a]) => ({ name, calls: a.calls, totalNs: a.totalNs, hist: a.hist ? a.hist.export() : null })) };
+  }
+
+  /** Add the sums of another part of the same trace (read by a worker thread). */
+  merge(d: TraceData): void {
+    this.rows += d.rows;
+    for (const o of d.byName) {
+      let a = this.byName.get(o.name);
+      if (a === undefined) {
+        a = { calls: 0, totalNs: 0, hist: this.kind === 'api-trace' ? new DurationHistogram() : null };
+        this.byName.set(o.name, a);
+      }
+      a.calls += o.calls;
+      a.totalNs += o.totalNs;
+      if (a.hist && o.hist) a.hist.merge(o.hist);
+    }
   }
 
   addCells(cells: readonly string[], lineNo: number): void {
