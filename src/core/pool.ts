@@ -422,18 +422,13 @@ function makeDual(ctx: Ctx) {
   return { solve, pathFrom0, C, M, hasC, hasM };
 }
 
-interface BoundSet {
-  nus: Multipliers[];
-  Rs: Float64Array[];
-}
-
 function paretoDp(ctx: Ctx): { sizes: number[]; algorithm: 'pareto-dp'; states: number } {
-  const { problem, c, N, pc, tc, tail, canStop } = ctx;
+  const { problem, c, N } = ctx;
   const m = problem.model;
   const shared = problem.sharedPool;
   const dual = makeDual(ctx);
   let ub = Infinity;
-  let bestSizes: number[] = [];
+  let ubSizes: number[] = [];
   const consider = (sizes: number[]): void => {
     if (sizes.length === 0) return;
     const f = evaluatePool(problem, sizes);
@@ -441,18 +436,19 @@ function paretoDp(ctx: Ctx): { sizes: number[]; algorithm: 'pareto-dp'; states: 
     if (!f.fits || (!problem.allowEagerTail && top !== problem.distribution.maxBatch)) return;
     if (f.expectedStepNs < ub) {
       ub = f.expectedStepNs;
-      bestSizes = f.sizes;
+      ubSizes = f.sizes;
     }
   };
 
-  // 1. Multipliers: coordinate ascent on the dual, bisection on each subgradient's sign.
-  const tried: { nu: Multipliers; value: number; R: Float64Array }[] = [];
+  // 1. Multipliers: coordinate ascent on the dual, bisection on each subgradient's sign. Any
+  // multipliers give valid bounds; good ones only make the search below smaller.
+  const tried: { nu: Multipliers; value: number; R: Float64Array; next: Int32Array }[] = [];
   const evalNu = (nu: Multipliers): { value: number; sizes: number[] } => {
     const { R, next } = dual.solve(nu);
     const sizes = dual.pathFrom0(next);
     consider(sizes);
     const value = R[0]! - (dual.hasC ? nu.capture * dual.C : 0) - (dual.hasM ? nu.memory * dual.M : 0);
-    tried.push({ nu: { ...nu }, value, R });
+    tried.push({ nu: { ...nu }, value, R, next });
     return { value, sizes };
   };
   const over = (sizes: number[], which: 'capture' | 'memory'): boolean => {
@@ -474,7 +470,6 @@ function paretoDp(ctx: Ctx): { sizes: number[]; algorithm: 'pareto-dp'; states: 
         nu[which] = 0;
         continue;
       }
-      // grow until the penalised solution is within this budget
       let hi = 1e-15;
       let guard = 0;
       while (over(at(hi).sizes, which) && guard++ < 200) hi *= 4;
@@ -489,31 +484,94 @@ function paretoDp(ctx: Ctx): { sizes: number[]; algorithm: 'pareto-dp'; states: 
     }
   }
   tried.sort((a, b) => b.value - a.value);
-  const bounds: BoundSet = { nus: [], Rs: [] };
+  const bounds: { nu: Multipliers; R: Float64Array }[] = [];
   for (const t of tried) {
-    if (bounds.nus.length >= 4) break;
-    if (bounds.nus.some((x) => x.capture === t.nu.capture && x.memory === t.nu.memory)) continue;
-    bounds.nus.push(t.nu);
-    bounds.Rs.push(t.R);
+    if (bounds.length >= 4) break;
+    if (bounds.some((x) => x.nu.capture === t.nu.capture && x.nu.memory === t.nu.memory)) continue;
+    bounds.push(t);
   }
-  const nb = bounds.nus.length;
-  const nuC = Float64Array.from(bounds.nus, (x) => (dual.hasC ? x.capture : 0));
-  const nuM = Float64Array.from(bounds.nus, (x) => (dual.hasM ? x.memory : 0));
-  const C = dual.C;
-  const M = dual.M;
-  const hasC = dual.hasC;
-  const hasM = dual.hasM;
+  const dualValue = tried[0]!.value;
 
-  // lower bound on the final E of a label at (j, k, sum) with cost `cost`
-  const lowerBound = (j: number, k: number, sum: number, cost: number): number => {
-    let lb = -Infinity;
+  // 2. Reduced costs under the best multipliers: moving from a label at i to a next size j raises
+  // its bound by exactly rc_i(j) = w(i,j) + resources(j) + R(j) - R(i) >= 0, so the transitions of
+  // a label are visited cheapest first and the scan stops once the bound passes the limit.
+  const best = bounds[0]!;
+  const stepRes = new Float64Array(N + 1);
+  const nc0 = dual.hasC ? best.nu.capture : 0;
+  const nm0 = dual.hasM ? best.nu.memory : 0;
+  for (let j = 1; j <= N; j++) {
+    const s = c[j]!;
+    stepRes[j] = nc0 * (m.captureBaseNs + m.capturePerSeqNs * s) + nm0 * (m.graphMemBytes + (shared ? 0 : m.poolPerSeqBytes * s));
+  }
+  const order = orderedTransitions(ctx, best.R, stepRes);
+
+  // 3. Label DP within a limit, the limit raised until a pool at or under it is found (or the
+  // limit reaches a pool already known). Every label whose bound is within the limit is kept,
+  // so the pool found is optimal.
+  let states = 0;
+  let gap = Math.max(Math.abs(dualValue) * 1e-6, 1);
+  for (;;) {
+    const limit = Math.min(ub, dualValue + gap);
+    const run = labelDp(ctx, bounds, order, limit);
+    states += run.states;
+    if (run.sizes && run.cost <= limit) {
+      return { sizes: run.cost < ub ? run.sizes : ubSizes, algorithm: 'pareto-dp', states };
+    }
+    if (limit >= ub) return { sizes: ubSizes, algorithm: 'pareto-dp', states };
+    gap *= 8;
+  }
+}
+
+interface Transitions {
+  /** for label position i: next sizes j > i sorted by reduced cost, and those costs */
+  next: Int32Array[];
+  rc: Float64Array[];
+}
+
+function orderedTransitions(ctx: Ctx, R: Float64Array, stepRes: Float64Array): Transitions {
+  const { N, pc, tc } = ctx;
+  const next: Int32Array[] = [];
+  const rc: Float64Array[] = [];
+  for (let i = 0; i <= N; i++) {
+    const n = N - i;
+    const js = new Int32Array(n);
+    const vals = new Float64Array(n);
+    for (let x = 0; x < n; x++) {
+      const j = i + 1 + x;
+      js[x] = j;
+      vals[x] = tc[j]! * (pc[j]! - pc[i]!) + stepRes[j]! + R[j]! - R[i]!;
+    }
+    const idx = Array.from(js.keys()).sort((a, b) => vals[a]! - vals[b]!);
+    next.push(Int32Array.from(idx, (x) => js[x]!));
+    rc.push(Float64Array.from(idx, (x) => vals[x]!));
+  }
+  return { next, rc };
+}
+
+function labelDp(
+  ctx: Ctx,
+  bounds: { nu: Multipliers; R: Float64Array }[],
+  order: Transitions,
+  limitIn: number,
+): { sizes: number[] | null; cost: number; states: number } {
+  const { problem, c, N, pc, tc, tail, canStop } = ctx;
+  const m = problem.model;
+  const shared = problem.sharedPool;
+  const hasC = problem.budgets.captureNs !== null;
+  const hasM = problem.budgets.memoryBytes !== null;
+  const C = problem.budgets.captureNs ?? 0;
+  const M = problem.budgets.memoryBytes ?? 0;
+  const nb = bounds.length;
+  const nuC = Float64Array.from(bounds, (x) => (hasC ? x.nu.capture : 0));
+  const nuM = Float64Array.from(bounds, (x) => (hasM ? x.nu.memory : 0));
+  const Rs = bounds.map((b) => b.R);
+  let limit = limitIn;
+  const tol = (x: number) => x + Math.abs(x) * 1e-12 + 1e-9;
+  // bound under multiplier set b of a label at (j, k, sum) whose cost so far is `cost`
+  const boundAt = (b: number, j: number, k: number, sum: number, cost: number): number => {
     const slackC = C - m.captureBaseNs * k - m.capturePerSeqNs * sum;
     const slackM = M - m.graphMemBytes * k - (shared ? 0 : m.poolPerSeqBytes * sum);
-    for (let b = 0; b < nb; b++) {
-      const v = cost + bounds.Rs[b]![j]! - (hasC ? nuC[b]! * slackC : 0) - (hasM ? nuM[b]! * slackM : 0);
-      if (v > lb) lb = v;
-    }
-    return lb;
+    return cost + Rs[b]![j]! - (hasC ? nuC[b]! * slackC : 0) - (hasM ? nuM[b]! * slackM : 0);
   };
   const B = c[N]!;
   const completable = (j: number, k: number, sum: number): boolean => {
@@ -522,103 +580,119 @@ function paretoDp(ctx: Ctx): { sizes: number[]; algorithm: 'pareto-dp'; states: 
     if (!problem.allowEagerTail) return fitsKSM(problem, k + 1, sum + B, B);
     return fitsKSM(problem, k + 1, sum + c[j + 1]!, c[j + 1]!);
   };
-  const tol = (x: number) => x + Math.abs(x) * 1e-12 + 1e-9;
 
-  // 2. The label DP, one layer per count.
   interface Layer {
-    start: Int32Array; // per j, first label index; labels of j are [start[j], start[j+1])
+    j: Int32Array;
     sum: Float64Array;
     cost: Float64Array;
+    /** bound under the first multiplier set (the one the transitions are ordered by) */
+    lb0: Float64Array;
     parent: Int32Array;
   }
   const layers: Layer[] = [];
   let bestLabel: { k: number; idx: number } | null = null;
+  let bestCost = Infinity;
   let states = 0;
-  let prevLayer: Layer | null = null;
+  // candidates of the layer being built, bucketed by j
+  const bSum: number[][] = Array.from({ length: N + 1 }, () => []);
+  const bCost: number[][] = Array.from({ length: N + 1 }, () => []);
+  const bParent: number[][] = Array.from({ length: N + 1 }, () => []);
+  const touched: number[] = [];
+  const offer = (j: number, k: number, sum: number, cost: number, parent: number): void => {
+    if (!completable(j, k, sum)) return;
+    for (let b = 0; b < nb; b++) if (boundAt(b, j, k, sum, cost) > tol(limit)) return;
+    if (bSum[j]!.length === 0) touched.push(j);
+    bSum[j]!.push(sum);
+    bCost[j]!.push(cost);
+    bParent[j]!.push(parent);
+  };
+  let prev: Layer | null = null;
   for (let k = 1; k <= N; k++) {
-    const start = new Int32Array(N + 2);
-    const sums: number[] = [];
-    const costs: number[] = [];
-    const parents: number[] = [];
-    const candSum: number[] = [];
-    const candCost: number[] = [];
-    const candParent: number[] = [];
-    for (let j = 1; j <= N; j++) {
-      start[j] = sums.length;
-      if (j < k) continue;
-      candSum.length = 0;
-      candCost.length = 0;
-      candParent.length = 0;
-      const s = c[j]!;
-      const t = tc[j]!;
-      const p = pc[j]!;
-      const push = (sum: number, cost: number, parent: number) => {
-        if (!completable(j, k, sum)) return;
-        if (lowerBound(j, k, sum, cost) > tol(ub)) return;
-        candSum.push(sum);
-        candCost.push(cost);
-        candParent.push(parent);
-      };
-      if (k === 1) {
-        push(s, t * p, -1);
-      } else if (prevLayer) {
-        for (let i = k - 1; i < j; i++) {
-          const a = prevLayer.start[i]!;
-          const e = prevLayer.start[i + 1]!;
-          if (a === e) continue;
-          const w = t * (p - pc[i]!);
-          for (let x = a; x < e; x++) push(prevLayer.sum[x]! + s, prevLayer.cost[x]! + w, x);
+    touched.length = 0;
+    if (k === 1) {
+      const list = order.next[0]!;
+      const rcs = order.rc[0]!;
+      const base = boundAt(0, 0, 0, 0, 0);
+      for (let x = 0; x < list.length; x++) {
+        if (base + rcs[x]! > tol(limit)) break;
+        const j = list[x]!;
+        offer(j, 1, c[j]!, tc[j]! * pc[j]!, -1);
+      }
+    } else if (prev) {
+      for (let l = 0; l < prev.j.length; l++) {
+        const i = prev.j[l]!;
+        const list = order.next[i]!;
+        const rcs = order.rc[i]!;
+        const lb = prev.lb0[l]!;
+        const sum = prev.sum[l]!;
+        const cost = prev.cost[l]!;
+        const p = pc[i]!;
+        for (let x = 0; x < list.length; x++) {
+          if (lb + rcs[x]! > tol(limit)) break;
+          const j = list[x]!;
+          offer(j, k, sum + c[j]!, cost + tc[j]! * (pc[j]! - p), l);
         }
       }
-      if (candSum.length === 0) continue;
-      const order = Array.from(candSum.keys()).sort((x, y) => candSum[x]! - candSum[y]! || candCost[x]! - candCost[y]!);
-      let bestCost = Infinity;
-      for (const o of order) {
-        const cost = candCost[o]!;
-        if (cost >= bestCost) continue; // dominated: no smaller sum, no lower cost
-        bestCost = cost;
-        const sum = candSum[o]!;
-        const idx = sums.length;
+    }
+    touched.sort((a, b) => a - b);
+    const js: number[] = [];
+    const sums: number[] = [];
+    const costs: number[] = [];
+    const lbs: number[] = [];
+    const parents: number[] = [];
+    for (const j of touched) {
+      const S = bSum[j]!;
+      const Cc = bCost[j]!;
+      const Pp = bParent[j]!;
+      const idx = Array.from(S.keys()).sort((a, b) => S[a]! - S[b]! || Cc[a]! - Cc[b]!);
+      let front = Infinity;
+      for (const o of idx) {
+        const cost = Cc[o]!;
+        if (cost >= front) continue; // dominated: no smaller sum, no lower cost
+        front = cost;
+        const sum = S[o]!;
+        const at = js.length;
+        js.push(j);
         sums.push(sum);
         costs.push(cost);
-        parents.push(candParent[o]!);
-        if (canStop[j] && fitsKSM(problem, k, sum, s)) {
+        lbs.push(boundAt(0, j, k, sum, cost));
+        parents.push(Pp[o]!);
+        if (canStop[j] && fitsKSM(problem, k, sum, c[j]!)) {
           const total = cost + tail[j]!;
-          if (total < ub) {
-            ub = total;
-            bestLabel = { k, idx };
+          if (total < bestCost) {
+            bestCost = total;
+            bestLabel = { k, idx: at };
+            if (total < limit) limit = total;
           }
         }
       }
+      S.length = 0;
+      Cc.length = 0;
+      Pp.length = 0;
     }
-    start[N + 1] = sums.length;
-    const layer: Layer = { start, sum: Float64Array.from(sums), cost: Float64Array.from(costs), parent: Int32Array.from(parents) };
-    states += sums.length;
+    const layer: Layer = {
+      j: Int32Array.from(js),
+      sum: Float64Array.from(sums),
+      cost: Float64Array.from(costs),
+      lb0: Float64Array.from(lbs),
+      parent: Int32Array.from(parents),
+    };
+    states += js.length;
     layers.push(layer);
-    prevLayer = layer;
-    if (sums.length === 0) break;
+    prev = layer;
+    if (js.length === 0) break;
   }
-  if (bestLabel) {
-    const { k, idx } = bestLabel as { k: number; idx: number };
-    const sizes: number[] = [];
-    let x = idx;
-    for (let layer = k; layer >= 1; layer--) {
-      const L = layers[layer - 1]!;
-      // find j of label x: the last j with start[j] <= x
-      let lo = 1;
-      let hi = N;
-      while (lo < hi) {
-        const mid = Math.floor((lo + hi + 1) / 2);
-        if (L.start[mid]! <= x) lo = mid;
-        else hi = mid - 1;
-      }
-      sizes.push(c[lo]!);
-      x = L.parent[x]!;
-    }
-    sizes.reverse();
-    bestSizes = sizes;
+  if (!bestLabel) return { sizes: null, cost: Infinity, states };
+  const { k, idx } = bestLabel as { k: number; idx: number };
+  const sizes: number[] = [];
+  let x = idx;
+  for (let layer = k; layer >= 1; layer--) {
+    const L = layers[layer - 1]!;
+    sizes.push(c[L.j[x]!]!);
+    x = L.parent[x]!;
   }
-  return { sizes: bestSizes, algorithm: 'pareto-dp', states };
+  sizes.reverse();
+  return { sizes, cost: bestCost, states };
 }
 
 // ---------------------------------------------------------------------------------------------

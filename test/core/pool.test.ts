@@ -67,13 +67,13 @@ function bruteForce(problem: PoolProblem): { expected: number; sizes: number[] }
 
 function randomProblem(r: () => number, B: number): PoolProblem {
   const shape = r();
-  const weights = Array.from({ length: B }, (_, i) => {
+  const weights = Array.from({ length: B }, (_, i): number => {
     if (shape < 0.25) return r() < 0.5 ? 0 : r(); // sparse support
     if (shape < 0.5) return 1 / (i + 1) ** (0.5 + r()); // zipf-like
     if (shape < 0.6) return 1; // uniform
     return r();
   });
-  if (weights.every((w) => w === 0)) weights[Math.floor(r() * B)] = 1;
+  if (!weights.some((w) => w > 0)) weights[Math.floor(r() * B)] = 1;
   const above: [number, number][] = r() < 0.3 ? [[B + 1 + Math.floor(r() * 10), r()]] : [];
   const model: PoolCostModel = {
     stepBaseNs: Math.round(r() * 1e6),
