@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, GraphprofError } from './errors.js';
 import type { Io } from './io.js';
 import { ANALYZE_DEFAULTS } from './commands/analyze-options.js';
+import { RECOMMEND_DEFAULTS, modelFlagDefaults } from './commands/recommend-options.js';
 import { RUN_DEFAULTS } from './commands/run-options.js';
 import { toolVersion } from './version.js';
 
@@ -73,6 +74,29 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(act(() => import('./commands/analyze.js') as Promise<{ execute: Action }>));
 
   // -- recommend (issue 4) --
+  const rd = RECOMMEND_DEFAULTS;
+  const md = modelFlagDefaults();
+  program
+    .command('recommend')
+    .description('the CUDA-graph capture sizes with the lowest expected step time within memory and capture-time budgets, beside the engines\' default lists (docs/recommend.md)')
+    .option('--max-batch <n>', withDefault('largest batch size served (vLLM max_num_seqs, SGLang cuda_graph_max_bs)', rd.maxBatch))
+    .option('--mem-budget <size>', 'graph memory budget, e.g. 500MB, 2GiB (default: no limit)')
+    .option('--capture-budget <time>', 'capture time budget, e.g. 20s, 1500ms (default: no limit)')
+    .option('--dist <spec>', withDefault('batch-size distribution: uniform, zipf:S, or a file of observed batch sizes (CSV or JSON)', rd.dist))
+    .option('--from <run.json>', 'fit the model constants from a `graphprof run --json` result')
+    .option('--step-base <time>', withDefault('graph step time at batch 0 (assumed)', md.stepBase))
+    .option('--step-per-seq <time>', withDefault('graph step time per sequence (assumed)', md.stepPerSeq))
+    .option('--eager-penalty <time>', withDefault('extra time of an eager step over a graph replay (assumed)', md.eagerPenalty))
+    .option('--graph-mem <size>', withDefault('memory per captured graph (assumed)', md.graphMem))
+    .option('--pool-per-seq <size>', withDefault('graph pool memory per sequence of the largest size (assumed)', md.poolPerSeq))
+    .option('--capture-time <time>', withDefault('capture time per graph (assumed)', md.captureTime))
+    .option('--capture-per-seq <time>', withDefault('capture time per sequence of each graph', md.capturePerSeq))
+    .option('--no-shared-pool', 'each graph has its own memory pool (memory = sum of perGraph + poolPerSeq x size)')
+    .option('--allow-eager-tail', 'the largest size may stop short of --max-batch; larger batches run eager')
+    .addOption(new Option('--engine <name>', withDefault('which engine snippet to print', rd.engine)).choices(['all', 'vllm', 'sglang', 'trtllm']))
+    .option('--json', 'print the result as JSON (fields: docs/recommend.md)')
+    .action(act(() => import('./commands/recommend.js') as Promise<{ execute: Action }>));
+
   // -- compare (issue 5) --
   // -- trace (issue 6) --
   program

@@ -1,0 +1,97 @@
+// `graphprof recommend` options: raw flag strings -> one readonly typed configuration, units
+// parsed here (--mem-budget 500MB -> memBudgetBytes 500_000_000). Nothing below src/commands/
+// sees a raw flag string.
+import { parseDistributionSpec, type DistributionSpec } from '../core/distribution.js';
+import type { PoolCostModel } from '../core/pool.js';
+import { MODEL_DEFAULTS } from '../core/recommend.js';
+import { formatBytes, formatDuration } from '../core/units.js';
+import { UsageError, ValueError } from '../errors.js';
+import { bytesFlag, durationFlag, oneOf, positiveInt } from './options.js';
+
+/** Defaults as the user would type them; the help text shows these strings. */
+export const RECOMMEND_DEFAULTS = {
+  maxBatch: '256',
+  dist: 'uniform',
+  engine: 'all',
+} as const;
+
+/** Largest --max-batch: the optimiser is exact and fast up to here (bench/RESULTS-recommend.md). */
+export const MAX_BATCH_LIMIT = 16_384;
+
+export const ENGINE_CHOICES = ['all', 'vllm', 'sglang', 'trtllm'] as const;
+export type EngineChoice = (typeof ENGINE_CHOICES)[number];
+
+/** Model flags: flag name -> constant, and whether it is a size or a duration. */
+export const MODEL_FLAGS = {
+  stepBase: { flag: '--step-base', key: 'stepBaseNs', unit: 'duration' },
+  stepPerSeq: { flag: '--step-per-seq', key: 'stepPerSeqNs', unit: 'duration' },
+  eagerPenalty: { flag: '--eager-penalty', key: 'eagerPenaltyNs', unit: 'duration' },
+  graphMem: { flag: '--graph-mem', key: 'graphMemBytes', unit: 'bytes' },
+  poolPerSeq: { flag: '--pool-per-seq', key: 'poolPerSeqBytes', unit: 'bytes' },
+  captureTime: { flag: '--capture-time', key: 'captureBaseNs', unit: 'duration' },
+  capturePerSeq: { flag: '--capture-per-seq', key: 'capturePerSeqNs', unit: 'duration' },
+} as const satisfies Record<string, { flag: string; key: keyof PoolCostModel; unit: 'duration' | 'bytes' }>;
+
+export type RawRecommendOptions = Partial<Record<keyof typeof RECOMMEND_DEFAULTS | keyof typeof MODEL_FLAGS | 'memBudget' | 'captureBudget' | 'from', string>> & {
+  sharedPool?: boolean;
+  allowEagerTail?: boolean;
+  json?: boolean;
+};
+
+export interface RecommendOptions {
+  readonly maxBatch: number;
+  readonly dist: DistributionSpec;
+  readonly memBudgetBytes: number | null;
+  readonly captureBudgetNs: number | null;
+  readonly fromPath: string | null;
+  /** constants given by flags, in ns and bytes */
+  readonly modelFlags: Readonly<Partial<PoolCostModel>>;
+  readonly sharedPool: boolean;
+  readonly allowEagerTail: boolean;
+  readonly engine: EngineChoice;
+  readonly json: boolean;
+}
+
+export function parseRecommendOptions(raw: RawRecommendOptions): RecommendOptions {
+  const get = (k: keyof typeof RECOMMEND_DEFAULTS): string => raw[k] ?? RECOMMEND_DEFAULTS[k];
+  const maxBatch = positiveInt('--max-batch', get('maxBatch'), MAX_BATCH_LIMIT);
+  let dist: DistributionSpec;
+  try {
+    dist = parseDistributionSpec(get('dist'));
+  } catch (err) {
+    if (err instanceof ValueError) throw new UsageError(`--dist: ${err.message}`);
+    throw err;
+  }
+  const memBudgetBytes = raw.memBudget === undefined ? null : bytesFlag('--mem-budget', raw.memBudget);
+  if (memBudgetBytes !== null && memBudgetBytes <= 0) throw new UsageError(`--mem-budget: expected a size above 0, got "${raw.memBudget}"`);
+  const captureBudgetNs = raw.captureBudget === undefined ? null : Math.round(durationFlag('--capture-budget', raw.captureBudget));
+  if (captureBudgetNs !== null && captureBudgetNs <= 0) throw new UsageError(`--capture-budget: expected a duration above 0, got "${raw.captureBudget}"`);
+  const modelFlags: Partial<PoolCostModel> = {};
+  for (const [name, spec] of Object.entries(MODEL_FLAGS) as [keyof typeof MODEL_FLAGS, (typeof MODEL_FLAGS)[keyof typeof MODEL_FLAGS]][]) {
+    const text = raw[name];
+    if (text === undefined) continue;
+    modelFlags[spec.key] = spec.unit === 'bytes' ? bytesFlag(spec.flag, text) : durationFlag(spec.flag, text);
+  }
+  return Object.freeze({
+    maxBatch,
+    dist,
+    memBudgetBytes,
+    captureBudgetNs,
+    fromPath: raw.from ?? null,
+    modelFlags: Object.freeze(modelFlags),
+    sharedPool: raw.sharedPool !== false,
+    allowEagerTail: raw.allowEagerTail === true,
+    engine: oneOf('--engine', get('engine'), ENGINE_CHOICES),
+    json: raw.json === true,
+  });
+}
+
+/** The model constants' defaults as the help text shows them, with their units. */
+export function modelFlagDefaults(): Record<keyof typeof MODEL_FLAGS, string> {
+  const out = {} as Record<keyof typeof MODEL_FLAGS, string>;
+  for (const [name, spec] of Object.entries(MODEL_FLAGS) as [keyof typeof MODEL_FLAGS, (typeof MODEL_FLAGS)[keyof typeof MODEL_FLAGS]][]) {
+    const v = MODEL_DEFAULTS[spec.key];
+    out[name] = spec.unit === 'bytes' ? formatBytes(v) : formatDuration(v);
+  }
+  return out;
+}

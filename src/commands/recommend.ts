@@ -1,0 +1,98 @@
+// `graphprof recommend`: the capture-size pool with the lowest expected step time within the
+// memory and capture-time budgets, compared with the engines' default lists. Phases: parse the
+// options once -> read the distribution and --from -> optimise (src/core) -> render.
+import { readFileSync } from 'node:fs';
+
+import { meanBatch, observedDistribution, uniformDistribution, zipfDistribution } from '../core/distribution.js';
+import type { BatchDistribution } from '../core/pool.js';
+import { fitFromRun, recommend, resolveModel, type DistributionInfo, type Engine, type RecommendResult } from '../core/recommend.js';
+import { SCHEMA_VERSION } from '../core/schema.js';
+import { EXIT, InputError, UsageError, ValueError } from '../errors.js';
+import { readObservedBatches } from '../ingest/distribution.js';
+import type { Io } from '../io.js';
+import { renderJson } from '../report/json.js';
+import { renderRecommendTable } from '../report/recommend-table.js';
+import { toolInfo } from '../version.js';
+import { parseRecommendOptions, type EngineChoice, type RawRecommendOptions, type RecommendOptions } from './recommend-options.js';
+
+function loadDistribution(o: RecommendOptions): { distribution: BatchDistribution; info: DistributionInfo } {
+  const B = o.maxBatch;
+  let distribution: BatchDistribution;
+  let info: Omit<DistributionInfo, 'meanBatch' | 'aboveMaxShare'>;
+  if (o.dist.kind === 'uniform') {
+    distribution = uniformDistribution(B);
+    info = { kind: 'uniform', exponent: null, file: null, samples: null };
+  } else if (o.dist.kind === 'zipf') {
+    distribution = zipfDistribution(B, o.dist.exponent);
+    info = { kind: 'zipf', exponent: o.dist.exponent, file: null, samples: null };
+  } else {
+    const observed = readObservedBatches(o.dist.path);
+    try {
+      distribution = observedDistribution(B, observed.counts);
+    } catch (err) {
+      if (err instanceof ValueError) throw new InputError(o.dist.path, undefined, err.message);
+      throw err;
+    }
+    info = { kind: 'observed', exponent: null, file: o.dist.path, samples: observed.samples };
+  }
+  return { distribution, info: { ...info, aboveMaxShare: distribution.aboveProbability, meanBatch: meanBatch(distribution) } };
+}
+
+function readRun(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(path, undefined, code === 'ENOENT' ? 'no such file (--from takes the JSON written by `graphprof run --json` or `-o`)' : `cannot read: ${(err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InputError(path, undefined, `not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+export async function execute(raw: RawRecommendOptions, io: Io): Promise<number> {
+  const options = parseRecommendOptions(raw);
+  const { distribution, info } = loadDistribution(options);
+
+  const fallback = resolveModel(options.modelFlags, null).model;
+  let fitted: ReturnType<typeof fitFromRun> | null = null;
+  if (options.fromPath) {
+    try {
+      fitted = fitFromRun(readRun(options.fromPath), fallback);
+    } catch (err) {
+      if (err instanceof ValueError) throw new InputError(options.fromPath, undefined, err.message);
+      throw err;
+    }
+  }
+  const { model, sources } = resolveModel(options.modelFlags, fitted?.values ?? null);
+
+  const outcome = recommend({
+    distribution,
+    distributionInfo: info,
+    model,
+    sources,
+    fromFile: options.fromPath,
+    fitNotes: fitted?.notes ?? [],
+    budgets: { memoryBytes: options.memBudgetBytes, captureNs: options.captureBudgetNs },
+    sharedPool: options.sharedPool,
+    allowEagerTail: options.allowEagerTail,
+  });
+  if (!outcome.ok) throw new UsageError(outcome.message);
+
+  const result: RecommendResult = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: toolInfo(),
+    argv: io.argv,
+    createdAt: new Date().toISOString(),
+    ...outcome.result,
+  };
+  io.out(options.json ? renderJson(result) : renderRecommendTable(result, selectedEngines(options.engine), io.color));
+  return EXIT.ok;
+}
+
+export function selectedEngines(choice: EngineChoice): Engine[] {
+  return choice === 'all' ? ['vllm', 'sglang', 'trtllm'] : [choice];
+}

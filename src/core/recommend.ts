@@ -1,0 +1,395 @@
+// `graphprof recommend`, the pure part: the cost model's constants (documented defaults, values
+// fitted from a `graphprof run --json` result, flags), the optimal pool, the engines' default lists
+// judged on the same terms, the engine snippets and one line of advice. docs/recommend.md.
+import { ValueError } from '../errors.js';
+import {
+  evaluatePool,
+  everySize,
+  optimisePool,
+  powersOfTwoSizes,
+  sglangDefaultSizes,
+  trtllmDefaultSizes,
+  vllmDefaultSizes,
+  type BatchDistribution,
+  type OptimiserStats,
+  type PoolBudgets,
+  type PoolCostModel,
+  type PoolFigures,
+  type PoolProblem,
+} from './pool.js';
+import type { ToolInfo } from './schema.js';
+import { median } from './stats.js';
+import { formatBytes, formatDuration, formatShare } from './units.js';
+
+export type ModelConstant = keyof PoolCostModel;
+export type ConstantSource = 'flag' | 'file' | 'default';
+
+/**
+ * Defaults when neither a flag nor --from gives a constant. They are ASSUMPTIONS, not
+ * measurements: round figures of the order seen for a 7-8B model decoding on an H100-class GPU
+ * (docs/recommend.md says where each comes from). Measure yours with `graphprof run` and --from.
+ */
+export const MODEL_DEFAULTS: Readonly<PoolCostModel> = Object.freeze({
+  stepBaseNs: 8_000_000,
+  stepPerSeqNs: 25_000,
+  eagerPenaltyNs: 4_000_000,
+  graphMemBytes: 8 * 2 ** 20,
+  poolPerSeqBytes: 2 ** 20,
+  captureBaseNs: 250_000_000,
+  capturePerSeqNs: 0,
+});
+
+export const MODEL_CONSTANTS: readonly ModelConstant[] = [
+  'stepBaseNs',
+  'stepPerSeqNs',
+  'eagerPenaltyNs',
+  'graphMemBytes',
+  'poolPerSeqBytes',
+  'captureBaseNs',
+  'capturePerSeqNs',
+];
+
+export interface FittedConstants {
+  values: Partial<PoolCostModel>;
+  notes: string[];
+  /** batch sizes the run measured */
+  batches: number[];
+}
+
+interface RunRow {
+  batch: number;
+  graphStepNs: number;
+  eagerStepNs: number;
+  memoryBytes: number;
+  captureNs: number;
+}
+
+function num(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`${path} is not a number (expected a \`graphprof run --json\` result)`);
+  return v;
+}
+
+function rowsOf(run: unknown): RunRow[] {
+  const r = run as { command?: unknown; results?: unknown } | null;
+  if (!r || typeof r !== 'object') throw new ValueError('expected a `graphprof run --json` result (a JSON object)');
+  if (r.command !== 'run') throw new ValueError(`expected a \`graphprof run --json\` result, got command ${JSON.stringify(r.command ?? null)}`);
+  if (!Array.isArray(r.results) || r.results.length === 0) throw new ValueError('the run has no results (no batch size was measured)');
+  return r.results.map((b: unknown, i: number) => {
+    const x = b as { batch?: unknown; graph?: Record<string, unknown>; eager?: Record<string, unknown> };
+    const p = `results[${i}]`;
+    const batch = num(x?.batch, `${p}.batch`);
+    if (!Number.isSafeInteger(batch) || batch < 1) throw new ValueError(`${p}.batch must be a positive integer, got ${batch}`);
+    const g = x.graph ?? {};
+    const e = x.eager ?? {};
+    return {
+      batch,
+      graphStepNs: num((g.stepNs as Record<string, unknown> | undefined)?.p50Ns, `${p}.graph.stepNs.p50Ns`),
+      eagerStepNs: num((e.stepNs as Record<string, unknown> | undefined)?.p50Ns, `${p}.eager.stepNs.p50Ns`),
+      memoryBytes: num(g.memoryBytes, `${p}.graph.memoryBytes`),
+      captureNs: num(g.captureNs, `${p}.graph.captureNs`) + num(g.instantiateNs, `${p}.graph.instantiateNs`) + num(g.uploadNs, `${p}.graph.uploadNs`),
+    };
+  });
+}
+
+/** Least squares y = a + b x; null when x takes fewer than two distinct values. */
+export function fitLine(xs: readonly number[], ys: readonly number[]): { intercept: number; slope: number } | null {
+  const n = xs.length;
+  if (n === 0 || new Set(xs).size < 2) return null;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+    sxx += (xs[i]! - mx) ** 2;
+  }
+  const slope = sxy / sxx;
+  return { intercept: my - slope * mx, slope };
+}
+
+/** Non-negative line fit: a negative slope becomes 0 (intercept = mean), a negative intercept 0. */
+function fitNonNegative(xs: number[], ys: number[], what: string, notes: string[]): { intercept: number; slope: number } | null {
+  const f = fitLine(xs, ys);
+  if (!f) return null;
+  if (f.slope < 0) {
+    notes.push(`${what} fell with batch size in the run; per-sequence term set to 0`);
+    return { intercept: Math.max(0, ys.reduce((a, b) => a + b, 0) / ys.length), slope: 0 };
+  }
+  if (f.intercept < 0) {
+    notes.push(`${what}: the fitted intercept was negative; set to 0`);
+    return { intercept: 0, slope: f.slope };
+  }
+  return f;
+}
+
+/**
+ * Constants fitted from a `graphprof run --json` result: T(s) = base + perSeq x s by least squares
+ * on the graph step p50s; eagerPenalty = median(eager p50 - graph p50); per-graph memory and pool
+ * memory per sequence from graph.memoryBytes; capture time (capture + instantiate + upload) from the
+ * same kind of line. With one batch size only the intercepts are fitted, using `perSeqFallback`.
+ */
+export function fitFromRun(run: unknown, perSeqFallback: Pick<PoolCostModel, 'stepPerSeqNs' | 'poolPerSeqBytes' | 'capturePerSeqNs'>): FittedConstants {
+  const rows = rowsOf(run);
+  const notes: string[] = [];
+  const values: Partial<PoolCostModel> = {};
+  const xs = rows.map((r) => r.batch);
+
+  const step = fitNonNegative(xs, rows.map((r) => r.graphStepNs), 'graph step time', notes);
+  if (step) {
+    values.stepBaseNs = step.intercept;
+    values.stepPerSeqNs = step.slope;
+  } else {
+    values.stepBaseNs = Math.max(0, rows[0]!.graphStepNs - perSeqFallback.stepPerSeqNs * rows[0]!.batch);
+    notes.push('the run measured one batch size: only the step-time intercept comes from it');
+  }
+  values.eagerPenaltyNs = Math.max(0, median(rows.map((r) => r.eagerStepNs - r.graphStepNs)));
+
+  const memRows = rows.filter((r) => r.memoryBytes > 0);
+  if (memRows.length === 0) {
+    notes.push('the run saw no graph memory (below the driver reservation step): graph memory constants are not from the file');
+  } else {
+    const mem = fitNonNegative(memRows.map((r) => r.batch), memRows.map((r) => r.memoryBytes), 'graph memory', notes);
+    if (mem) {
+      values.graphMemBytes = Math.round(mem.intercept);
+      values.poolPerSeqBytes = Math.round(mem.slope);
+    } else {
+      values.graphMemBytes = Math.max(0, Math.round(memRows[0]!.memoryBytes - perSeqFallback.poolPerSeqBytes * memRows[0]!.batch));
+    }
+  }
+  const cap = fitNonNegative(xs, rows.map((r) => r.captureNs), 'capture time', notes);
+  if (cap) {
+    values.captureBaseNs = cap.intercept;
+    values.capturePerSeqNs = cap.slope;
+  } else {
+    values.captureBaseNs = Math.max(0, rows[0]!.captureNs - perSeqFallback.capturePerSeqNs * rows[0]!.batch);
+  }
+  return { values, notes, batches: [...new Set(xs)].sort((a, b) => a - b) };
+}
+
+/** flag > file > default, with where each constant came from. Resource constants are whole units. */
+export function resolveModel(
+  flags: Partial<PoolCostModel>,
+  fitted: Partial<PoolCostModel> | null,
+): { model: PoolCostModel; sources: Record<ModelConstant, ConstantSource> } {
+  const model = { ...MODEL_DEFAULTS };
+  const sources = {} as Record<ModelConstant, ConstantSource>;
+  for (const k of MODEL_CONSTANTS) {
+    const f = flags[k];
+    const v = fitted?.[k];
+    if (f !== undefined) {
+      model[k] = f;
+      sources[k] = 'flag';
+    } else if (v !== undefined) {
+      model[k] = v;
+      sources[k] = 'file';
+    } else {
+      sources[k] = 'default';
+    }
+  }
+  // memory in whole bytes and capture time in whole nanoseconds, so the budgets compare exactly
+  model.graphMemBytes = Math.round(model.graphMemBytes);
+  model.poolPerSeqBytes = Math.round(model.poolPerSeqBytes);
+  model.captureBaseNs = Math.round(model.captureBaseNs);
+  model.capturePerSeqNs = Math.round(model.capturePerSeqNs);
+  return { model, sources };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export type Engine = 'vllm' | 'sglang' | 'trtllm';
+export const ENGINES: readonly Engine[] = ['vllm', 'sglang', 'trtllm'];
+export const ENGINE_NAMES: Record<Engine, string> = { vllm: 'vLLM', sglang: 'SGLang', trtllm: 'TensorRT-LLM' };
+
+export interface RecommendBaseline {
+  name: string;
+  /** engine whose default list this is, or null for powers of two / every size */
+  engine: Engine | null;
+  sizes: number[];
+  graphCount: number;
+  fits: boolean;
+  memoryBytes: number;
+  captureNs: number;
+  expectedStepNs: number;
+  paddingOverhead: number;
+  worstPaddingRatio: number;
+  eagerShare: number;
+  /** expectedStepNs / the recommended pool's - 1 */
+  slowerThanRecommended: number;
+}
+
+export interface RecommendSnippets {
+  vllm: string;
+  sglang: string;
+  trtllm: string;
+}
+
+export interface DistributionInfo {
+  kind: 'uniform' | 'zipf' | 'observed';
+  exponent: number | null;
+  file: string | null;
+  /** observed samples (sum of counts), null for a model distribution */
+  samples: number | null;
+  /** share of observed steps above --max-batch (always eager) */
+  aboveMaxShare: number;
+  meanBatch: number;
+}
+
+export interface RecommendResult {
+  schemaVersion: string;
+  tool: ToolInfo;
+  command: 'recommend';
+  argv: string[];
+  createdAt: string;
+  maxBatch: number;
+  distribution: DistributionInfo;
+  budgets: PoolBudgets;
+  sharedPool: boolean;
+  allowEagerTail: boolean;
+  /** the recommended pool, ascending */
+  sizes: number[];
+  graphCount: number;
+  memoryBytes: number;
+  captureNs: number;
+  expectedStepNs: number;
+  idealStepNs: number;
+  paddingOverhead: number;
+  worstPaddingRatio: number;
+  eagerShare: number;
+  baselines: RecommendBaseline[];
+  snippets: RecommendSnippets;
+  model: PoolCostModel & { sources: Record<ModelConstant, ConstantSource>; fromFile: string | null };
+  optimizer: OptimiserStats & { exact: true };
+  advice: string;
+  notes: string[];
+}
+
+export function engineSnippets(sizes: readonly number[]): RecommendSnippets {
+  const max = sizes[sizes.length - 1] ?? 0;
+  const list = sizes.join(', ');
+  return {
+    vllm: `--compilation-config '{"cudagraph_capture_sizes": [${list}], "max_cudagraph_capture_size": ${max}}'`,
+    sglang: `--cuda-graph-bs ${sizes.join(' ')} --cuda-graph-max-bs ${max}`,
+    trtllm: `cuda_graph_config: {batch_sizes: [${list}], enable_padding: true}`,
+  };
+}
+
+/** The lists the recommended pool is compared with, each as the engine would build it for maxBatch. */
+export function baselineLists(maxBatch: number): { name: string; engine: Engine | null; sizes: number[] }[] {
+  return [
+    { name: 'vLLM default', engine: 'vllm', sizes: vllmDefaultSizes(maxBatch) },
+    { name: 'SGLang default', engine: 'sglang', sizes: sglangDefaultSizes(maxBatch) },
+    { name: 'TensorRT-LLM default', engine: 'trtllm', sizes: trtllmDefaultSizes(maxBatch) },
+    { name: 'powers of two', engine: null, sizes: powersOfTwoSizes(maxBatch) },
+    { name: 'every size', engine: null, sizes: everySize(maxBatch) },
+  ];
+}
+
+export interface RecommendInput {
+  distribution: BatchDistribution;
+  distributionInfo: DistributionInfo;
+  model: PoolCostModel;
+  sources: Record<ModelConstant, ConstantSource>;
+  fromFile: string | null;
+  fitNotes: string[];
+  budgets: PoolBudgets;
+  sharedPool: boolean;
+  allowEagerTail: boolean;
+}
+
+export type RecommendOutcome =
+  | { ok: true; result: Omit<RecommendResult, 'schemaVersion' | 'tool' | 'argv' | 'createdAt'> }
+  | { ok: false; message: string };
+
+export function recommend(input: RecommendInput): RecommendOutcome {
+  const problem: PoolProblem = {
+    distribution: input.distribution,
+    model: input.model,
+    budgets: input.budgets,
+    sharedPool: input.sharedPool,
+    allowEagerTail: input.allowEagerTail,
+  };
+  const B = input.distribution.maxBatch;
+  const found = optimisePool(problem);
+  if (!found.ok) {
+    const parts: string[] = [];
+    if (found.memoryShort) parts.push(`--mem-budget ${formatBytes(found.needMemoryBytes)} (${found.needMemoryBytes} bytes)`);
+    if (found.captureShort) parts.push(`--capture-budget ${formatDuration(found.needCaptureNs)}`);
+    const pool = `{${found.smallestPool.join(', ')}}`;
+    const why = input.allowEagerTail ? 'the smallest pool' : `the smallest pool that covers --max-batch ${B}`;
+    return {
+      ok: false,
+      message: `no capture pool fits the budgets: ${why}, ${pool}, needs ${formatBytes(found.needMemoryBytes)} of graph memory and ${formatDuration(found.needCaptureNs)} of capture time; raise ${parts.join(' and ')} or more${input.allowEagerTail ? '' : ', lower --max-batch, or pass --allow-eager-tail'}`,
+    };
+  }
+  const pool = found.pool;
+  const baselines = baselineLists(B).map((b) => toBaseline(b, evaluatePool(problem, b.sizes), pool));
+  const notes = [...input.fitNotes];
+  const fromFile = MODEL_CONSTANTS.filter((k) => input.sources[k] === 'file');
+  const fromFlags = MODEL_CONSTANTS.filter((k) => input.sources[k] === 'flag');
+  const defaults = MODEL_CONSTANTS.filter((k) => input.sources[k] === 'default');
+  if (fromFile.length) notes.push(`from ${input.fromFile}: ${fromFile.join(', ')}`);
+  if (fromFlags.length) notes.push(`from flags: ${fromFlags.join(', ')}`);
+  if (defaults.length) notes.push(`assumed defaults (not measurements; see docs/recommend.md): ${defaults.join(', ')}`);
+  if (input.distributionInfo.aboveMaxShare > 0) {
+    notes.push(`${formatShare(input.distributionInfo.aboveMaxShare)} of the observed steps are above --max-batch ${B} and always run eager`);
+  }
+  const result = {
+    command: 'recommend' as const,
+    maxBatch: B,
+    distribution: input.distributionInfo,
+    budgets: input.budgets,
+    sharedPool: input.sharedPool,
+    allowEagerTail: input.allowEagerTail,
+    sizes: pool.sizes,
+    graphCount: pool.sizes.length,
+    memoryBytes: pool.memoryBytes,
+    captureNs: pool.captureNs,
+    expectedStepNs: pool.expectedStepNs,
+    idealStepNs: pool.idealStepNs,
+    paddingOverhead: pool.paddingOverhead,
+    worstPaddingRatio: pool.worstPaddingRatio,
+    eagerShare: pool.eagerShare,
+    baselines,
+    snippets: engineSnippets(pool.sizes),
+    model: { ...input.model, sources: input.sources, fromFile: input.fromFile },
+    optimizer: { ...found.stats, exact: true as const },
+    advice: '',
+    notes,
+  };
+  result.advice = adviceLine(result);
+  return { ok: true, result };
+}
+
+function toBaseline(b: { name: string; engine: Engine | null; sizes: number[] }, f: PoolFigures, best: PoolFigures): RecommendBaseline {
+  return {
+    name: b.name,
+    engine: b.engine,
+    sizes: f.sizes,
+    graphCount: f.sizes.length,
+    fits: f.fits,
+    memoryBytes: f.memoryBytes,
+    captureNs: f.captureNs,
+    expectedStepNs: f.expectedStepNs,
+    paddingOverhead: f.paddingOverhead,
+    worstPaddingRatio: f.worstPaddingRatio,
+    eagerShare: f.eagerShare,
+    slowerThanRecommended: best.expectedStepNs > 0 ? f.expectedStepNs / best.expectedStepNs - 1 : 0,
+  };
+}
+
+/** One plain sentence: what to capture, what it costs, how it compares with the engines' lists. */
+export function adviceLine(r: Pick<RecommendResult, 'graphCount' | 'expectedStepNs' | 'paddingOverhead' | 'memoryBytes' | 'captureNs' | 'eagerShare' | 'baselines'>): string {
+  const head = `Capture ${r.graphCount} size${r.graphCount === 1 ? '' : 's'}: expected step ${formatDuration(r.expectedStepNs)} (${formatShare(r.paddingOverhead)} over ideal), ${formatBytes(r.memoryBytes)} of graph memory, ${formatDuration(r.captureNs)} of capture${r.eagerShare > 0 ? `, ${formatShare(r.eagerShare)} of steps eager` : ''}.`;
+  const engines = r.baselines
+    .filter((b) => b.engine !== null)
+    .map((b) => {
+      const cmp =
+        Math.abs(b.slowerThanRecommended) < 5e-4
+          ? 'as fast'
+          : b.slowerThanRecommended > 0
+            ? `${formatShare(b.slowerThanRecommended)} slower`
+            : `${formatShare(-b.slowerThanRecommended)} faster but over budget`;
+      return `${ENGINE_NAMES[b.engine!]}'s default list (${b.graphCount} graphs) is ${cmp}${b.fits ? '' : b.slowerThanRecommended >= 0 ? ' and does not fit the budgets' : ''}`;
+    });
+  return `${head} ${engines.join('; ')}.`;
+}
