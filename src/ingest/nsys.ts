@@ -5,6 +5,7 @@
 // user-facing description of these rules.
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 import type { ApiRow, KernelRow, MemOpRow, ProfileInput, SkipNote } from '../core/analyze-schema.js';
 import { looksLikeCudaApi } from '../core/launch-apis.js';
@@ -522,23 +523,19 @@ function readAt(path: string, position: number, length: number): Buffer {
 }
 
 function runWorker(input: TraceWorkerInput): { done: Promise<TraceWorkerOutput>; stop: () => void } {
-  let stop = (): void => {};
-  const done = (async (): Promise<TraceWorkerOutput> => {
-    try {
-      const { Worker } = await import('node:worker_threads');
-      const url = new URL('./trace-worker.js', import.meta.url);
-      const w = new Worker(url, { workerData: input });
-      stop = () => void w.terminate();
-      return await new Promise<TraceWorkerOutput>((resolve) => {
-        w.once('message', (m: TraceWorkerOutput) => resolve(m));
-        w.once('error', (e) => resolve({ ok: false, why: e.message }));
-        w.once('exit', () => resolve({ ok: false, why: 'exited' }));
-      });
-    } catch (err) {
-      return { ok: false, why: (err as Error).message };
-    }
-  })();
-  return { done, stop: () => stop() };
+  // created synchronously: the main thread reads its half right after, without yielding
+  let w: Worker;
+  try {
+    w = new Worker(new URL('./trace-worker.js', import.meta.url), { workerData: input });
+  } catch (err) {
+    return { done: Promise.resolve({ ok: false, why: (err as Error).message }), stop: () => {} };
+  }
+  const done = new Promise<TraceWorkerOutput>((resolve) => {
+    w.once('message', (m: TraceWorkerOutput) => resolve(m));
+    w.once('error', (e) => resolve({ ok: false, why: e.message }));
+    w.once('exit', () => resolve({ ok: false, why: 'exited' }));
+  });
+  return { done, stop: () => void w.terminate() };
 }
 
 /**

@@ -265,12 +265,34 @@ export class TraceAggregator {
       let ne = -1;
       let i = pos;
       let end = -1;
+      if (durIdx === 0) {
+        // the duration first: read its digits now
+        for (; i < n; i++) {
+          const d = text.charCodeAt(i) - 48;
+          if (d < 0 || d > 9) break;
+          dur = dur * 10 + d;
+          durDigits++;
+        }
+      }
       for (; i < n; i++) {
         const c = text.charCodeAt(i);
+        // letters, digits, '-', '.', ':' ... : nothing to do (',' is 44 and every special is below it)
+        if (c > 44) continue;
         if (c === 44) {
           if (field === nameIdx) ne = i;
           field++;
           if (field === nameIdx) ns = i + 1;
+          else if (field === durIdx) {
+            // the duration: a run of digits, then a comma or the line end
+            for (; i + 1 < n; i++) {
+              const d = text.charCodeAt(i + 1) - 48;
+              if (d < 0 || d > 9) break;
+              dur = dur * 10 + d;
+              durDigits++;
+            }
+            const next = i + 1 < n ? text.charCodeAt(i + 1) : 10;
+            if (next !== 44 && next !== 10 && next !== 13) break rows;
+          }
           continue;
         }
         if (c === 10) {
@@ -286,12 +308,6 @@ export class TraceAggregator {
           break rows;
         }
         if (c === 34) break rows;
-        if (field === durIdx) {
-          const d = c - 48;
-          if (d < 0 || d > 9) break rows;
-          dur = dur * 10 + d;
-          durDigits++;
-        }
       }
       if (end === -1 || end === pos || field !== nFields - 1 || durDigits === 0) break;
       if (field === nameIdx) ne = end;
