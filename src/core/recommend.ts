@@ -131,6 +131,9 @@ function fitNonNegative(xs: number[], ys: number[], what: string, notes: string[
 export function fitFromRun(run: unknown, perSeqFallback: Pick<PoolCostModel, 'stepPerSeqNs' | 'poolPerSeqBytes' | 'capturePerSeqNs'>): FittedConstants {
   const rows = rowsOf(run);
   const notes: string[] = [];
+  if ((run as { environment?: { harness?: unknown } }).environment?.harness === 'fake') {
+    notes.push('the --from file came from the FAKE harness: its figures are synthetic, not measurements');
+  }
   const values: Partial<PoolCostModel> = {};
   const xs = rows.map((r) => r.batch);
 
@@ -312,13 +315,13 @@ export function recommend(input: RecommendInput): RecommendOutcome {
   const found = optimisePool(problem);
   if (!found.ok) {
     const parts: string[] = [];
-    if (found.memoryShort) parts.push(`--mem-budget ${formatBytes(found.needMemoryBytes)} (${found.needMemoryBytes} bytes)`);
-    if (found.captureShort) parts.push(`--capture-budget ${formatDuration(found.needCaptureNs)}`);
+    if (found.memoryShort) parts.push(`--mem-budget to at least ${found.needMemoryBytes}B (${formatBytes(found.needMemoryBytes)})`);
+    if (found.captureShort) parts.push(`--capture-budget to at least ${found.needCaptureNs}ns (${formatDuration(found.needCaptureNs)})`);
     const pool = `{${found.smallestPool.join(', ')}}`;
     const why = input.allowEagerTail ? 'the smallest pool' : `the smallest pool that covers --max-batch ${B}`;
     return {
       ok: false,
-      message: `no capture pool fits the budgets: ${why}, ${pool}, needs ${formatBytes(found.needMemoryBytes)} of graph memory and ${formatDuration(found.needCaptureNs)} of capture time; raise ${parts.join(' and ')} or more${input.allowEagerTail ? '' : ', lower --max-batch, or pass --allow-eager-tail'}`,
+      message: `no capture pool fits the budgets: ${why}, ${pool}, needs ${formatBytes(found.needMemoryBytes)} of graph memory and ${formatDuration(found.needCaptureNs)} of capture time; raise ${parts.join(' and ')}${input.allowEagerTail ? '' : ', lower --max-batch, or pass --allow-eager-tail'}`,
     };
   }
   const pool = found.pool;
