@@ -201,6 +201,28 @@ describe('optimisePool is exact', () => {
     expect(got.ok && got.stats.algorithm).toBe('pareto-dp');
   });
 
+  it('structured large case: the two algorithms agree where both apply (B = 300, zipf-like)', () => {
+    // A capture budget with a per-sequence cost of 1 ns that can never bind sends the problem to the
+    // Pareto label DP; without it, to the count DP. Same optimum either way.
+    const w = Array.from({ length: 300 }, (_, i) => 1 / (i + 1) ** 1.1);
+    for (const allowEagerTail of [false, true]) {
+      const base: PoolProblem = {
+        distribution: dist(w),
+        model: MODEL,
+        budgets: { memoryBytes: 300 * 2 ** 20 + 20 * 8 * 2 ** 20, captureNs: null },
+        sharedPool: true,
+        allowEagerTail,
+      };
+      const a = optimisePool(base);
+      const b = optimisePool({ ...base, model: { ...MODEL, capturePerSeqNs: 1 }, budgets: { ...base.budgets, captureNs: 1e15 } });
+      expect(a.ok && b.ok).toBe(true);
+      if (!a.ok || !b.ok) continue;
+      expect(a.stats.algorithm).toBe('count-dp');
+      expect(b.stats.algorithm).toBe('pareto-dp');
+      expect(close(a.pool.expectedStepNs, b.pool.expectedStepNs)).toBe(true);
+    }
+  });
+
   it('says which budget is short and by how much when no pool fits', () => {
     const problem: PoolProblem = {
       distribution: dist(Array(256).fill(1)),
