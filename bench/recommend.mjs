@@ -5,6 +5,14 @@ import { cpus } from 'node:os';
 
 import { evaluatePool, optimisePool } from '../dist/core/pool.js';
 
+function zipf(B, s) {
+  const probabilities = new Float64Array(B + 1);
+  let total = 0;
+  for (let n = 1; n <= B; n++) total += n ** -s;
+  for (let n = 1; n <= B; n++) probabilities[n] = n ** -s / total;
+  return { maxBatch: B, probabilities, aboveProbability: 0, aboveBatchMoment: 0 };
+}
+
 function uniform(B) {
   const probabilities = new Float64Array(B + 1);
   for (let n = 1; n <= B; n++) probabilities[n] = 1 / B;
@@ -58,6 +66,11 @@ const cases = [
     name: 'B = 1024, no shared pool, 4 GiB, capture budget 30 s',
     limitMs: 10000,
     problem: { distribution: uniform(1024), model: { ...MODEL, captureBaseNs: 100e6, capturePerSeqNs: 1e6, poolPerSeqBytes: 2 ** 20 }, budgets: { memoryBytes: 4 * 2 ** 30, captureNs: 30e9 }, sharedPool: false, allowEagerTail: false },
+  },
+  {
+    name: 'B = 1024, zipf:1.2, capture 100 ms + 1 ms/seq, capture budget 20 s, 2 GiB',
+    limitMs: 10000,
+    problem: { distribution: zipf(1024, 1.2), model: { ...MODEL, captureBaseNs: 100e6, capturePerSeqNs: 1e6 }, budgets: { memoryBytes: 2 * 2 ** 30, captureNs: 20e9 }, sharedPool: true, allowEagerTail: false },
   },
 ];
 
