@@ -52,6 +52,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--device <index>', withDefault('CUDA device index', d.device))
     .option('--json', 'print the result as JSON (schema: docs/json.md)')
     .option('-o, --output <file>', 'also write the JSON result to FILE, rewritten after each batch size')
+    .option('--baseline <file>', 'compare the result with this earlier `run --json` result (as `graphprof compare` does, printed on stderr); exit 1 when a gate failed')
+    .option('--max-regression <spec>', 'thresholds for --baseline, as in `graphprof compare` (default: 5%)', (value: string, previous: string[] = []) => [...previous, value])
     .action(act(() => import('./commands/run.js') as Promise<{ execute: Action }>));
 
   program
@@ -98,6 +100,22 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(act(() => import('./commands/recommend.js') as Promise<{ execute: Action }>));
 
   // -- compare (issue 5) --
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  program
+    .command('compare')
+    .description('compare two JSON results of `run` or `analyze` (baseline, current) metric by metric against noise-aware thresholds; exit 1 when a gate failed (docs/ci.md)')
+    .argument('<baseline>', 'the baseline result (JSON of `graphprof run --json` or `graphprof analyze --json`)')
+    .argument('<current>', 'the current result, of the same command')
+    .option('--max-regression <spec>', 'thresholds: a default (5%) and/or NAME=VALUE overrides in %, a unit (2us, 1MB), a count (0) or pp for shares; repeatable or comma-separated (default: 5%)', collect)
+    .option('--config <file>', 'read thresholds from FILE (default: ./graphprof.config.json when present)')
+    .addOption(new Option('--format <format>', 'output on stdout (default: table)').choices(['table', 'markdown', 'json']))
+    .option('--json', 'alias of --format json')
+    .option('--junit <file>', 'also write JUnit XML to FILE: one test case per gate')
+    .option('--strict-env', 'exit 2 when the results come from a different GPU, driver, CUDA runtime or host CPU, or from the fake harness')
+    .option('--update-baseline', 'when the gate passes, write the current result over the baseline file')
+    .option('--level <confidence>', 'confidence level of the noise test for timings (default: 95%)')
+    .action(act(() => import('./commands/compare.js') as Promise<{ execute: Action }>));
+
   // -- trace (issue 6) --
   program
     .command('trace')
