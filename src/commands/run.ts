@@ -13,14 +13,17 @@ import type { Io } from '../io.js';
 import { renderJson } from '../report/json.js';
 import { renderRunTable } from '../report/run-table.js';
 import { toolInfo } from '../version.js';
+import { prepareGate, type RawGateOptions } from './compare.js';
 import { parseRunOptions, workloadDeviceBytes, type RawRunOptions, type RunOptions } from './run-options.js';
 
 /** Relative spread (MAD / median) above which the run warns that its figures are noisy. */
 const NOISY_SPREAD = 0.05;
 
-export async function execute(raw: RawRunOptions, io: Io): Promise<number> {
+export async function execute(raw: RawRunOptions & RawGateOptions, io: Io): Promise<number> {
   const options = parseRunOptions(raw);
   const { workload } = options;
+  // --baseline: read and check it (and the thresholds) now, so a bad one fails before the GPU work.
+  const gate = options.baselinePath ? prepareGate(options.baselinePath, raw, 'run') : null;
 
   const harness = loadHarness();
   const build = harness.buildInfo();
@@ -80,6 +83,7 @@ export async function execute(raw: RawRunOptions, io: Io): Promise<number> {
   saveProgress(options, result);
   io.out(options.json ? renderJson(result) : renderRunTable(result, io.color));
   if (failure) throw failure;
+  if (gate) return gate.check(result, io);
   return EXIT.ok;
 }
 
