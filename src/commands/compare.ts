@@ -1,0 +1,341 @@
+// `graphprof compare`: two JSON results of the same command (run or analyze) -> per-metric verdicts
+// against noise-aware thresholds; exit 1 when a gate failed. Also the one-step `--baseline FILE` of
+// `run` and `analyze` (prepareGate / gateAgainstBaseline).
+// Phases: parse options (flags + config file) -> read both results -> check the environments ->
+// compare (pure) -> render -> JUnit -> update the baseline -> gate.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+import { Chalk } from 'chalk';
+
+import {
+  checkResult,
+  compareResults,
+  describeFile,
+  environmentDifferences,
+  FAMILY_INFO,
+  isFake,
+  workloadDifferences,
+  type ComparableResult,
+  type CompareResult,
+  type ComparedCommand,
+} from '../core/compare.js';
+import { SCHEMA_VERSION } from '../core/schema.js';
+import {
+  DEFAULT_LEVEL,
+  jsonError,
+  JsonSyntaxError,
+  parseConfig,
+  parseLevel,
+  parseThresholdSpecs,
+  resolveThresholds,
+  type ThresholdSource,
+  type Thresholds,
+} from '../core/thresholds.js';
+import { EXIT, GateError, InputError, UsageError, ValueError } from '../errors.js';
+import type { Io } from '../io.js';
+import { renderCompareMarkdown } from '../report/compare-markdown.js';
+import { formatChange, formatThreshold, renderCompareTable } from '../report/compare-table.js';
+import { renderJson } from '../report/json.js';
+import { renderJunit } from '../report/junit.js';
+import { toolInfo } from '../version.js';
+import { oneOf } from './options.js';
+
+/** The config file read from the working directory when --config is not given. */
+export const CONFIG_FILE = 'graphprof.config.json';
+
+export const FORMATS = ['table', 'markdown', 'json'] as const;
+export type CompareFormat = (typeof FORMATS)[number];
+
+/** The threshold flags `run --baseline` and `analyze --baseline` share with `compare`. */
+export interface RawGateOptions {
+  maxRegression?: string | string[];
+  config?: string;
+  level?: string;
+  strictEnv?: boolean;
+}
+
+export interface RawCompareOptions extends RawGateOptions {
+  format?: string;
+  json?: boolean;
+  junit?: string;
+  updateBaseline?: boolean;
+}
+
+export interface GateOptions {
+  readonly thresholds: Thresholds;
+  readonly level: number;
+  readonly strictEnv: boolean;
+  /** the config file that was read, if any */
+  readonly configPath: string | null;
+}
+
+export interface CompareOptions extends GateOptions {
+  readonly baselinePath: string;
+  readonly currentPath: string;
+  readonly format: CompareFormat;
+  readonly junitPath: string | null;
+  readonly updateBaseline: boolean;
+}
+
+// ---- options -------------------------------------------------------------------------------------
+
+function readConfig(path: string, explicit: boolean): ReturnType<typeof parseConfig> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`${explicit ? '--config' : CONFIG_FILE}: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  try {
+    return parseConfig(text, FAMILY_INFO);
+  } catch (err) {
+    if (err instanceof JsonSyntaxError) throw new InputError(path, err.line, err.problem);
+    if (err instanceof ValueError) throw new InputError(path, undefined, err.message);
+    throw err;
+  }
+}
+
+/** Flags and the config file -> thresholds, level and --strict-env. Flags win over the file. */
+export function parseGateOptions(raw: RawGateOptions, cwd = process.cwd()): GateOptions {
+  const explicit = raw.config !== undefined;
+  const configPath = explicit ? raw.config! : existsSync(resolve(cwd, CONFIG_FILE)) ? resolve(cwd, CONFIG_FILE) : null;
+  const config = configPath ? readConfig(configPath, explicit) : null;
+  const sources: ThresholdSource[] = [];
+  if (config && configPath) sources.push({ source: explicit ? configPath : CONFIG_FILE, specs: config.specs });
+  const flags = raw.maxRegression === undefined ? [] : Array.isArray(raw.maxRegression) ? raw.maxRegression : [raw.maxRegression];
+  for (const text of flags) {
+    try {
+      sources.push({ source: '--max-regression', specs: parseThresholdSpecs(text, FAMILY_INFO) });
+    } catch (err) {
+      if (err instanceof ValueError) throw new UsageError(`--max-regression: ${err.message}`);
+      throw err;
+    }
+  }
+  let level = config?.level ?? DEFAULT_LEVEL;
+  if (raw.level !== undefined) {
+    try {
+      level = parseLevel(raw.level);
+    } catch (err) {
+      if (err instanceof ValueError) throw new UsageError(`--level: ${err.message}`);
+      throw err;
+    }
+  }
+  return Object.freeze({
+    thresholds: resolveThresholds(sources),
+    level,
+    strictEnv: raw.strictEnv === true || config?.strictEnv === true,
+    configPath,
+  });
+}
+
+export function parseCompareOptions(raw: RawCompareOptions, args: readonly string[], cwd = process.cwd()): CompareOptions {
+  if (args.length !== 2) throw new UsageError(`compare: expected two result files, <baseline> <current>, got ${args.length}`);
+  let format: CompareFormat = raw.format === undefined ? 'table' : oneOf('--format', raw.format, FORMATS);
+  if (raw.json === true) {
+    if (raw.format !== undefined && format !== 'json') throw new UsageError(`--json: conflicts with --format ${format}; give one of them`);
+    format = 'json';
+  }
+  return Object.freeze({
+    ...parseGateOptions(raw, cwd),
+    baselinePath: args[0]!,
+    currentPath: args[1]!,
+    format,
+    junitPath: raw.junit ?? null,
+    updateBaseline: raw.updateBaseline === true,
+  });
+}
+
+// ---- reading results -----------------------------------------------------------------------------
+
+export interface LoadedResult {
+  path: string;
+  text: string;
+  result: ComparableResult;
+}
+
+/** Read and check one result file; every problem is exit 2 with the file named. */
+export function readResult(path: string): LoadedResult {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(path, undefined, `cannot read: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, expected a JSON result' : (err as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    const { line, problem } = jsonError(text, err as Error);
+    throw new InputError(path, line, `${problem}; expected the JSON of \`graphprof run --json\` or \`graphprof analyze --json\``);
+  }
+  try {
+    return { path, text, result: checkResult(value) };
+  } catch (err) {
+    if (err instanceof ValueError) throw new InputError(path, undefined, err.message);
+    throw err;
+  }
+}
+
+// ---- the comparison ------------------------------------------------------------------------------
+
+function show(v: unknown): string {
+  return v === null || v === undefined ? 'unknown' : String(v);
+}
+
+/** The warnings a comparison carries; throws under --strict-env when the machines differ. */
+function checkEnvironments(baseline: LoadedResult, current: LoadedResult, strictEnv: boolean): { warnings: string[]; differences: ReturnType<typeof environmentDifferences> } {
+  const warnings: string[] = [];
+  const fakes = [baseline, current].filter((f) => isFake(f.result));
+  for (const f of fakes) {
+    warnings.push(`${f.path} was made by the FAKE harness (GRAPHPROF_FAKE_HARNESS=1): its figures are synthetic, not measurements, so this comparison says nothing about performance`);
+  }
+  const differences = environmentDifferences(baseline.result, current.result);
+  if (differences.length > 0) {
+    const list = differences.map((d) => `${d.what} ${show(d.baseline)} (baseline) vs ${show(d.current)} (current)`).join('; ');
+    warnings.push(`baseline and current were measured on different machines: ${list}; timings are not comparable across them (--strict-env makes this an error)`);
+  }
+  if (strictEnv && (differences.length > 0 || fakes.length > 0)) {
+    const why = differences.length > 0 ? differences.map((d) => `${d.what} ${show(d.baseline)} vs ${show(d.current)}`).join(', ') : `${fakes.map((f) => f.path).join(' and ')} from the fake harness`;
+    throw new UsageError(`--strict-env: ${baseline.path} and ${current.path} do not come from the same environment (${why}); measure both on one machine, or update the baseline there`);
+  }
+  const work = workloadDifferences(baseline.result, current.result);
+  if (work.length > 0) {
+    warnings.push(`the workloads differ (${work.map((w) => `${w.field} ${show(w.baseline)} -> ${show(w.current)}`).join(', ')}): the figures measure different work`);
+  }
+  for (const f of [baseline, current]) {
+    const r = f.result;
+    if (r.command === 'run' && r.complete === false) {
+      warnings.push(`${f.path} is incomplete (the run stopped${r.error ? `: ${r.error.message}` : ' early'}); batch sizes it lacks count as "missing"`);
+    }
+  }
+  if (baseline.result.command === 'analyze' && current.result.command === 'analyze') {
+    const bo = baseline.result.options ?? {};
+    const co = current.result.options ?? {};
+    const moved = (['steps', 'targetLatencyNs', 'calibrationPath'] as const).filter((k) => (bo as Record<string, unknown>)[k] !== (co as Record<string, unknown>)[k]);
+    if (moved.length > 0) {
+      warnings.push(`the analyses used different options (${moved.map((k) => `${k} ${show((bo as Record<string, unknown>)[k])} -> ${show((co as Record<string, unknown>)[k])}`).join(', ')}): figures may move for that reason alone`);
+    }
+    if (baseline.result.profiles.length !== current.result.profiles.length) {
+      warnings.push(`baseline has ${baseline.result.profiles.length} profiles and current ${current.result.profiles.length}: profiles are matched by position`);
+    }
+  }
+  return { warnings, differences };
+}
+
+/** Compare two loaded results under the gate options: the JSON-ready result of `compare`. */
+export function evaluate(baseline: LoadedResult, current: LoadedResult, gate: GateOptions, argv: string[]): CompareResult {
+  if (baseline.result.command !== current.result.command) {
+    throw new UsageError(
+      `compare: ${baseline.path} is a \`${baseline.result.command}\` result but ${current.path} is a \`${current.result.command}\` result; compare two results of the same command`,
+    );
+  }
+  const { warnings, differences } = checkEnvironments(baseline, current, gate.strictEnv);
+  const comparison = compareResults(baseline.result, current.result, gate.thresholds, { level: gate.level });
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: toolInfo(),
+    command: 'compare',
+    argv,
+    createdAt: new Date().toISOString(),
+    compared: comparison.command,
+    baseline: describeFile(baseline.path, baseline.result),
+    current: describeFile(current.path, current.result),
+    level: comparison.level,
+    thresholds: {
+      default: gate.thresholds.defaultThreshold,
+      overrides: [...gate.thresholds.overrides].map(([name, t]) => ({ name, ...t })),
+    },
+    metrics: comparison.metrics,
+    summary: { ...comparison.counts, total: comparison.metrics.length, passed: comparison.passed },
+    environmentDifferences: differences,
+    warnings,
+    baselineUpdated: false,
+  };
+}
+
+/** The one line the CLI prints when the gate failed. */
+function gateFailure(r: CompareResult): GateError {
+  const failed = r.metrics.filter((m) => m.verdict === 'regressed' || m.verdict === 'missing');
+  const shown = failed.slice(0, 3).map((m) => (m.verdict === 'missing' ? `${m.key} missing` : `${m.key} ${formatChange(m)} > ${formatThreshold(m)}`));
+  const more = failed.length > 3 ? `, and ${failed.length - 3} more` : '';
+  return new GateError(`compare: ${failed.length} of ${r.summary.total} gates failed: ${shown.join(', ')}${more} (the comparison above says why)`);
+}
+
+function writeAtomically(path: string, text: string, flag: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (err) {
+    throw new UsageError(`${flag}: cannot write ${path}: ${(err as Error).message}`);
+  }
+}
+
+export async function execute(raw: RawCompareOptions, io: Io, args: string[] = []): Promise<number> {
+  const options = parseCompareOptions(raw, args);
+  const baseline = readResult(options.baselinePath);
+  const current = readResult(options.currentPath);
+  const result = evaluate(baseline, current, options, io.argv);
+  for (const w of result.warnings) io.err(`warning: ${w}`);
+
+  if (options.updateBaseline) {
+    // Only a passing result becomes the baseline: a regression must never be accepted silently.
+    if (!result.summary.passed) io.err(`baseline not updated: the gate failed; fix the regression, or copy ${options.currentPath} over ${options.baselinePath} by hand to accept it`);
+    else if (isFake(current.result)) io.err(`baseline not updated: ${options.currentPath} comes from the fake harness and holds no measurement`);
+    else {
+      writeAtomically(options.baselinePath, current.text, '--update-baseline');
+      result.baselineUpdated = true;
+    }
+  }
+  if (options.junitPath) writeAtomically(options.junitPath, renderJunit(result), '--junit');
+  const render = { table: () => renderCompareTable(result, io.color), markdown: () => renderCompareMarkdown(result), json: () => renderJson(result) }[options.format];
+  io.out(render());
+  if (!result.summary.passed) throw gateFailure(result);
+  return EXIT.ok;
+}
+
+// ---- one step: run/analyze --baseline FILE -------------------------------------------------------
+
+export interface Gate {
+  readonly baselinePath: string;
+  /** Compare `current` with the baseline; prints the comparison to stderr; 0, or throws GateError (exit 1). */
+  check(current: ComparableResult, io: Io): number;
+}
+
+/**
+ * Read and check the baseline and the threshold options before any work, so a wrong --baseline
+ * fails at once (exit 2), not after a long run. `command` is the command whose result it gates.
+ */
+export function prepareGate(baselinePath: string, raw: RawGateOptions, command: ComparedCommand, cwd = process.cwd()): Gate {
+  const gate = parseGateOptions(raw, cwd);
+  const baseline = readResult(baselinePath);
+  if (baseline.result.command !== command) {
+    throw new UsageError(`--baseline: ${baselinePath} is a \`${baseline.result.command}\` result; \`${command} --baseline\` needs the JSON of \`graphprof ${command} --json\``);
+  }
+  return {
+    baselinePath,
+    check(current, io) {
+      const label = `this ${command}`;
+      const loaded: LoadedResult = { path: label, text: '', result: current };
+      const result = evaluate(baseline, loaded, gate, io.argv);
+      // stdout holds the command's own result; the comparison goes to stderr, uncoloured.
+      for (const w of result.warnings) io.err(`warning: ${w}`);
+      io.err(renderCompareTable(result, new Chalk({ level: 0 })));
+      if (!result.summary.passed) throw gateFailure(result);
+      return EXIT.ok;
+    },
+  };
+}
+
+/**
+ * `run --baseline FILE` and `analyze --baseline FILE` in one call: compare `current` (the result
+ * just made and printed on stdout) with the baseline file under the threshold flags and config
+ * file. Prints the comparison to stderr; returns 0, or throws GateError (exit 1), or UsageError /
+ * InputError (exit 2) for a bad baseline, flag or config file.
+ */
+export function gateAgainstBaseline(current: ComparableResult, baselinePath: string, raw: RawGateOptions, io: Io): number {
+  return prepareGate(baselinePath, raw, current.command).check(current, io);
+}
