@@ -44,7 +44,7 @@ export const FAMILIES: readonly FamilyDef[] = [
   { family: 'overheadShare', label: 'launch overhead share of the step', kind: 'share', better: 'lower', command: 'analyze' },
   { family: 'syncs.perStep', label: 'host syncs per step', kind: 'count', better: 'lower', command: 'analyze' },
   { family: 'memcpys.perStep', label: 'memcpy calls per step', kind: 'count', better: 'lower', command: 'analyze' },
-  { family: 'prediction.speedup', label: 'predicted CUDA-graph speedup (more = more launch overhead left)', kind: 'ratio', better: 'lower', command: 'analyze' },
+  { family: 'prediction.speedup', label: 'predicted CUDA-graph speedup', kind: 'ratio', better: 'lower', command: 'analyze' },
 ];
 
 export const FAMILY_INFO: ReadonlyMap<string, FamilyInfo> = new Map(FAMILIES.map((f) => [f.family, { kind: f.kind, command: f.command }]));

@@ -1,5 +1,6 @@
 // `graphprof compare` as a table, and the column spec the markdown renderer shares. Renderers scale
-// units; the comparison (changes, intervals, verdicts) is computed in src/core/compare.ts.
+// units; the comparison (changes, intervals, verdicts) is computed in src/core/compare.ts. Warnings
+// are not in the table: the command prints them on stderr (markdown, JSON and JUnit carry them).
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 
@@ -62,6 +63,7 @@ export function formatThreshold(m: MetricComparison): string {
 
 /** How the noise was judged: the interval of the change, or why there is none. */
 export function formatNoise(m: MetricComparison): string {
+  if (m.verdict === 'new' || m.verdict === 'missing') return '';
   if (m.significance) return `${formatPercent(m.significance.changeLow)} … ${formatPercent(m.significance.changeHigh)}`;
   switch (m.noise) {
     case 'exact':
@@ -101,7 +103,7 @@ export function describeMetric(m: MetricComparison): string {
   const what = `${m.label} (${m.key})`;
   if (m.verdict === 'missing') return `${what}: ${formatFigure(m.kind, m.baseline)} in the baseline, absent from the current result`;
   if (m.verdict === 'new') return `${what}: ${formatFigure(m.kind, m.current)}, not in the baseline`;
-  const parts = [`${what}: ${formatFigure(m.kind, m.baseline)} -> ${formatFigure(m.kind, m.current)} (${formatChange(m)}), threshold ${formatThreshold(m)} [${m.threshold.source}]`];
+  const parts = [`${what}: ${formatFigure(m.kind, m.baseline)} -> ${formatFigure(m.kind, m.current)}, change ${formatChange(m)}, threshold ${formatThreshold(m)} [${m.threshold.source}]`];
   if (m.significance) {
     const s = m.significance;
     const pct = Number((s.level * 100).toFixed(1));
@@ -157,7 +159,6 @@ export function renderCompareTable(r: CompareResult, color: ChalkInstance): stri
     table.push(cells);
   }
   const lines = [`graphprof compare: ${r.compared} results, baseline ${r.baseline.path} -> current ${r.current.path}`];
-  for (const w of r.warnings) lines.push(color.bold.yellow(`WARNING: ${w}`));
   lines.push(table.toString());
   lines.push(r.summary.passed ? color.green(summaryLine(r)) : color.red(summaryLine(r)));
   lines.push(methodLine(r));
