@@ -16,6 +16,8 @@
 
 #include <cxxabi.h>
 #include <dlfcn.h>
+#include <execinfo.h>
+#include <signal.h>
 #include <link.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -45,7 +47,6 @@ using graphprof_trace::Stat;
 
 constexpr uint32_t kRtSize = CUPTI_RUNTIME_TRACE_CBID_SIZE;
 constexpr uint32_t kDrvSize = CUPTI_DRIVER_TRACE_CBID_SIZE;
-constexpr size_t kActivityBufferBytes = 8u << 20;
 
 inline uint64_t nowNs() {
   return static_cast<uint64_t>(
@@ -69,6 +70,19 @@ struct Config {
                                    "cuLaunchCooperativeKernelMultiDevice", "cuLaunch", "cuLaunchGrid",
                                    "cuLaunchGridAsync"};
   std::set<std::string> graphApis{"cudaGraphLaunch", "cuGraphLaunch"};
+  // Measurement knobs (docs/trace.md, Overhead): how much of the cost is CUPTI's dispatch, ours,
+  // or the activity records. callbacks: 2 full, 1 empty callback (counts nothing), 0 no API domain.
+  int callbacks = 2;
+  bool driverDomain = true;
+  // APIs whose callbacks are not enabled (base names). cudart 13 calls cuKernelGetName before every
+  // launch once a CUPTI subscriber is present (for the callback's symbolName): the tracer's cost,
+  // not the program's call, so it is neither dispatched (about 140 ns a launch) nor counted.
+  std::set<std::string> exclude{"cuKernelGetName", "cuFuncGetName"};
+  bool kernelKind = false;        // CUPTI_ACTIVITY_KIND_KERNEL instead of CONCURRENT_KERNEL
+  int perThreadBuffers = -1;      // CUPTI_ACTIVITY_ATTR_PER_THREAD_ACTIVITY_BUFFER; -1: CUPTI's default
+  size_t bufferBytes = 8u << 20;
+  bool debug = false;             // GRAPHPROF_TRACE_DEBUG=1: backtrace on SIGSEGV/SIGABRT, and on the
+  std::set<std::string> backtraceApis;  // first call of each API in GRAPHPROF_TRACE_BACKTRACE
 };
 
 std::set<std::string> splitList(const char* text) {
@@ -159,50 +173,78 @@ struct ThreadState {
 };
 
 struct DeviceStat {
+  std::string name;  // copied when first seen: CUPTI's string may be gone by exit
   Stat stat;
   uint64_t graphInstances = 0;
   uint64_t bytes = 0;
 };
 
-Config g_config;
+// Everything a CUPTI callback or a thread's exit can touch lives on the heap and is never freed:
+// CUPTI's worker thread, the driver's and cudart's own exit handlers and late thread exits can run
+// after this library's static destructors, and a destroyed map or mutex there crashed the traced
+// program at exit (issue 6). Plain atomics and arrays of bool have no destructor and stay global.
+template <typename T>
+T& immortal() {
+  static T* p = new T();
+  return *p;
+}
+
+Config& g_config = immortal<Config>();
 uint64_t g_startNs = 0;        // monotonic, at InitializeInjection
 uint64_t g_startEpochNs = 0;   // wall clock, at InitializeInjection
 pid_t g_pid = 0;
 CUpti_SubscriberHandle g_subscriber = nullptr;
 bool g_attached = false;
-std::atomic<bool> g_stopping{false};
+std::atomic<bool> g_stopping{false};  // set at exit: callbacks return at once
+std::atomic<bool> g_final{false};     // the final record is written: late activity buffers are freed unread
 std::atomic<uint64_t> g_storedSteps{0}, g_droppedSteps{0}, g_droppedRecords{0};
+std::atomic<uint64_t> g_nvtxCallbacks{0};
+std::atomic<int> g_nvtxInit{0};  // InitializeInjectionNvtx2: 0 not called, 1 forwarded to CUPTI, -1 CUPTI's not found
 
 bool g_launchRt[kRtSize], g_launchDrv[kDrvSize], g_graphRt[kRtSize], g_graphDrv[kDrvSize];
 bool g_stepRt[kRtSize], g_stepDrv[kDrvSize];
+std::atomic<bool> g_backtraceRt[kRtSize], g_backtraceDrv[kDrvSize];  // debug: print the caller once
 
-std::mutex g_registryMutex;               // thread registration and exit only
-std::vector<ThreadState*> g_live;          // threads still running
-std::map<uint64_t, std::unique_ptr<Stat>> g_retiredApi;  // key: domain << 32 | cbid
-std::vector<StepRecord> g_retiredSteps;
-uint64_t g_retiredUnmatched = 0;
-uint64_t g_threads = 0;
+struct Registry {
+  std::mutex mutex;                                    // thread registration and exit only
+  std::vector<ThreadState*> live;                      // threads still running
+  std::map<uint64_t, std::unique_ptr<Stat>> retiredApi;  // key: domain << 32 | cbid
+  std::vector<StepRecord> retiredSteps;
+  uint64_t retiredUnmatched = 0;
+  uint64_t threads = 0;
+};
+Registry& g_reg = immortal<Registry>();
 
-std::mutex g_activityMutex;  // activity buffers (CUPTI's worker thread or a flush)
-std::unordered_map<const char*, DeviceStat> g_kernels;  // CUPTI shares one name pointer per kernel
-std::map<std::string, DeviceStat> g_copies;              // "[CUDA memcpy Host-to-Device]", "[CUDA memset]"
+struct Activity {
+  std::mutex mutex;  // activity buffers (CUPTI's worker thread, a launching thread, or a flush)
+  std::unordered_map<const char*, DeviceStat> kernels;  // CUPTI shares one name pointer per kernel
+  std::map<std::string, DeviceStat> copies;             // "[CUDA memcpy Host-to-Device]", "[CUDA memset]"
+  std::atomic<uint64_t> buffers{0}, records{0};
+};
+Activity& g_act = immortal<Activity>();
 
-std::mutex g_noteMutex;
-std::vector<std::string> g_errors;
+struct Notes {
+  std::mutex mutex;
+  std::vector<std::string> errors;
+};
+Notes& g_notes = immortal<Notes>();
 
 // NVTX start/end ranges may end on another thread.
 struct OpenRange {
   ThreadState* owner;
   Snapshot start;
 };
-std::mutex g_rangeMutex;
-std::unordered_map<uint64_t, OpenRange> g_ranges;
-std::vector<OpenRange> g_pendingRanges;  // started with an id CUPTI did not report
-std::unordered_map<const void*, std::string> g_registeredStrings;
+struct Ranges {
+  std::mutex mutex;
+  std::unordered_map<uint64_t, OpenRange> open;
+  std::vector<OpenRange> pending;  // started with an id CUPTI did not report
+  std::unordered_map<const void*, std::string> registeredStrings;
+};
+Ranges& g_rng = immortal<Ranges>();
 
 void note(const std::string& e) {
-  std::lock_guard<std::mutex> lock(g_noteMutex);
-  if (g_errors.size() < 50) g_errors.push_back(e);
+  std::lock_guard<std::mutex> lock(g_notes.mutex);
+  if (g_notes.errors.size() < 50) g_notes.errors.push_back(e);
 }
 
 std::string cuptiError(const char* call, CUptiResult r) {
@@ -232,9 +274,9 @@ ThreadState* newState() {
   auto* ts = new ThreadState();
   ts->tid = static_cast<uint64_t>(syscall(SYS_gettid));
   {
-    std::lock_guard<std::mutex> lock(g_registryMutex);
-    g_live.push_back(ts);
-    ++g_threads;
+    std::lock_guard<std::mutex> lock(g_reg.mutex);
+    g_reg.live.push_back(ts);
+    ++g_reg.threads;
   }
   if (!t_reaperGone) {
     thread_local Reaper reaper;
@@ -262,16 +304,16 @@ void mergeApi(std::map<uint64_t, std::unique_ptr<Stat>>& into, ThreadState* ts) 
 
 // A thread that ends folds its figures into the process totals and frees its state.
 void retire(ThreadState* ts) {
-  std::lock_guard<std::mutex> lock(g_registryMutex);
-  for (auto it = g_live.begin(); it != g_live.end(); ++it) {
+  std::lock_guard<std::mutex> lock(g_reg.mutex);
+  for (auto it = g_reg.live.begin(); it != g_reg.live.end(); ++it) {
     if (*it == ts) {
-      g_live.erase(it);
+      g_reg.live.erase(it);
       break;
     }
   }
-  mergeApi(g_retiredApi, ts);
-  g_retiredSteps.insert(g_retiredSteps.end(), ts->steps.begin(), ts->steps.end());
-  g_retiredUnmatched += ts->unmatchedExits;
+  mergeApi(g_reg.retiredApi, ts);
+  g_reg.retiredSteps.insert(g_reg.retiredSteps.end(), ts->steps.begin(), ts->steps.end());
+  g_reg.retiredUnmatched += ts->unmatchedExits;
   delete ts;
 }
 
@@ -298,11 +340,23 @@ void apiMarker(ThreadState* ts) {
 
 // ---------------------------------------------------------------- API callbacks
 
+void printBacktrace(const char* what, int depth) {
+  void* frames[48];
+  const int n = backtrace(frames, 48);
+  dprintf(2, "graphprof trace [debug]: pid %d tid %ld: %s entered at depth %d, called from:\n", static_cast<int>(getpid()),
+          static_cast<long>(syscall(SYS_gettid)), what, depth);
+  backtrace_symbols_fd(frames, n, 2);
+}
+
 void onApi(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_CallbackData* cb) {
   const bool runtime = domain == CUPTI_CB_DOMAIN_RUNTIME_API;
   if (cbid >= (runtime ? kRtSize : kDrvSize)) return;
   if (cb->callbackSite == CUPTI_API_ENTER) {
     ThreadState* ts = state();
+    if (__builtin_expect(g_config.debug, 0)) {
+      std::atomic<bool>& once = runtime ? g_backtraceRt[cbid] : g_backtraceDrv[cbid];
+      if (once.exchange(false)) printBacktrace(cb->functionName, ts->depth);
+    }
     if (ts->depth++ == 0) {
       ts->outerDomain = domain;
       ts->outerCbid = cbid;
@@ -354,9 +408,9 @@ std::string asciiOf(const nvtxEventAttributes_t* a) {
       return s;
     }
     case NVTX_MESSAGE_TYPE_REGISTERED: {
-      std::lock_guard<std::mutex> lock(g_rangeMutex);
-      auto it = g_registeredStrings.find(static_cast<const void*>(a->message.registered));
-      return it == g_registeredStrings.end() ? std::string() : it->second;
+      std::lock_guard<std::mutex> lock(g_rng.mutex);
+      auto it = g_rng.registeredStrings.find(static_cast<const void*>(a->message.registered));
+      return it == g_rng.registeredStrings.end() ? std::string() : it->second;
     }
     default:
       return {};
@@ -399,22 +453,22 @@ void nvtxStart(const std::string& name, const void* returnValue) {
   ThreadState* ts = state();
   OpenRange r{ts, ts->snapshot(nowNs())};
   const uint64_t id = returnValue ? *static_cast<const nvtxRangeId_t*>(returnValue) : 0;
-  std::lock_guard<std::mutex> lock(g_rangeMutex);
-  if (id != 0) g_ranges[id] = r;
-  else g_pendingRanges.push_back(r);
+  std::lock_guard<std::mutex> lock(g_rng.mutex);
+  if (id != 0) g_rng.open[id] = r;
+  else g_rng.pending.push_back(r);
 }
 
 void nvtxEnd(uint64_t id) {
   const uint64_t t = nowNs();
-  std::lock_guard<std::mutex> lock(g_rangeMutex);
+  std::lock_guard<std::mutex> lock(g_rng.mutex);
   OpenRange r;
-  auto it = g_ranges.find(id);
-  if (it != g_ranges.end()) {
+  auto it = g_rng.open.find(id);
+  if (it != g_rng.open.end()) {
     r = it->second;
-    g_ranges.erase(it);
-  } else if (!g_pendingRanges.empty()) {
-    r = g_pendingRanges.front();
-    g_pendingRanges.erase(g_pendingRanges.begin());
+    g_rng.open.erase(it);
+  } else if (!g_rng.pending.empty()) {
+    r = g_rng.pending.front();
+    g_rng.pending.erase(g_rng.pending.begin());
   } else {
     return;
   }
@@ -473,8 +527,8 @@ void onNvtx(CUpti_CallbackId cbid, const CUpti_NvtxData* d) {
       auto* a = static_cast<const nvtxDomainRegisterStringA_params*>(p);
       if (d->functionReturnValue && a->string) {
         const void* handle = *static_cast<const nvtxStringHandle_t*>(d->functionReturnValue);
-        std::lock_guard<std::mutex> lock(g_rangeMutex);
-        g_registeredStrings[handle] = a->string;
+        std::lock_guard<std::mutex> lock(g_rng.mutex);
+        g_rng.registeredStrings[handle] = a->string;
       }
       break;
     }
@@ -485,12 +539,14 @@ void onNvtx(CUpti_CallbackId cbid, const CUpti_NvtxData* d) {
 
 void CUPTIAPI onCallback(void*, CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const void* data) {
   if (g_stopping.load(std::memory_order_relaxed)) return;
+  if (g_config.callbacks == 1 && domain <= CUPTI_CB_DOMAIN_DRIVER_API) return;  // measurement: CUPTI's dispatch alone
   switch (domain) {
     case CUPTI_CB_DOMAIN_RUNTIME_API:
     case CUPTI_CB_DOMAIN_DRIVER_API:
       onApi(domain, cbid, static_cast<const CUpti_CallbackData*>(data));
       break;
     case CUPTI_CB_DOMAIN_NVTX:
+      g_nvtxCallbacks.fetch_add(1, std::memory_order_relaxed);
       if (g_config.stepMode == StepMode::Nvtx) onNvtx(cbid, static_cast<const CUpti_NvtxData*>(data));
       break;
     case CUPTI_CB_DOMAIN_RESOURCE:
@@ -512,8 +568,8 @@ void CUPTIAPI onCallback(void*, CUpti_CallbackDomain domain, CUpti_CallbackId cb
 // ---------------------------------------------------------------- activity records
 
 void CUPTIAPI bufferRequested(uint8_t** buffer, size_t* size, size_t* maxNumRecords) {
-  *buffer = static_cast<uint8_t*>(std::aligned_alloc(8, kActivityBufferBytes));
-  *size = *buffer ? kActivityBufferBytes : 0;
+  *buffer = static_cast<uint8_t*>(std::aligned_alloc(8, g_config.bufferBytes));
+  *size = *buffer ? g_config.bufferBytes : 0;
   *maxNumRecords = 0;
 }
 
@@ -536,22 +592,29 @@ const char* copyName(uint8_t kind) {
 inline uint64_t span(uint64_t start, uint64_t end) { return end > start ? end - start : 0; }
 
 void CUPTIAPI bufferCompleted(CUcontext ctx, uint32_t streamId, uint8_t* buffer, size_t, size_t validSize) {
+  if (g_final.load(std::memory_order_acquire)) {  // after the final record: nothing reads these
+    std::free(buffer);
+    return;
+  }
+  g_act.buffers.fetch_add(1, std::memory_order_relaxed);
   if (validSize > 0) {
-    std::lock_guard<std::mutex> lock(g_activityMutex);
+    std::lock_guard<std::mutex> lock(g_act.mutex);
     CUpti_Activity* record = nullptr;
     while (cuptiActivityGetNextRecord(buffer, validSize, &record) == CUPTI_SUCCESS) {
       switch (record->kind) {
         case CUPTI_ACTIVITY_KIND_KERNEL:
         case CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL: {
           auto* k = reinterpret_cast<const CUpti_ActivityKernel10*>(record);
-          DeviceStat& d = g_kernels[k->name];
+          DeviceStat& d = g_act.kernels[k->name];
+          if (d.stat.calls == 0 && d.name.empty()) d.name = k->name ? k->name : "<unknown>";
+          g_act.records.fetch_add(1, std::memory_order_relaxed);
           d.stat.add(span(k->start, k->end));
           if (k->graphId != 0) ++d.graphInstances;
           break;
         }
         case CUPTI_ACTIVITY_KIND_MEMCPY: {
           auto* m = reinterpret_cast<const CUpti_ActivityMemcpy6*>(record);
-          DeviceStat& d = g_copies[copyName(m->copyKind)];
+          DeviceStat& d = g_act.copies[copyName(m->copyKind)];
           d.stat.add(span(m->start, m->end));
           d.bytes += m->bytes;
           if (m->graphId != 0) ++d.graphInstances;
@@ -559,7 +622,7 @@ void CUPTIAPI bufferCompleted(CUcontext ctx, uint32_t streamId, uint8_t* buffer,
         }
         case CUPTI_ACTIVITY_KIND_MEMSET: {
           auto* m = reinterpret_cast<const CUpti_ActivityMemset4*>(record);
-          DeviceStat& d = g_copies["[CUDA memset]"];
+          DeviceStat& d = g_act.copies["[CUDA memset]"];
           d.stat.add(span(m->start, m->end));
           d.bytes += m->bytes;
           if (m->graphId != 0) ++d.graphInstances;
@@ -696,18 +759,38 @@ std::string demangle(const char* name) {
   return out;
 }
 
-int versionOf(const char* symbol) {
+int versionOf(const char* symbol, const char* library) {
   using Fn = int (*)(int*);
   auto fn = reinterpret_cast<Fn>(dlsym(RTLD_DEFAULT, symbol));
+  // A runtime that dlopen()ed the driver privately (cudart_static does) hides it from RTLD_DEFAULT.
+  if (!fn && library) {
+    if (void* h = dlopen(library, RTLD_NOW | RTLD_NOLOAD)) fn = reinterpret_cast<Fn>(dlsym(h, symbol));
+  }
   int v = 0;
   if (fn && fn(&v) == 0) return v;
   return 0;
 }
 
-int collectCudart(dl_phdr_info* info, size_t, void* data) {
-  auto* out = static_cast<std::vector<std::string>*>(data);
-  if (info->dlpi_name && std::strstr(info->dlpi_name, "libcudart")) out->push_back(info->dlpi_name);
+struct Loaded {
+  const char* part;
+  std::vector<std::string> paths;
+};
+
+int collectLoaded(dl_phdr_info* info, size_t, void* data) {
+  auto* out = static_cast<Loaded*>(data);
+  if (info->dlpi_name && std::strstr(info->dlpi_name, out->part)) out->paths.push_back(info->dlpi_name);
   return 0;
+}
+
+void loadedList(Json& j, const char* key, const char* part) {
+  Loaded loaded{part, {}};
+  dl_iterate_phdr(collectLoaded, &loaded);
+  j.key(key), j.raw("[");
+  for (size_t i = 0; i < loaded.paths.size(); ++i) {
+    if (i) j.raw(",");
+    j.str(loaded.paths[i]);
+  }
+  j.raw("],");
 }
 
 void writeFinal() {
@@ -717,24 +800,24 @@ void writeFinal() {
   std::vector<StepRecord> steps;
   uint64_t unmatched = 0, threads = 0;
   {
-    std::lock_guard<std::mutex> lock(g_registryMutex);
-    for (auto& kv : g_retiredApi) {
+    std::lock_guard<std::mutex> lock(g_reg.mutex);
+    for (auto& kv : g_reg.retiredApi) {
       std::unique_ptr<Stat>& slot = api[kv.first];
       slot.reset(new Stat());
       slot->merge(*kv.second);
     }
-    steps = g_retiredSteps;
-    unmatched = g_retiredUnmatched;
-    for (ThreadState* ts : g_live) {
+    steps = g_reg.retiredSteps;
+    unmatched = g_reg.retiredUnmatched;
+    for (ThreadState* ts : g_reg.live) {
       mergeApi(api, ts);
       steps.insert(steps.end(), ts->steps.begin(), ts->steps.end());
       unmatched += ts->unmatchedExits;
     }
-    threads = g_threads;
+    threads = g_reg.threads;
   }
   {
-    std::lock_guard<std::mutex> lock(g_rangeMutex);
-    // ranges closed on a thread whose state was freed are already in g_retiredSteps
+    std::lock_guard<std::mutex> lock(g_rng.mutex);
+    // ranges closed on a thread whose state was freed are already in g_reg.retiredSteps
   }
   std::sort(steps.begin(), steps.end(), [](const StepRecord& a, const StepRecord& b) { return a.startNs < b.startNs; });
 
@@ -748,20 +831,37 @@ void writeFinal() {
   uint32_t cuptiVersion = 0;
   cuptiGetVersion(&cuptiVersion);
   j.key("cuptiVersion"), j.u64(cuptiVersion), j.raw(",");
-  j.key("driverVersion"), j.u64(static_cast<uint64_t>(versionOf("cuDriverGetVersion"))), j.raw(",");
-  const int rt = versionOf("cudaRuntimeGetVersion");
+  j.key("driverVersion"), j.u64(static_cast<uint64_t>(versionOf("cuDriverGetVersion", "libcuda.so.1"))), j.raw(",");
+  const int rt = versionOf("cudaRuntimeGetVersion", nullptr);
   j.key("runtimeVersion");
   if (rt) j.u64(static_cast<uint64_t>(rt));
   else j.raw("null");
   j.raw(",");
-  std::vector<std::string> cudarts;
-  dl_iterate_phdr(collectCudart, &cudarts);
-  j.key("runtimeLibraries"), j.raw("[");
-  for (size_t i = 0; i < cudarts.size(); ++i) {
-    if (i) j.raw(",");
-    j.str(cudarts[i]);
+  loadedList(j, "runtimeLibraries", "libcudart");
+  // More than one CUPTI in a process means NVTX or another tool loaded its own (docs/trace.md).
+  loadedList(j, "cuptiLibraries", "libcupti");
+  j.key("nvtxInjection"), j.str(g_nvtxInit.load() == 1 ? "forwarded" : g_nvtxInit.load() == -1 ? "cupti-missing" : "not-called"), j.raw(",");
+  j.key("nvtxCallbacks"), j.u64(g_nvtxCallbacks.load()), j.raw(",");
+  j.key("activityBuffers"), j.u64(g_act.buffers.load()), j.raw(",");
+  j.key("activityRecords"), j.u64(g_act.records.load()), j.raw(",");
+  {
+    const char* cb[] = {"none", "empty", "full"};
+    j.key("collection"), j.raw("{");
+    j.key("callbacks"), j.str(cb[g_config.callbacks]), j.raw(",");
+    j.key("driverDomain"), j.raw(g_config.driverDomain ? "true," : "false,");
+    j.key("excluded"), j.raw("[");
+    bool firstX = true;
+    for (const std::string& x : g_config.exclude) {
+      if (!firstX) j.raw(",");
+      firstX = false;
+      j.str(x);
+    }
+    j.raw("],");
+    j.key("kernelKind"), j.str(g_config.kernelKind ? "KERNEL" : "CONCURRENT_KERNEL"), j.raw(",");
+    j.key("perThreadBuffers"), j.raw(g_config.perThreadBuffers < 0 ? "null" : g_config.perThreadBuffers ? "true" : "false"), j.raw(",");
+    j.key("bufferBytes"), j.u64(g_config.bufferBytes);
+    j.raw("},");
   }
-  j.raw("],");
   j.key("histogram"), j.str("log2-32"), j.raw(",");
   j.key("activity"), j.raw(g_config.activity ? "true," : "false,");
   j.key("threads"), j.u64(threads), j.raw(",");
@@ -789,11 +889,11 @@ void writeFinal() {
   j.raw("],");
 
   {
-    std::lock_guard<std::mutex> lock(g_activityMutex);
+    std::lock_guard<std::mutex> lock(g_act.mutex);
     // Kernels that demangle to the same name (one per module that loaded them) are one row.
     std::map<std::string, DeviceStat> kernels;
-    for (auto& kv : g_kernels) {
-      DeviceStat& d = kernels[demangle(kv.first)];
+    for (auto& kv : g_act.kernels) {
+      DeviceStat& d = kernels[demangle(kv.second.name.c_str())];
       d.stat.merge(kv.second.stat);
       d.graphInstances += kv.second.graphInstances;
     }
@@ -814,7 +914,7 @@ void writeFinal() {
       j.raw("],");
     };
     device("kernels", kernels, false);
-    device("memcpy", g_copies, true);
+    device("memcpy", g_act.copies, true);
   }
 
   j.key("steps"), j.raw("[");
@@ -837,10 +937,10 @@ void writeFinal() {
   j.key("unmatchedExits"), j.u64(unmatched), j.raw(",");
   j.key("errors"), j.raw("[");
   {
-    std::lock_guard<std::mutex> lock(g_noteMutex);
-    for (size_t i = 0; i < g_errors.size(); ++i) {
+    std::lock_guard<std::mutex> lock(g_notes.mutex);
+    for (size_t i = 0; i < g_notes.errors.size(); ++i) {
       if (i) j.raw(",");
-      j.str(g_errors[i]);
+      j.str(g_notes.errors[i]);
     }
   }
   j.raw("]}\n");
@@ -856,9 +956,9 @@ void writeStarted() {
   j.key("attached"), j.raw(g_attached ? "true," : "false,");
   processInfo(j);
   j.key("errors"), j.raw("[");
-  for (size_t i = 0; i < g_errors.size(); ++i) {
+  for (size_t i = 0; i < g_notes.errors.size(); ++i) {
     if (i) j.raw(",");
-    j.str(g_errors[i]);
+    j.str(g_notes.errors[i]);
   }
   j.raw("]}\n");
   writeAtomically(j.s);
@@ -876,6 +976,7 @@ void finish() {
     }
     g_stopping.store(true);
     writeFinal();
+    g_final.store(true, std::memory_order_release);
   });
 }
 
@@ -902,6 +1003,19 @@ void readConfig() {
   if (const char* m = std::getenv("GRAPHPROF_TRACE_MAX_STEPS"); m && *m) g_config.maxSteps = std::strtoull(m, nullptr, 10);
   if (const char* l = std::getenv("GRAPHPROF_TRACE_LAUNCH_APIS"); l && *l) g_config.launchApis = splitList(l);
   if (const char* g = std::getenv("GRAPHPROF_TRACE_GRAPH_APIS"); g && *g) g_config.graphApis = splitList(g);
+  if (const char* c = std::getenv("GRAPHPROF_TRACE_CALLBACKS"); c && *c) {
+    g_config.callbacks = std::strcmp(c, "none") == 0 ? 0 : std::strcmp(c, "empty") == 0 ? 1 : 2;
+  }
+  if (const char* d = std::getenv("GRAPHPROF_TRACE_DRIVER"); d && std::strcmp(d, "0") == 0) g_config.driverDomain = false;
+  if (const char* x = std::getenv("GRAPHPROF_TRACE_EXCLUDE"); x) g_config.exclude = splitList(x);
+  if (const char* k = std::getenv("GRAPHPROF_TRACE_KERNEL_KIND"); k && std::strcmp(k, "kernel") == 0) g_config.kernelKind = true;
+  if (const char* t = std::getenv("GRAPHPROF_TRACE_PER_THREAD_BUFFERS"); t && *t) g_config.perThreadBuffers = std::atoi(t) ? 1 : 0;
+  if (const char* b = std::getenv("GRAPHPROF_TRACE_BUFFER_BYTES"); b && *b) {
+    const unsigned long long v = std::strtoull(b, nullptr, 10);
+    if (v >= (64u << 10)) g_config.bufferBytes = static_cast<size_t>(v);
+  }
+  if (const char* d = std::getenv("GRAPHPROF_TRACE_DEBUG"); d && std::strcmp(d, "1") == 0) g_config.debug = true;
+  if (const char* b = std::getenv("GRAPHPROF_TRACE_BACKTRACE"); b && *b) g_config.backtraceApis = splitList(b);
 }
 
 void classify() {
@@ -912,6 +1026,7 @@ void classify() {
     g_launchRt[i] = g_config.launchApis.count(base) > 0;
     g_graphRt[i] = g_config.graphApis.count(base) > 0;
     g_stepRt[i] = g_config.stepMode == StepMode::Api && base == g_config.stepName;
+    g_backtraceRt[i] = g_config.debug && g_config.backtraceApis.count(base) > 0;
   }
   for (uint32_t i = 1; i < kDrvSize; ++i) {
     const char* name = nullptr;
@@ -920,6 +1035,7 @@ void classify() {
     g_launchDrv[i] = g_config.launchApis.count(base) > 0;
     g_graphDrv[i] = g_config.graphApis.count(base) > 0;
     g_stepDrv[i] = g_config.stepMode == StepMode::Api && base == g_config.stepName;
+    g_backtraceDrv[i] = g_config.debug && g_config.backtraceApis.count(base) > 0;
   }
 }
 
@@ -930,12 +1046,20 @@ bool attach() {
          (r == CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED ? " (another profiler, e.g. nsys or a framework profiler, holds CUPTI)" : ""));
     return false;
   }
-  const CUpti_CallbackDomain domains[] = {CUPTI_CB_DOMAIN_RUNTIME_API, CUPTI_CB_DOMAIN_DRIVER_API};
+  std::vector<CUpti_CallbackDomain> domains;
+  if (g_config.callbacks > 0) domains.push_back(CUPTI_CB_DOMAIN_RUNTIME_API);
+  if (g_config.callbacks > 0 && g_config.driverDomain) domains.push_back(CUPTI_CB_DOMAIN_DRIVER_API);
   for (CUpti_CallbackDomain d : domains) {
     r = cuptiEnableDomain(1, g_subscriber, d);
     if (r != CUPTI_SUCCESS) {
       note(cuptiError("cuptiEnableDomain", r));
       return false;
+    }
+    const uint32_t size = d == CUPTI_CB_DOMAIN_RUNTIME_API ? kRtSize : kDrvSize;
+    for (uint32_t i = 1; i < size && !g_config.exclude.empty(); ++i) {
+      const char* name = nullptr;
+      if (cuptiGetCallbackName(d, i, &name) != CUPTI_SUCCESS || !name) continue;
+      if (g_config.exclude.count(baseName(name))) cuptiEnableCallback(0, g_subscriber, d, i);
     }
   }
   if (g_config.stepMode == StepMode::Nvtx) {
@@ -944,19 +1068,35 @@ bool attach() {
   }
   cuptiEnableCallback(1, g_subscriber, CUPTI_CB_DOMAIN_RESOURCE, CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING);
   cuptiEnableCallback(1, g_subscriber, CUPTI_CB_DOMAIN_STATE, CUPTI_CBID_STATE_FATAL_ERROR);
+  if (g_config.activity && g_config.perThreadBuffers >= 0) {
+    uint8_t v = static_cast<uint8_t>(g_config.perThreadBuffers);
+    size_t n = sizeof v;
+    r = cuptiActivitySetAttribute(CUPTI_ACTIVITY_ATTR_PER_THREAD_ACTIVITY_BUFFER, &n, &v);
+    if (r != CUPTI_SUCCESS) note(cuptiError("cuptiActivitySetAttribute(PER_THREAD_ACTIVITY_BUFFER)", r));
+  }
   if (g_config.activity) {
     r = cuptiActivityRegisterCallbacks(bufferRequested, bufferCompleted);
     if (r != CUPTI_SUCCESS) {
       note(cuptiError("cuptiActivityRegisterCallbacks", r) + "; no device times");
       g_config.activity = false;
     } else {
-      for (CUpti_ActivityKind k : {CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL, CUPTI_ACTIVITY_KIND_MEMCPY, CUPTI_ACTIVITY_KIND_MEMSET}) {
+      const CUpti_ActivityKind kernels = g_config.kernelKind ? CUPTI_ACTIVITY_KIND_KERNEL : CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL;
+      for (CUpti_ActivityKind k : {kernels, CUPTI_ACTIVITY_KIND_MEMCPY, CUPTI_ACTIVITY_KIND_MEMSET}) {
         r = cuptiActivityEnable(k);
         if (r != CUPTI_SUCCESS) note(cuptiError("cuptiActivityEnable", r) + " (kind " + std::to_string(static_cast<int>(k)) + ")");
       }
     }
   }
   return true;
+}
+
+void onFatalSignal(int sig, siginfo_t* info, void*) {
+  dprintf(2, "graphprof trace [debug]: signal %d (address %p) in pid %d tid %ld%s; backtrace:\n", sig, info ? info->si_addr : nullptr,
+          static_cast<int>(getpid()), static_cast<long>(syscall(SYS_gettid)), g_stopping.load() ? ", after the exit handler began" : "");
+  void* frames[64];
+  backtrace_symbols_fd(frames, backtrace(frames, 64), 2);
+  signal(sig, SIG_DFL);
+  raise(sig);
 }
 
 void initialize() {
@@ -966,6 +1106,12 @@ void initialize() {
   clock_gettime(CLOCK_REALTIME, &ts);
   g_startEpochNs = static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
   readConfig();
+  if (g_config.debug) {
+    struct sigaction sa {};
+    sa.sa_sigaction = onFatalSignal;
+    sa.sa_flags = SA_SIGINFO;
+    for (int sig : {SIGSEGV, SIGBUS, SIGABRT, SIGILL}) sigaction(sig, &sa, nullptr);
+  }
   classify();
   g_attached = attach();
   writeStarted();
@@ -973,6 +1119,22 @@ void initialize() {
 }
 
 }  // namespace
+
+// NVTX's tool hook. `graphprof trace --step-marker nvtx:...` points NVTX_INJECTION64_PATH at this
+// library, not at a libcupti file: a process may already hold another libcupti.so.N (a PyTorch
+// wheel's, loaded with libtorch), and the driver resolved this library's libcupti.so.N to that one.
+// NVTX dlopen()ing a CUPTI by path would then load a second CUPTI, with no subscriber, and every
+// NVTX range would vanish. Forwarding to the CUPTI this library is bound to keeps one CUPTI.
+extern "C" __attribute__((visibility("default"))) int InitializeInjectionNvtx2(const void* getExportTable) {
+  using Fn = int (*)(const void*);
+  Fn forward = nullptr;
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&cuptiSubscribe), &info) && info.dli_fname) {
+    if (void* cupti = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD)) forward = reinterpret_cast<Fn>(dlsym(cupti, "InitializeInjectionNvtx2"));
+  }
+  g_nvtxInit.store(forward ? 1 : -1);
+  return forward ? forward(getExportTable) : 0;
+}
 
 extern "C" __attribute__((visibility("default"))) int InitializeInjection(void) {
   static std::once_flag once;

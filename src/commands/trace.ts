@@ -33,6 +33,8 @@ export interface RawTraceOptions {
   json?: boolean;
   cupti?: string;
   output?: string;
+  /** commander sets false for --no-device-time */
+  deviceTime?: boolean;
 }
 
 export interface TraceOptions {
@@ -44,6 +46,8 @@ export interface TraceOptions {
   readonly json: boolean;
   readonly cuptiPath: string | null;
   readonly outputPath: string | null;
+  /** false with --no-device-time: no CUPTI activity records, API calls only */
+  readonly deviceTime: boolean;
 }
 
 /** `argv` is graphprof's own argument list: the command must follow a `--`. */
@@ -77,6 +81,7 @@ export function parseTraceOptions(raw: RawTraceOptions, command: readonly string
     json: raw.json === true,
     cuptiPath: raw.cupti ?? null,
     outputPath: raw.output ?? null,
+    deviceTime: raw.deviceTime !== false,
   };
 }
 
@@ -138,8 +143,11 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
   };
   delete env.GRAPHPROF_TRACE_STEP;
   if (options.stepMarker) env.GRAPHPROF_TRACE_STEP = options.stepMarker;
-  // NVTX calls reach CUPTI only when NVTX loads it as its tool library.
-  if (options.stepKind === 'nvtx') env.NVTX_INJECTION64_PATH = cupti.library;
+  if (!options.deviceTime) env.GRAPHPROF_TRACE_ACTIVITY = '0';
+  // NVTX calls reach CUPTI only through the tool library NVTX loads. It is the injection library,
+  // which forwards to the CUPTI it is bound to: pointing NVTX at a libcupti file would load a second
+  // CUPTI, with no subscriber, whenever the program already holds another one (a PyTorch wheel's).
+  if (options.stepKind === 'nvtx') env.NVTX_INJECTION64_PATH = lib.path;
   const previous = process.env.CUDA_INJECTION64_PATH;
   if (previous && previous !== lib.path) io.err(`warning: trace: CUDA_INJECTION64_PATH was ${previous}; graphprof's injection library replaces it for this run`);
 
