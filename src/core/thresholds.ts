@@ -142,7 +142,7 @@ export function checkName(name: string, families: ReadonlyMap<string, FamilyInfo
     throw new ValueError(`unknown metric "${family}"; known for run: ${list('run')}; for analyze: ${list('analyze')}`);
   }
   if (at >= 0 && !QUALIFIER[info.command].test(name.slice(at + 1))) {
-    throw new ValueError(`"${name}": a ${info.command} metric is narrowed with ${QUALIFIER_TEXT[info.command]}`);
+    throw new ValueError(`"${name}": ${info.command === 'analyze' ? 'an' : 'a'} ${info.command} metric is narrowed with ${QUALIFIER_TEXT[info.command]}`);
   }
   return info.kind;
 }
