@@ -181,6 +181,11 @@ export function readResult(path: string): LoadedResult {
 
 // ---- the comparison ------------------------------------------------------------------------------
 
+/** "a `run` result", "an `analyze` result". */
+function aResult(command: string): string {
+  return `${/^[aeiou]/.test(command) ? 'an' : 'a'} \`${command}\` result`;
+}
+
 function show(v: unknown): string {
   return v === null || v === undefined ? 'unknown' : String(v);
 }
@@ -199,7 +204,10 @@ function checkEnvironments(baseline: LoadedResult, current: LoadedResult, strict
     warnings.push(`baseline and current were measured on different machines: ${list}; timings are not comparable across them (--strict-env makes this an error)`);
   }
   if (strictEnv && (differences.length > 0 || fakes.length > 0)) {
-    const why = differences.length > 0 ? differences.map((d) => `${d.what} ${show(d.baseline)} vs ${show(d.current)}`).join(', ') : `${fakes.map((f) => f.path).join(' and ')} from the fake harness`;
+    const why = [
+      ...fakes.map((f) => `${f.path} comes from the fake harness`),
+      ...(fakes.length > 0 ? [] : differences.map((d) => `${d.what} ${show(d.baseline)} vs ${show(d.current)}`)),
+    ].join(', ');
     throw new UsageError(`--strict-env: ${baseline.path} and ${current.path} do not come from the same environment (${why}); measure both on one machine, or update the baseline there`);
   }
   const work = workloadDifferences(baseline.result, current.result);
@@ -230,7 +238,7 @@ function checkEnvironments(baseline: LoadedResult, current: LoadedResult, strict
 export function evaluate(baseline: LoadedResult, current: LoadedResult, gate: GateOptions, argv: string[]): CompareResult {
   if (baseline.result.command !== current.result.command) {
     throw new UsageError(
-      `compare: ${baseline.path} is a \`${baseline.result.command}\` result but ${current.path} is a \`${current.result.command}\` result; compare two results of the same command`,
+      `compare: ${baseline.path} is ${aResult(baseline.result.command)} but ${current.path} is ${aResult(current.result.command)}; compare two results of the same command`,
     );
   }
   const { warnings, differences } = checkEnvironments(baseline, current, gate.strictEnv);
@@ -314,7 +322,7 @@ export function prepareGate(baselinePath: string, raw: RawGateOptions, command: 
   const gate = parseGateOptions(raw, cwd);
   const baseline = readResult(baselinePath);
   if (baseline.result.command !== command) {
-    throw new UsageError(`--baseline: ${baselinePath} is a \`${baseline.result.command}\` result; \`${command} --baseline\` needs the JSON of \`graphprof ${command} --json\``);
+    throw new UsageError(`--baseline: ${baselinePath} is ${aResult(baseline.result.command)}; \`${command} --baseline\` needs the JSON of \`graphprof ${command} --json\``);
   }
   return {
     baselinePath,
