@@ -69,6 +69,17 @@ describe('graphprof trace without a GPU', () => {
 });
 
 describe('graphprof trace on synthetic records (GRAPHPROF_FAKE_TRACE: CLI plumbing only)', () => {
+  it.skipIf(!builtWithCupti)('hands the library its settings: NVTX to the injection library, --no-device-time turns activity records off', () => {
+    const show = ['sh', '-c', 'echo "$GRAPHPROF_TRACE_ACTIVITY|$GRAPHPROF_TRACE_STEP|$NVTX_INJECTION64_PATH"'];
+    const on = graphprof(['trace', '--step-marker', 'nvtx:decode_step', '--', ...show], fake);
+    expect(on.code).toBe(0);
+    // one CUPTI per process: NVTX loads the injection library, which forwards to the CUPTI it is bound to
+    expect(on.stdout).toBe(`|nvtx:decode_step|${library}\n`);
+    const off = graphprof(['trace', '--no-device-time', '--', ...show], fake);
+    expect(off.code).toBe(0);
+    expect(off.stdout).toBe('0||\n');
+  });
+
   it.skipIf(!builtWithCupti)('merges the processes, writes nsys CSV and prints JSON on stderr, stdout left to the command', () => {
     const dir = mkdtempSync(join(tmpdir(), 'graphprof-trace-'));
     const prefix = join(dir, 'prof');
