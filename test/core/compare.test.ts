@@ -243,3 +243,23 @@ describe('environments and workloads', () => {
     expect(workloadDifferences(b, c)).toEqual([{ field: 'kernels', baseline: 847, current: 900 }]);
   });
 });
+
+describe('the whole gate on equal distributions', () => {
+  it('fails none of 200 pairs of equal 30-sample sets (2% spread) at the default 5%', () => {
+    const next = generator(11);
+    const draw = () => Array.from({ length: 30 }, () => 2.5e6 * Math.exp(0.02 * Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next())));
+    const t = thresholds();
+    const metric = (s: number[]): MetricValue => ({ key: 'graph.p50@b1', family: 'graph.p50', label: '', kind: 'duration', better: 'lower', group: 1, value: quantile(s, 0.5), samples: s, quantile: 0.5 });
+    let failed = 0;
+    let significant = 0;
+    for (let i = 0; i < 200; i++) {
+      const m = compareMetric(metric(draw()), metric(draw()), t, { level: 0.95, resamples: 1000 })!;
+      if (m.verdict === 'regressed') failed++;
+      if (m.significance!.significant) significant++;
+    }
+    expect(failed).toBe(0);
+    // the test alone flags a few percent of them, as it should at 95%
+    expect(significant).toBeGreaterThan(0);
+    expect(significant).toBeLessThan(20);
+  });
+});
