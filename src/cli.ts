@@ -72,6 +72,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--target-latency <duration>', 'step latency to measure the overhead share against, e.g. 30ms (default: the larger of host API and GPU kernel time per step)')
     .option('--calibration <run.json>', 'per-node replay and graph launch cost from `graphprof run --json` (default: reference figures seen on an H200)')
     .option('--fail-above <share>', 'exit 1 when the launch overhead share of any profile is above SHARE, e.g. 30%')
+    .option('--baseline <file>', 'compare the result with this earlier `analyze --json` result (as `graphprof compare` does, printed on stderr); exit 1 when a gate failed')
+    .option('--max-regression <spec>', 'thresholds for --baseline, as in `graphprof compare` (default: 5%)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--json', 'print the result as JSON (fields: docs/analyze.md)')
     .action(act(() => import('./commands/analyze.js') as Promise<{ execute: Action }>));
 
