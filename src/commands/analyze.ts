@@ -13,6 +13,7 @@ import { renderAnalyzeTable } from '../report/analyze-table.js';
 import { renderJson } from '../report/json.js';
 import { toolInfo } from '../version.js';
 import { parseAnalyzeOptions, type RawAnalyzeOptions } from './analyze-options.js';
+import { prepareGate, type RawGateOptions } from './compare.js';
 
 /** Read --calibration: a `graphprof run --json` result. */
 export function readCalibration(path: string): ReplayCost {
@@ -62,8 +63,10 @@ function describeSkips(skipped: readonly SkipNote[]): string[] {
   );
 }
 
-export async function execute(raw: RawAnalyzeOptions, io: Io, args: string[] = []): Promise<number> {
+export async function execute(raw: RawAnalyzeOptions & RawGateOptions & { baseline?: string }, io: Io, args: string[] = []): Promise<number> {
   const options = parseAnalyzeOptions(raw, args);
+  // --baseline: read and check it (and the thresholds) before reading the reports (docs/ci.md).
+  const gate = raw.baseline !== undefined ? prepareGate(raw.baseline, raw, 'analyze') : null;
   const replay = options.calibrationPath ? readCalibration(options.calibrationPath) : DEFAULT_REPLAY_COST;
 
   io.progress(`graphprof analyze: reading ${options.paths.join(', ')}`);
@@ -99,6 +102,8 @@ export async function execute(raw: RawAnalyzeOptions, io: Io, args: string[] = [
 
   for (const line of describeSkips(skipped)) io.err(line);
   io.out(options.json ? renderJson(result) : renderAnalyzeTable(result, io.color));
+  // The comparison goes to stderr; a failed gate throws GateError (exit 1).
+  if (gate) gate.check(result, io);
 
   if (options.failAboveShare !== null) {
     const over = analyses.filter((a) => a.overheadShare > options.failAboveShare!);
