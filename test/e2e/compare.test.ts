@@ -236,3 +236,27 @@ describe('run --baseline (one step, through the fake harness)', () => {
     expect(flag.stderr.trim()).toMatch(/^graphprof: --max-regression: the default threshold must be relative/);
   });
 });
+
+describe('analyze --baseline (one step)', () => {
+  const csv = (name: string) => join('fixtures', 'compare', 'nsys', name);
+  const args = ['--steps', '1', '--target-latency', '30ms'];
+
+  it('passes the same profile and fails 120 more launches per step with launches.perStep=0', () => {
+    const same = graphprof(['analyze', csv('base_cuda_api_sum.csv'), ...args, '--json', '--baseline', fx('analyze-baseline.json')]);
+    expect(same.code).toBe(0);
+    expect((JSON.parse(same.stdout) as { command: string }).command).toBe('analyze');
+    expect(same.stderr).toContain('PASSED (6 gates); 6 unchanged');
+    const more = graphprof(['analyze', csv('more-launches_cuda_api_sum.csv'), ...args, '--baseline', fx('analyze-baseline.json'), '--max-regression', '20%,launches.perStep=0']);
+    expect(more.code).toBe(1);
+    expect(more.stdout).not.toContain('graphprof compare');
+    expect(more.stderr).toMatch(/│ launches\.perStep +│ +847 calls │ +967 calls │ +\+120 calls \(\+14\.2%\) │ +\+0 calls │ +exact │ regressed +│/);
+    expect(more.stderr.trim().split('\n').at(-1)).toBe('graphprof: compare: 1 of 6 gates failed: launches.perStep +120 calls (+14.2%) > +0 calls (the comparison above says why)');
+  });
+
+  it('refuses a run result as the baseline of an analysis (exit 2)', () => {
+    const r = graphprof(['analyze', csv('base_cuda_api_sum.csv'), '--baseline', fx('run-baseline.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toMatch(/^graphprof: --baseline: \S*run-baseline\.json is a `run` result; `analyze --baseline` needs the JSON of `graphprof analyze --json`$/);
+  });
+});
