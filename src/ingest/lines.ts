@@ -36,10 +36,11 @@ function emit(line: string, lineNo: number, onLine: LineHandler): void {
 
 /**
  * An optional fast path: a handler that can take many whole lines at once (a trace table) is
- * offered the decoded text at `start`; it returns how far it got and how many lines it took, or
- * `lines: 0` to have the next line handed to it the ordinary way.
+ * offered the raw bytes `buf[start, end)` (whole lines, not yet decoded); it returns the byte
+ * offset it reached and how many lines it took, or `lines: 0` to have the next line decoded and
+ * handed to it the ordinary way. Scanning bytes skips the UTF-8 decode of every plain row.
  */
-export type BulkHandler = (text: string, start: number, lineNo: number) => { pos: number; lines: number };
+export type BulkHandler = (buf: Buffer, start: number, end: number, lineNo: number) => { pos: number; lines: number };
 
 /**
  * Read `path` line by line. Throws InputError for an empty file or one that holds binary data.
@@ -72,18 +73,31 @@ export function readLines(path: string, onLine: LineHandler, bulk?: BulkHandler,
       }
       const n = text.length;
       while (pos < n) {
-        if (bulk) {
-          const r = bulk(text, pos, lineNo);
-          if (r.lines > 0) {
-            pos = r.pos;
-            lineNo += r.lines;
-            continue;
-          }
-        }
         let nl = text.indexOf('\n', pos);
         if (nl === -1) nl = n;
         lineNo++;
         emit(text.slice(pos, nl), lineNo, onLine);
+        pos = nl + 1;
+      }
+    };
+    // With a bulk handler, whole lines stay bytes until a line needs the ordinary path.
+    const handleBytes = (end: number): void => {
+      let pos = 0;
+      if (first) {
+        if (!range && end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
+        first = false;
+      }
+      while (pos < end) {
+        const r = bulk!(buf, pos, end, lineNo);
+        if (r.lines > 0) {
+          pos = r.pos;
+          lineNo += r.lines;
+          continue;
+        }
+        let nl = buf.indexOf(10, pos);
+        if (nl === -1 || nl >= end) nl = end;
+        lineNo++;
+        emit(buf.toString('utf8', pos, nl), lineNo, onLine);
         pos = nl + 1;
       }
     };
@@ -107,12 +121,16 @@ export function readLines(path: string, onLine: LineHandler, bulk?: BulkHandler,
       have += n;
       const lastNl = buf.lastIndexOf(10, have - 1);
       if (lastNl === -1) continue;
-      handle(buf.toString('utf8', 0, lastNl + 1));
+      if (bulk) handleBytes(lastNl + 1);
+      else handle(buf.toString('utf8', 0, lastNl + 1));
       buf.copy(buf, 0, lastNl + 1, have);
       have -= lastNl + 1;
     }
     if (total === 0 && !range) throw new InputError(path, undefined, 'the file is empty');
-    if (have > 0) handle(buf.toString('utf8', 0, have));
+    if (have > 0) {
+      if (bulk) handleBytes(have);
+      else handle(buf.toString('utf8', 0, have));
+    }
     return { bytes: total, lines: lineNo };
   } finally {
     closeSync(fd);

@@ -157,10 +157,10 @@ export class NsysScanner {
   };
 
   /** Fast path for trace rows (see readLines): plain CSV rows go straight to the aggregator. */
-  bulk = (text: string, start: number): { pos: number; lines: number } => {
+  bulk = (buf: Buffer, start: number, end: number): { pos: number; lines: number } => {
     const t = this.open;
     if (t === null || t.type !== 'trace' || t.agg === null || this.carry.length > 0) return NO_BULK;
-    return t.agg.bulk(text, start);
+    return t.agg.bulk(buf, start, end);
   };
 
   /** Merge the sums of the rest of the open trace table (read by a worker); false if none is open. */

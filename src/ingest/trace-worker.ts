@@ -36,7 +36,7 @@ function run(input: TraceWorkerInput): TraceWorkerOutput {
         if (r === 'open') carry = line;
         else if (r !== 'ok') throw new GiveUp('not a plain row');
       },
-      (text, pos) => (carry.length > 0 ? { pos, lines: 0 } : agg.bulk(text, pos)),
+      (buf, pos, end) => (carry.length > 0 ? { pos, lines: 0 } : agg.bulk(buf, pos, end)),
       { start: input.start, end: input.end },
     );
   } catch (err) {

@@ -216,41 +216,43 @@ export class TraceAggregator {
     return 'ok';
   }
 
-  // ---- bulk fast path: many CSV lines of one decoded chunk, without slicing them ----------------
+  // ---- bulk fast path: many CSV rows straight from the file's bytes, without decoding them -------
 
-  /** names seen so far, by length, for lookups that compare in place instead of slicing */
-  private readonly byLength: { name: string; agg: Agg }[][] = [];
+  /** names seen so far as UTF-8 bytes, by byte length, compared in place instead of decoded */
+  private readonly byLength: { bytes: Buffer; agg: Agg }[][] = [];
 
-  private aggAt(text: string, s: number, e: number): Agg {
+  private aggAt(buf: Buffer, s: number, e: number): Agg {
     const len = e - s;
     const list = this.byLength[len];
     if (list !== undefined) {
-      for (let i = 0; i < list.length; i++) {
+      outer: for (let i = 0; i < list.length; i++) {
         const c = list[i]!;
-        if (text.startsWith(c.name, s)) return c.agg;
+        const b = c.bytes;
+        for (let k = 0; k < len; k++) if (b[k] !== buf[s + k]) continue outer;
+        return c.agg;
       }
     }
-    const name = text.slice(s, e);
+    const name = buf.toString('utf8', s, e);
     let a = this.byName.get(name);
     if (a === undefined) {
       a = { calls: 0, totalNs: 0, hist: this.kind === 'api-trace' ? new DurationHistogram() : null };
       this.byName.set(name, a);
     }
-    (this.byLength[len] ??= []).push({ name, agg: a });
+    (this.byLength[len] ??= []).push({ bytes: Buffer.from(buf.subarray(s, e)), agg: a });
     return a;
   }
 
   /**
-   * Take whole, plain rows of `text` from `start` on: no quotes, no carriage return inside, the
+   * Take whole, plain rows of `buf[start, end)`: no quotes, no carriage return inside, the
    * header's number of fields, a plain integer duration. Stops at the first line that is anything
    * else (a blank line, a quoted field, a bad number...) and leaves it to the line-by-line path,
-   * which handles it or reports it with its line number. Returns where it stopped.
+   * which handles it or reports it with its line number. Returns the byte offset where it stopped.
    */
-  bulk(text: string, start: number): { pos: number; lines: number } {
-    // one pass over the characters: commas count fields, digits of the duration field add up,
-    // a newline ends the row; a quote, a stray carriage return or a non-digit duration hands
-    // the row to the line-by-line path
-    const n = text.length;
+  bulk(buf: Buffer, start: number, end: number): { pos: number; lines: number } {
+    // one pass over the bytes: commas count fields, digits of the duration field add up, a
+    // newline ends the row; a quote, a stray carriage return or a non-digit duration hands the
+    // row to the line-by-line path. Bytes of multi-byte UTF-8 characters are all above 127.
+    const n = end;
     const nFields = this.nFields;
     const durIdx = this.durIdx;
     const nameIdx = this.nameIdx;
@@ -264,18 +266,17 @@ export class TraceAggregator {
       let ns = nameIdx === 0 ? pos : -1;
       let ne = -1;
       let i = pos;
-      let end = -1;
+      let rowEnd = -1;
       if (durIdx === 0) {
-        // the duration first: read its digits now
         for (; i < n; i++) {
-          const d = text.charCodeAt(i) - 48;
+          const d = buf[i]! - 48;
           if (d < 0 || d > 9) break;
           dur = dur * 10 + d;
           durDigits++;
         }
       }
       for (; i < n; i++) {
-        const c = text.charCodeAt(i);
+        const c = buf[i]!;
         // letters, digits, '-', '.', ':' ... : nothing to do (',' is 44 and every special is below it)
         if (c > 44) continue;
         if (c === 44) {
@@ -283,25 +284,24 @@ export class TraceAggregator {
           field++;
           if (field === nameIdx) ns = i + 1;
           else if (field === durIdx) {
-            // the duration: a run of digits, then a comma or the line end
             for (; i + 1 < n; i++) {
-              const d = text.charCodeAt(i + 1) - 48;
+              const d = buf[i + 1]! - 48;
               if (d < 0 || d > 9) break;
               dur = dur * 10 + d;
               durDigits++;
             }
-            const next = i + 1 < n ? text.charCodeAt(i + 1) : 10;
+            const next = i + 1 < n ? buf[i + 1]! : 10;
             if (next !== 44 && next !== 10 && next !== 13) break rows;
           }
           continue;
         }
         if (c === 10) {
-          end = i;
+          rowEnd = i;
           break;
         }
         if (c === 13) {
-          if (i + 1 < n && text.charCodeAt(i + 1) === 10) {
-            end = i;
+          if (i + 1 < n && buf[i + 1] === 10) {
+            rowEnd = i;
             i++;
             break;
           }
@@ -309,9 +309,9 @@ export class TraceAggregator {
         }
         if (c === 34) break rows;
       }
-      if (end === -1 || end === pos || field !== nFields - 1 || durDigits === 0) break;
-      if (field === nameIdx) ne = end;
-      const a = this.aggAt(text, ns, ne);
+      if (rowEnd === -1 || rowEnd === pos || field !== nFields - 1 || durDigits === 0 || durDigits > 15) break;
+      if (field === nameIdx) ne = rowEnd;
+      const a = this.aggAt(buf, ns, ne);
       const d = unit === 1 ? dur : dur * unit;
       a.calls++;
       a.totalNs += d;
