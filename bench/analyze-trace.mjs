@@ -24,18 +24,8 @@ const rows = Number(flag('--rows', '10000000'));
 const file = flag('--file', `/tmp/graphprof-bench/bench_${rows}_cuda_api_trace.csv`);
 
 // ---- generator: realistic columns as in fixtures/nsys/zisk-zorch-prover-trimmed_cuda_api_trace.csv
-
-/** A small deterministic PRNG (mulberry32), so every run writes the same file. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded (the built dist/core/random.js), so every run writes the same file.
+const { mulberry32 } = await import(resolve(root, 'dist', 'core', 'random.js'));
 
 // name, share of rows, typical duration in ns; quoted names with commas appear now and then
 const MIX = [
@@ -56,7 +46,7 @@ const THREADS = ['python3', '"pt_main_thread, rank 0"', 'python3'];
 function generate(path, n) {
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, 'w');
-  const r = rng(20250114);
+  const r = mulberry32(20250114);
   const cum = [];
   let acc = 0;
   for (const [, share] of MIX) cum.push((acc += share));

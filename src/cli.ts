@@ -12,6 +12,9 @@ import { toolVersion } from './version.js';
 
 type Action = (options: Record<string, unknown>, io: Io, args: string[]) => Promise<number>;
 
+/** A repeatable option's values, in order (`--max-regression a --max-regression b`). */
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 function withDefault(text: string, value: string): string {
   return `${text} (default: ${value})`;
 }
@@ -53,7 +56,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the result as JSON (schema: docs/json.md)')
     .option('-o, --output <file>', 'also write the JSON result to FILE, rewritten after each batch size')
     .option('--baseline <file>', 'compare the result with this earlier `run --json` result (as `graphprof compare` does, printed on stderr); exit 1 when a gate failed')
-    .option('--max-regression <spec>', 'thresholds for --baseline, as in `graphprof compare` (default: 5%)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--max-regression <spec>', 'thresholds for --baseline, as in `graphprof compare` (default: 5%)', collect)
     .action(act(() => import('./commands/run.js') as Promise<{ execute: Action }>));
 
   program
@@ -63,7 +66,6 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the report as JSON')
     .action(act(() => import('./commands/doctor.js') as Promise<{ execute: Action }>));
 
-  // -- analyze (issue 3) --
   program
     .command('analyze')
     .description('read nsys stats reports (CSV, column text, logs, a folder) and say what kernel-launch overhead costs per step and what CUDA graphs would save')
@@ -73,11 +75,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--calibration <run.json>', 'per-node replay and graph launch cost from `graphprof run --json` (default: reference figures seen on an H200)')
     .option('--fail-above <share>', 'exit 1 when the launch overhead share of any profile is above SHARE, e.g. 30%')
     .option('--baseline <file>', 'compare the result with this earlier `analyze --json` result (as `graphprof compare` does, printed on stderr); exit 1 when a gate failed')
-    .option('--max-regression <spec>', 'thresholds for --baseline, as in `graphprof compare` (default: 5%)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--max-regression <spec>', 'thresholds for --baseline, as in `graphprof compare` (default: 5%)', collect)
     .option('--json', 'print the result as JSON (fields: docs/analyze.md)')
     .action(act(() => import('./commands/analyze.js') as Promise<{ execute: Action }>));
 
-  // -- recommend (issue 4) --
   const rd = RECOMMEND_DEFAULTS;
   const md = modelFlagDefaults();
   program
@@ -101,8 +102,6 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the result as JSON (fields: docs/recommend.md)')
     .action(act(() => import('./commands/recommend.js') as Promise<{ execute: Action }>));
 
-  // -- compare (issue 5) --
-  const collect = (value: string, previous: string[] = []) => [...previous, value];
   program
     .command('compare')
     .description('compare two JSON results of `run` or `analyze` (baseline, current) metric by metric against noise-aware thresholds; exit 1 when a gate failed (docs/ci.md)')
@@ -118,7 +117,6 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--level <confidence>', 'confidence level of the noise test for timings (default: 95%)')
     .action(act(() => import('./commands/compare.js') as Promise<{ execute: Action }>));
 
-  // -- trace (issue 6) --
   program
     .command('trace')
     .description("run any CUDA program with graphprof's CUPTI injection library and report its kernel launches, API host time and GPU time, per step and in total (the report goes to stderr; the program's output passes through)")

@@ -3,6 +3,7 @@
 // never pass for a measurement. Its figures follow a simple launch-cost model with seeded noise.
 // GRAPHPROF_FAKE_FAIL_AT=<batch> makes that batch size fail with a CUDA out-of-memory error;
 // GRAPHPROF_FAKE_BAD_CHECKSUM=<batch> makes its graph replay return a wrong checksum.
+import { mulberry32 } from '../core/random.js';
 import type { Addon } from './native.js';
 
 const MASK = (1n << 64n) - 1n;
@@ -15,17 +16,6 @@ export function foldSteps(kernels: number, steps: number): string {
   return c.toString(16).padStart(16, '0');
 }
 
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 2 ** 32;
-  };
-}
 
 export const fakeAddon: Addon = {
   buildInfo: () => ({ cuda: true, architectures: 'fake', toolkit: 'fake', napiVersion: 8 }),
@@ -46,7 +36,7 @@ export const fakeAddon: Addon = {
       (err as Error & { cudaError: string }).cudaError = 'cudaErrorMemoryAllocation';
       throw err;
     }
-    const next = rng(batch * 7919 + c.kernels);
+    const next = mulberry32(batch * 7919 + c.kernels);
     const jitter = (ns: number) => ns * (1 + 0.02 * (next() - 0.5));
     const launch = 2500;
     const perKernelWork = c.kernel === 'spin' ? c.kernelNs : c.kernel === 'copy' ? 1500 + (2 * batch * c.bytesPerSeq) / 3 : 1000;

@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { RawBatch } from '../core/run-summary.js';
-import type { Workload } from '../core/schema.js';
+import type { GpuInfo, Workload } from '../core/schema.js';
 import { EnvironmentError } from '../errors.js';
 import { fakeAddon } from './fake.js';
 
@@ -18,14 +18,8 @@ export interface BuildInfo {
   napiVersion: number;
 }
 
-export interface ProbeDevice {
-  index: number;
-  name: string;
-  computeCapability: string;
-  multiprocessors: number;
-  totalMemoryBytes: number;
-  pciBusId: string;
-}
+/** A device as the probe reports it: the GpuInfo every result records. */
+export type ProbeDevice = GpuInfo;
 
 export interface Probe {
   /** e.g. 13000 for CUDA 13.0; 0 when unknown */

@@ -13,18 +13,8 @@ import {
   type PoolCostModel,
   type PoolProblem,
 } from '../../src/core/pool.js';
+import { mulberry32 } from '../../src/core/random.js';
 
-// A small deterministic generator, so a failing instance can be replayed from its seed.
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function dist(weights: number[], above: [number, number][] = []): BatchDistribution {
   const B = weights.length;
@@ -99,7 +89,7 @@ function close(a: number, b: number): boolean {
 
 describe('optimisePool is exact', () => {
   it('matches exhaustive search on 1500 random instances with B up to 12', () => {
-    const r = rng(42);
+    const r = mulberry32(42);
     let binding = 0;
     let infeasible = 0;
     let pareto = 0;
@@ -128,7 +118,7 @@ describe('optimisePool is exact', () => {
   });
 
   it('matches exhaustive search on instances with B from 16 to 20', () => {
-    const r = rng(7);
+    const r = mulberry32(7);
     for (let t = 0; t < 8; t++) {
       const B = 16 + (t % 5);
       const problem = randomProblem(r, B);

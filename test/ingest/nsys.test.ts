@@ -6,6 +6,7 @@ import { parse as parseCsvSync } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 
 import type { ApiRow } from '../../src/core/analyze-schema.js';
+import { mulberry32 } from '../../src/core/random.js';
 import { InputError } from '../../src/errors.js';
 import { splitCsvRecord } from '../../src/ingest/csv.js';
 import { draftProfiles, parseFile, parseText, readInputs, reportFileBase } from '../../src/ingest/nsys.js';
@@ -324,16 +325,6 @@ describe('pieces', () => {
 
 // ---- property tests ----------------------------------------------------------------------------
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMES = ['cudaLaunchKernel', 'cudaLaunchKernelExC_v11060', 'cuLaunchKernel', 'cudaMemcpyAsync', 'cudaStreamSynchronize', 'cudaGraphLaunch_v10000', 'cudaMalloc', 'cudaEventRecord', 'cudaFoo, "bar"', 'cuMemAlloc_v2'];
 
@@ -387,7 +378,7 @@ function asColumn(rows: GenRow[], sep: boolean): string {
 
 describe('property: random valid reports round-trip through the parser', () => {
   it('as CSV (LF and CRLF) and as column text (with and without thousands separators)', () => {
-    const r = rng(42);
+    const r = mulberry32(42);
     for (let i = 0; i < 150; i++) {
       const rows = genRows(r);
       const texts = [asCsv(rows, false), asCsv(rows, true), asColumn(rows.filter((x) => !x.name.includes(',')), true), asColumn(rows.filter((x) => !x.name.includes(',')), false)];
@@ -402,7 +393,7 @@ describe('property: random valid reports round-trip through the parser', () => {
   });
 
   it('the CSV splitter agrees with csv-parse on random records', () => {
-    const r = rng(7);
+    const r = mulberry32(7);
     const alphabet = ['a', 'b', ',', '"', ' ', 'é', '…'];
     for (let i = 0; i < 500; i++) {
       const fields = Array.from({ length: 1 + Math.floor(r() * 6) }, () => Array.from({ length: Math.floor(r() * 6) }, () => alphabet[Math.floor(r() * alphabet.length)]).join(''));
@@ -415,7 +406,7 @@ describe('property: random valid reports round-trip through the parser', () => {
 
 describe('property: random corruptions never crash the parser', () => {
   it('gives a result or an InputError, nothing else', () => {
-    const r = rng(99);
+    const r = mulberry32(99);
     const dir = mkdtempSync(join(tmpdir(), 'graphprof-corrupt-'));
     const sources = [asCsv(genRows(r), false), asColumn(genRows(r).filter((x) => !x.name.includes(',')), true)];
     const junk = ['"', ',', '\n', '\r', '-', '…', '\u0000', 'x', '...', '\ufeff', '9'];
