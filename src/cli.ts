@@ -55,7 +55,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--device <index>', withDefault('CUDA device index', d.device))
     .option('--json', 'print the result as JSON (schema: docs/json.md)')
     .option('-o, --output <file>', 'also write the JSON result to FILE, rewritten after each batch size')
-    .option('--baseline <file>', 'compare the result with this earlier `run --json` result (as `graphprof compare` does, printed on stderr); exit 1 when a gate failed')
+    .option('--baseline <file>', 'compare the result with this earlier `run --json` result (as `graphprof compare` does, printed on stderr); exit 1 when a gate failed; repeat it for several baseline runs', collect)
     .option('--max-regression <spec>', 'thresholds for --baseline, as in `graphprof compare` (default: 5%)', collect)
     .action(act(() => import('./commands/run.js') as Promise<{ execute: Action }>));
 
@@ -74,7 +74,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--target-latency <duration>', 'step latency to measure the overhead share against, e.g. 30ms (default: the larger of host API and GPU kernel time per step)')
     .option('--calibration <run.json>', 'per-node replay and graph launch cost from `graphprof run --json` (default: reference figures seen on an H200)')
     .option('--fail-above <share>', 'exit 1 when the launch overhead share of any profile is above SHARE, e.g. 30%')
-    .option('--baseline <file>', 'compare the result with this earlier `analyze --json` result (as `graphprof compare` does, printed on stderr); exit 1 when a gate failed')
+    .option('--baseline <file>', 'compare the result with this earlier `analyze --json` result (as `graphprof compare` does, printed on stderr); exit 1 when a gate failed; repeat it for several baseline runs', collect)
     .option('--max-regression <spec>', 'thresholds for --baseline, as in `graphprof compare` (default: 5%)', collect)
     .option('--json', 'print the result as JSON (fields: docs/analyze.md)')
     .action(act(() => import('./commands/analyze.js') as Promise<{ execute: Action }>));
@@ -104,9 +104,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('compare')
-    .description('compare two JSON results of `run` or `analyze` (baseline, current) metric by metric against noise-aware thresholds; exit 1 when a gate failed (docs/ci.md)')
+    .description('compare JSON results of `run` or `analyze` (one or more baseline runs, then the current one) metric by metric against noise-aware thresholds; exit 1 when a gate failed (docs/ci.md)')
+    .usage('[options] <baseline>... <current>')
     .argument('<baseline>', 'the baseline result (JSON of `graphprof run --json` or `graphprof analyze --json`)')
-    .argument('<current>', 'the current result, of the same command')
+    .argument('<more...>', 'more baseline runs of the same command, if any, then the current result (always the last file)')
     .option('--max-regression <spec>', 'thresholds: a default (5%) and/or NAME=VALUE overrides in %, a unit (2us, 1MB), a count (0) or pp for shares; repeatable or comma-separated (default: 5%)', collect)
     .option('--config <file>', 'read thresholds from FILE (default: ./graphprof.config.json when present)')
     .addOption(new Option('--format <format>', 'output on stdout (default: table)').choices(['table', 'markdown', 'json']))

@@ -1,7 +1,8 @@
-// `graphprof compare`: two JSON results of the same command (run or analyze) -> per-metric verdicts
-// against noise-aware thresholds; exit 1 when a gate failed. Also the one-step `--baseline FILE` of
-// `run` and `analyze` (prepareGate / gateAgainstBaseline).
-// Phases: parse options (flags + config file) -> read both results -> check the environments ->
+// `graphprof compare`: one or more baseline results and a current one, all of the same command (run
+// or analyze) -> per-metric verdicts against noise-aware thresholds; exit 1 when a gate failed. Also
+// the one-step `--baseline FILE` (repeatable) of `run` and `analyze` (prepareGate /
+// gateAgainstBaseline).
+// Phases: parse options (flags + config file) -> read the results -> check the environments ->
 // compare (pure) -> render -> JUnit -> update the baseline -> gate.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -71,7 +72,8 @@ export interface GateOptions {
 }
 
 export interface CompareOptions extends GateOptions {
-  readonly baselinePath: string;
+  /** every positional argument but the last: one baseline, or several runs of it */
+  readonly baselinePaths: readonly string[];
   readonly currentPath: string;
   readonly format: CompareFormat;
   readonly junitPath: string | null;
@@ -131,16 +133,21 @@ export function parseGateOptions(raw: RawGateOptions, cwd = process.cwd()): Gate
 }
 
 export function parseCompareOptions(raw: RawCompareOptions, args: readonly string[], cwd = process.cwd()): CompareOptions {
-  if (args.length !== 2) throw new UsageError(`compare: expected two result files, <baseline> <current>, got ${args.length}`);
+  if (args.length < 2) throw new UsageError(`compare: expected two or more result files, <baseline>... <current>, got ${args.length}`);
   let format: CompareFormat = raw.format === undefined ? 'table' : oneOf('--format', raw.format, FORMATS);
   if (raw.json === true) {
     if (raw.format !== undefined && format !== 'json') throw new UsageError(`--json: conflicts with --format ${format}; give one of them`);
     format = 'json';
   }
+  if (raw.updateBaseline === true && args.length > 2) {
+    throw new UsageError(
+      `--update-baseline: takes one baseline file, got ${args.length - 1}; with several baseline runs, make new ones on the runner (docs/ci.md, "Several baseline runs") instead of replacing one with this result`,
+    );
+  }
   return Object.freeze({
     ...parseGateOptions(raw, cwd),
-    baselinePath: args[0]!,
-    currentPath: args[1]!,
+    baselinePaths: Object.freeze(args.slice(0, -1)),
+    currentPath: args[args.length - 1]!,
     format,
     junitPath: raw.junit ?? null,
     updateBaseline: raw.updateBaseline === true,
@@ -191,58 +198,117 @@ function show(v: unknown): string {
 }
 
 /** The warnings a comparison carries; throws under --strict-env when the machines differ. */
-function checkEnvironments(baseline: LoadedResult, current: LoadedResult, strictEnv: boolean): { warnings: string[]; differences: ReturnType<typeof environmentDifferences> } {
+function checkEnvironments(
+  baselines: readonly LoadedResult[],
+  current: LoadedResult,
+  strictEnv: boolean,
+): { warnings: string[]; differences: ReturnType<typeof environmentDifferences> } {
   const warnings: string[] = [];
-  const fakes = [baseline, current].filter((f) => isFake(f.result));
+  const several = baselines.length > 1;
+  const fakes = [...baselines, current].filter((f) => isFake(f.result));
   for (const f of fakes) {
     warnings.push(`${f.path} was made by the FAKE harness (GRAPHPROF_FAKE_HARNESS=1): its figures are synthetic, not measurements, so this comparison says nothing about performance`);
   }
-  const differences = environmentDifferences(baseline.result, current.result);
-  // A fake result differs from everything; its own warning says enough.
-  if (differences.length > 0 && fakes.length === 0) {
-    const list = differences.map((d) => `${d.what} ${show(d.baseline)} (baseline) vs ${show(d.current)} (current)`).join('; ');
-    warnings.push(`baseline and current were measured on different machines: ${list}; timings are not comparable across them (--strict-env makes this an error)`);
+  const differences: ReturnType<typeof environmentDifferences> = [];
+  for (const baseline of baselines) {
+    const found = environmentDifferences(baseline.result, current.result);
+    for (const d of found) {
+      if (!differences.some((x) => x.what === d.what && x.baseline === d.baseline && x.current === d.current)) differences.push(d);
+    }
+    // A fake result differs from everything; its own warning says enough.
+    if (found.length > 0 && fakes.length === 0) {
+      const list = found.map((d) => `${d.what} ${show(d.baseline)} (baseline) vs ${show(d.current)} (current)`).join('; ');
+      const who = several ? `baseline ${baseline.path} and current` : 'baseline and current';
+      warnings.push(`${who} were measured on different machines: ${list}; timings are not comparable across them (--strict-env makes this an error)`);
+    }
+    if (strictEnv && (found.length > 0 || fakes.length > 0)) {
+      const why = [
+        ...fakes.map((f) => `${f.path} comes from the fake harness`),
+        ...(fakes.length > 0 ? [] : found.map((d) => `${d.what} ${show(d.baseline)} vs ${show(d.current)}`)),
+      ].join(', ');
+      throw new UsageError(`--strict-env: ${baseline.path} and ${current.path} do not come from the same environment (${why}); measure both on one machine, or update the baseline there`);
+    }
+    const work = workloadDifferences(baseline.result, current.result);
+    if (work.length > 0) {
+      const who = several ? ` (${baseline.path} and current)` : '';
+      warnings.push(`the workloads differ${who} (${work.map((w) => `${w.field} ${show(w.baseline)} -> ${show(w.current)}`).join(', ')}): the figures measure different work`);
+    }
   }
-  if (strictEnv && (differences.length > 0 || fakes.length > 0)) {
-    const why = [
-      ...fakes.map((f) => `${f.path} comes from the fake harness`),
-      ...(fakes.length > 0 ? [] : differences.map((d) => `${d.what} ${show(d.baseline)} vs ${show(d.current)}`)),
-    ].join(', ');
-    throw new UsageError(`--strict-env: ${baseline.path} and ${current.path} do not come from the same environment (${why}); measure both on one machine, or update the baseline there`);
-  }
-  const work = workloadDifferences(baseline.result, current.result);
-  if (work.length > 0) {
-    warnings.push(`the workloads differ (${work.map((w) => `${w.field} ${show(w.baseline)} -> ${show(w.current)}`).join(', ')}): the figures measure different work`);
-  }
-  for (const f of [baseline, current]) {
+  for (const f of [...baselines, current]) {
     const r = f.result;
     if (r.command === 'run' && r.complete === false) {
       warnings.push(`${f.path} is incomplete (the run stopped${r.error ? `: ${r.error.message}` : ' early'}); batch sizes it lacks count as "missing"`);
     }
   }
-  if (baseline.result.command === 'analyze' && current.result.command === 'analyze') {
-    const bo = baseline.result.options ?? {};
-    const co = current.result.options ?? {};
-    const moved = (['steps', 'targetLatencyNs', 'calibrationPath'] as const).filter((k) => (bo as Record<string, unknown>)[k] !== (co as Record<string, unknown>)[k]);
-    if (moved.length > 0) {
-      warnings.push(`the analyses used different options (${moved.map((k) => `${k} ${show((bo as Record<string, unknown>)[k])} -> ${show((co as Record<string, unknown>)[k])}`).join(', ')}): figures may move for that reason alone`);
-    }
-    if (baseline.result.profiles.length !== current.result.profiles.length) {
-      warnings.push(`baseline has ${baseline.result.profiles.length} profiles and current ${current.result.profiles.length}: profiles are matched by position`);
+  for (const baseline of baselines) {
+    if (baseline.result.command === 'analyze' && current.result.command === 'analyze') {
+      const bo = baseline.result.options ?? {};
+      const co = current.result.options ?? {};
+      const moved = (['steps', 'targetLatencyNs', 'calibrationPath'] as const).filter((k) => (bo as Record<string, unknown>)[k] !== (co as Record<string, unknown>)[k]);
+      const who = several ? ` (${baseline.path} and current)` : '';
+      if (moved.length > 0) {
+        warnings.push(
+          `the analyses used different options${who} (${moved.map((k) => `${k} ${show((bo as Record<string, unknown>)[k])} -> ${show((co as Record<string, unknown>)[k])}`).join(', ')}): figures may move for that reason alone`,
+        );
+      }
+      if (baseline.result.profiles.length !== current.result.profiles.length) {
+        const name = several ? `baseline ${baseline.path}` : 'baseline';
+        warnings.push(`${name} has ${baseline.result.profiles.length} profiles and current ${current.result.profiles.length}: profiles are matched by position`);
+      }
     }
   }
   return { warnings, differences };
 }
 
-/** Compare two loaded results under the gate options: the JSON-ready result of `compare`. */
-export function evaluate(baseline: LoadedResult, current: LoadedResult, gate: GateOptions, argv: string[]): CompareResult {
-  if (baseline.result.command !== current.result.command) {
-    throw new UsageError(
-      `compare: ${baseline.path} is ${aResult(baseline.result.command)} but ${current.path} is ${aResult(current.result.command)}; compare two results of the same command`,
-    );
+/** Families measured on the host: they shift between processes on many hosts (docs/ci.md). */
+export const HOST_SIDE_FAMILIES: readonly string[] = ['eager.p50', 'eager.p99', 'host.perLaunch', 'graph.capture'];
+
+/** The one-line advice when a host-side timing failed against a single baseline run. */
+export const ONE_BASELINE_NOTE =
+  'host-side timings (eager.*, host.perLaunch, graph.capture) shift between processes on many hosts, and one baseline run cannot measure that: ' +
+  'give 3-5 baseline runs (graphprof compare base-1.json base-2.json base-3.json current.json) or set their thresholds from your runner\'s noise (docs/ci.md, "Several baseline runs")';
+
+/** Check that several results come from one command; names the file that does not. */
+function checkSameCommand(baselines: readonly LoadedResult[], current: LoadedResult): void {
+  if (baselines.length === 1) {
+    const baseline = baselines[0]!;
+    if (baseline.result.command !== current.result.command) {
+      throw new UsageError(
+        `compare: ${baseline.path} is ${aResult(baseline.result.command)} but ${current.path} is ${aResult(current.result.command)}; compare two results of the same command`,
+      );
+    }
+    return;
   }
-  const { warnings, differences } = checkEnvironments(baseline, current, gate.strictEnv);
-  const comparison = compareResults(baseline.result, current.result, gate.thresholds, { level: gate.level });
+  const first = baselines[0]!;
+  for (const f of [...baselines.slice(1), current]) {
+    if (f.result.command !== first.result.command) {
+      throw new InputError(
+        f.path,
+        undefined,
+        `${aResult(f.result.command)}, but ${first.path} is ${aResult(first.result.command)}; every baseline and the current result must come from the same command`,
+      );
+    }
+  }
+}
+
+/**
+ * Compare loaded results under the gate options: the JSON-ready result of `compare`. `baseline` is
+ * one baseline result or several runs of it.
+ */
+export function evaluate(baseline: LoadedResult | readonly LoadedResult[], current: LoadedResult, gate: GateOptions, argv: string[]): CompareResult {
+  const baselines: readonly LoadedResult[] = Array.isArray(baseline) ? baseline : [baseline as LoadedResult];
+  checkSameCommand(baselines, current);
+  const { warnings, differences } = checkEnvironments(baselines, current, gate.strictEnv);
+  const comparison = compareResults(
+    baselines.map((b) => b.result),
+    current.result,
+    gate.thresholds,
+    { level: gate.level },
+  );
+  const notes: string[] = [];
+  if (baselines.length === 1 && comparison.metrics.some((m) => m.verdict === 'regressed' && HOST_SIDE_FAMILIES.includes(m.family))) {
+    notes.push(ONE_BASELINE_NOTE);
+  }
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: toolInfo(),
@@ -250,7 +316,8 @@ export function evaluate(baseline: LoadedResult, current: LoadedResult, gate: Ga
     argv,
     createdAt: new Date().toISOString(),
     compared: comparison.command,
-    baseline: describeFile(baseline.path, baseline.result),
+    baseline: describeFile(baselines[0]!.path, baselines[0]!.result),
+    baselines: baselines.map((b) => b.path),
     current: describeFile(current.path, current.result),
     level: comparison.level,
     thresholds: {
@@ -261,6 +328,7 @@ export function evaluate(baseline: LoadedResult, current: LoadedResult, gate: Ga
     summary: { ...comparison.counts, total: comparison.metrics.length, passed: comparison.passed },
     environmentDifferences: differences,
     warnings,
+    notes,
     baselineUpdated: false,
   };
 }
@@ -285,17 +353,18 @@ function writeAtomically(path: string, text: string, flag: string): void {
 
 export async function execute(raw: RawCompareOptions, io: Io, args: string[] = []): Promise<number> {
   const options = parseCompareOptions(raw, args);
-  const baseline = readResult(options.baselinePath);
+  const baselines = options.baselinePaths.map(readResult);
   const current = readResult(options.currentPath);
-  const result = evaluate(baseline, current, options, io.argv);
+  const result = evaluate(baselines, current, options, io.argv);
+  const baselinePath = options.baselinePaths[0]!;
   for (const w of result.warnings) io.err(`warning: ${w}`);
 
   if (options.updateBaseline) {
     // Only a passing result becomes the baseline: a regression must never be accepted silently.
-    if (!result.summary.passed) io.err(`baseline not updated: the gate failed; fix the regression, or copy ${options.currentPath} over ${options.baselinePath} by hand to accept it`);
+    if (!result.summary.passed) io.err(`baseline not updated: the gate failed; fix the regression, or copy ${options.currentPath} over ${baselinePath} by hand to accept it`);
     else if (isFake(current.result)) io.err(`baseline not updated: ${options.currentPath} comes from the fake harness and holds no measurement`);
     else {
-      writeAtomically(options.baselinePath, current.text, '--update-baseline');
+      writeAtomically(baselinePath, current.text, '--update-baseline');
       result.baselineUpdated = true;
     }
   }
@@ -309,27 +378,32 @@ export async function execute(raw: RawCompareOptions, io: Io, args: string[] = [
 // ---- one step: run/analyze --baseline FILE -------------------------------------------------------
 
 export interface Gate {
-  readonly baselinePath: string;
+  /** the baseline files, in the order given (one, or several runs) */
+  readonly baselinePaths: readonly string[];
   /** Compare `current` with the baseline; prints the comparison to stderr; 0, or throws GateError (exit 1). */
   check(current: ComparableResult, io: Io): number;
 }
 
 /**
- * Read and check the baseline and the threshold options before any work, so a wrong --baseline
+ * Read and check the baselines and the threshold options before any work, so a wrong --baseline
  * fails at once (exit 2), not after a long run. `command` is the command whose result it gates.
+ * `--baseline` is repeatable: several baseline runs gate as `compare base-1 base-2 ... current`.
  */
-export function prepareGate(baselinePath: string, raw: RawGateOptions, command: ComparedCommand, cwd = process.cwd()): Gate {
+export function prepareGate(baselinePaths: string | readonly string[], raw: RawGateOptions, command: ComparedCommand, cwd = process.cwd()): Gate {
+  const paths: readonly string[] = typeof baselinePaths === 'string' ? [baselinePaths] : baselinePaths;
   const gate = parseGateOptions(raw, cwd);
-  const baseline = readResult(baselinePath);
-  if (baseline.result.command !== command) {
-    throw new UsageError(`--baseline: ${baselinePath} is ${aResult(baseline.result.command)}; \`${command} --baseline\` needs the JSON of \`graphprof ${command} --json\``);
+  const baselines = paths.map(readResult);
+  for (const baseline of baselines) {
+    if (baseline.result.command !== command) {
+      throw new UsageError(`--baseline: ${baseline.path} is ${aResult(baseline.result.command)}; \`${command} --baseline\` needs the JSON of \`graphprof ${command} --json\``);
+    }
   }
   return {
-    baselinePath,
+    baselinePaths: paths,
     check(current, io) {
       const label = `this ${command}`;
       const loaded: LoadedResult = { path: label, text: '', result: current };
-      const result = evaluate(baseline, loaded, gate, io.argv);
+      const result = evaluate(baselines, loaded, gate, io.argv);
       // stdout holds the command's own result; the comparison goes to stderr, uncoloured.
       for (const w of result.warnings) io.err(`warning: ${w}`);
       io.err(renderCompareTable(result, new Chalk({ level: 0 })));
@@ -341,10 +415,10 @@ export function prepareGate(baselinePath: string, raw: RawGateOptions, command: 
 
 /**
  * `run --baseline FILE` and `analyze --baseline FILE` in one call: compare `current` (the result
- * just made and printed on stdout) with the baseline file under the threshold flags and config
+ * just made and printed on stdout) with the baseline file(s) under the threshold flags and config
  * file. Prints the comparison to stderr; returns 0, or throws GateError (exit 1), or UsageError /
  * InputError (exit 2) for a bad baseline, flag or config file.
  */
-export function gateAgainstBaseline(current: ComparableResult, baselinePath: string, raw: RawGateOptions, io: Io): number {
-  return prepareGate(baselinePath, raw, current.command).check(current, io);
+export function gateAgainstBaseline(current: ComparableResult, baselinePaths: string | readonly string[], raw: RawGateOptions, io: Io): number {
+  return prepareGate(baselinePaths, raw, current.command).check(current, io);
 }

@@ -25,14 +25,16 @@ export const RUN_DEFAULTS = {
 export type RawRunOptions = Partial<Record<keyof typeof RUN_DEFAULTS, string>> & {
   json?: boolean;
   output?: string;
-  baseline?: string;
+  /** --baseline, repeatable: one baseline result or several runs of it */
+  baseline?: string | string[];
 };
 
 export interface RunOptions {
   readonly workload: Readonly<Workload>;
   readonly json: boolean;
   readonly outputPath: string | null;
-  readonly baselinePath: string | null;
+  /** --baseline files, in order; empty without --baseline */
+  readonly baselinePaths: readonly string[];
 }
 
 /** Limits that keep a run bounded; beyond them a typo is likelier than an intent. */
@@ -80,7 +82,7 @@ export function parseRunOptions(raw: RawRunOptions): RunOptions {
     }),
     json: raw.json === true,
     outputPath: raw.output ?? null,
-    baselinePath: raw.baseline ?? null,
+    baselinePaths: raw.baseline === undefined ? [] : Array.isArray(raw.baseline) ? raw.baseline : [raw.baseline],
   };
 }
 

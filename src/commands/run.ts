@@ -23,7 +23,7 @@ export async function execute(raw: RawRunOptions & RawGateOptions, io: Io): Prom
   const options = parseRunOptions(raw);
   const { workload } = options;
   // --baseline: read and check it (and the thresholds) now, so a bad one fails before the GPU work.
-  const gate = options.baselinePath ? prepareGate(options.baselinePath, raw, 'run') : null;
+  const gate = options.baselinePaths.length > 0 ? prepareGate(options.baselinePaths, raw, 'run') : null;
 
   const harness = loadHarness();
   const build = harness.buildInfo();

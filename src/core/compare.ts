@@ -5,7 +5,7 @@
 import type { AnalyzeResult, ProfileAnalysis } from './analyze-schema.js';
 import type { Environment, RunBatchResult, RunResult, Workload } from './schema.js';
 import { SCHEMA_VERSION, type ToolInfo } from './schema.js';
-import { bootstrapRatio, mannWhitney, MIN_SAMPLES, seedFrom, BOOTSTRAP_RESAMPLES } from './significance.js';
+import { bootstrapRatioRuns, mannWhitney, medianOf, MIN_SAMPLES, predictionLimits, seedFrom, BOOTSTRAP_RESAMPLES } from './significance.js';
 import { thresholdFor, type ChosenThreshold, type ComparedCommand, type FamilyInfo, type MetricKind, type Thresholds } from './thresholds.js';
 import { ValueError } from '../errors.js';
 
@@ -257,6 +257,32 @@ export interface SignificanceReport {
   mannWhitneyP: number | null;
 }
 
+/**
+ * How much a timing moved between the baseline runs (two or more of them), and the limits one more
+ * run of the unchanged program stays within: the third condition of a regression (docs/ci.md).
+ */
+export interface BetweenRunSpread {
+  method: 'log-t-prediction';
+  /** baseline runs with a value */
+  runs: number;
+  /** each baseline run's value, in the order the files were given */
+  values: number[];
+  min: number;
+  max: number;
+  /** standard deviation of the logarithms of the run values: about the relative spread (0.1 = 10%) */
+  logSd: number;
+  level: number;
+  /** limits = exp(mean(log) +- factor x logSd), factor = t(runs - 1, (1 + level) / 2) x sqrt(1 + 1/runs) */
+  factor: number;
+  limitLow: number;
+  limitHigh: number;
+  /** the limits as relative changes from the baseline (the median of the runs) */
+  limitChangeLow: number;
+  limitChangeHigh: number;
+  /** the current value lies beyond the limit on the side of its change */
+  beyond: boolean;
+}
+
 export interface MetricComparison {
   key: string;
   family: string;
@@ -275,6 +301,8 @@ export interface MetricComparison {
   };
   noise: NoiseBasis;
   significance: SignificanceReport | null;
+  /** timings compared with two or more baseline runs: their spread and limits; else null */
+  betweenRunSpread: BetweenRunSpread | null;
   /** the change goes past the threshold (in either direction) */
   beyondThreshold: boolean;
   verdict: Verdict;
@@ -289,6 +317,8 @@ export type VerdictCounts = Record<Verdict, number>;
 
 export interface Comparison {
   command: ComparedCommand;
+  /** how many baseline results the comparison read */
+  baselineRuns: number;
   level: number;
   metrics: MetricComparison[];
   counts: VerdictCounts;
@@ -299,37 +329,69 @@ export interface Comparison {
 /** Relative tolerance on "beyond the threshold", so a change exactly at it passes despite rounding. */
 const EPSILON = 1e-9;
 
-/** Compare two results of the same command metric by metric. */
-export function compareResults(baseline: ComparableResult, current: ComparableResult, thresholds: Thresholds, options: CompareOptions): Comparison {
-  if (baseline.command !== current.command) throw new ValueError(`a \`${baseline.command}\` result cannot be compared with an \`${current.command}\` result`);
-  const b = extractMetrics(baseline);
-  const c = extractMetrics(current);
-  const byKey = new Map<string, { b?: MetricValue; c?: MetricValue }>();
-  for (const m of b) byKey.set(m.key, { b: m });
-  for (const m of c) byKey.set(m.key, { ...byKey.get(m.key), c: m });
+/**
+ * Compare a result with one baseline result, or with several baseline runs of the same command,
+ * metric by metric. With several, each figure's baseline is the median of the runs' values, and a
+ * timing must also lie beyond the runs' own spread to regress (compareMetric).
+ */
+export function compareResults(
+  baseline: ComparableResult | readonly ComparableResult[],
+  current: ComparableResult,
+  thresholds: Thresholds,
+  options: CompareOptions,
+): Comparison {
+  const baselines: readonly ComparableResult[] = Array.isArray(baseline) ? baseline : [baseline as ComparableResult];
+  if (baselines.length === 0) throw new ValueError('no baseline result to compare with');
+  for (const b of baselines) {
+    if (b.command !== current.command) throw new ValueError(`a \`${b.command}\` result cannot be compared with an \`${current.command}\` result`);
+  }
+  const byKey = new Map<string, { b: MetricValue[]; c?: MetricValue }>();
+  for (const r of baselines) {
+    for (const m of extractMetrics(r)) {
+      const entry = byKey.get(m.key);
+      if (entry) entry.b.push(m);
+      else byKey.set(m.key, { b: [m] });
+    }
+  }
+  for (const m of extractMetrics(current)) {
+    const entry = byKey.get(m.key);
+    if (entry) entry.c = m;
+    else byKey.set(m.key, { b: [], c: m });
+  }
   const order = new Map(FAMILIES.map((f, i) => [f.family, i]));
   const pairs = [...byKey.values()].sort((x, y) => {
-    const mx = (x.b ?? x.c)!;
-    const my = (y.b ?? y.c)!;
+    const mx = (x.b[0] ?? x.c)!;
+    const my = (y.b[0] ?? y.c)!;
     return mx.group - my.group || order.get(mx.family)! - order.get(my.family)!;
   });
   const metrics: MetricComparison[] = [];
   for (const p of pairs) {
-    const m = compareMetric(p.b ?? null, p.c ?? null, thresholds, options);
+    const m = compareMetric(p.b.length === 0 ? null : p.b, p.c ?? null, thresholds, options);
     if (m) metrics.push(m);
   }
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as VerdictCounts;
   for (const m of metrics) counts[m.verdict]++;
-  return { command: baseline.command, level: options.level, metrics, counts, passed: counts.regressed === 0 && counts.missing === 0 };
+  return { command: current.command, baselineRuns: baselines.length, level: options.level, metrics, counts, passed: counts.regressed === 0 && counts.missing === 0 };
 }
 
-/** One metric; null when neither side has a value (nothing to show). */
-export function compareMetric(b: MetricValue | null, c: MetricValue | null, thresholds: Thresholds, options: CompareOptions): MetricComparison | null {
-  const m = (b ?? c)!;
-  const bv = b?.value ?? null;
+/**
+ * One metric; null when neither side has a value (nothing to show). `b` is the metric in one
+ * baseline result, or in each of several baseline runs (those without a value are left out).
+ */
+export function compareMetric(
+  b: MetricValue | readonly MetricValue[] | null,
+  c: MetricValue | null,
+  thresholds: Thresholds,
+  options: CompareOptions,
+): MetricComparison | null {
+  const all: readonly MetricValue[] = b === null ? [] : Array.isArray(b) ? b : [b as MetricValue];
+  const runs = all.filter((r) => r.value !== null);
+  const m = (all[0] ?? c)!;
+  const bv = runs.length === 0 ? null : runs.length === 1 ? runs[0]!.value : medianOf(runs.map((r) => r.value!));
   const cv = c?.value ?? null;
   if (bv === null && cv === null) return null;
   const chosen = thresholdFor(thresholds, m.key, m.family);
+  const noise = noiseBasis(m, runs, c);
   const base: MetricComparison = {
     key: m.key,
     family: m.family,
@@ -341,8 +403,9 @@ export function compareMetric(b: MetricValue | null, c: MetricValue | null, thre
     change: null,
     relativeChange: null,
     threshold: { ...chosen, allowed: null },
-    noise: noiseBasis(m, b, c),
+    noise,
     significance: null,
+    betweenRunSpread: null,
     beyondThreshold: false,
     verdict: bv === null ? 'new' : 'missing',
   };
@@ -350,7 +413,8 @@ export function compareMetric(b: MetricValue | null, c: MetricValue | null, thre
 
   const change = cv - bv;
   // The interval is shown for every sampled timing, gated or not; it decides only past the threshold.
-  const significance = base.noise === 'samples' ? significanceOf(m, b!.samples!, c!.samples!, options) : null;
+  const significance = noise === 'samples' ? significanceOf(m, runs.map((r) => r.samples!), c!.samples!, options) : null;
+  const spread = m.kind === 'duration' ? betweenRuns(runs.map((r) => r.value!), bv, cv, options.level) : null;
   const worse = m.better === 'lower' ? change : -change;
   const allowed = chosen.threshold.mode === 'relative' ? chosen.threshold.value * Math.abs(bv) : chosen.threshold.value;
   const tolerance = EPSILON * Math.max(Math.abs(bv), Math.abs(cv), 1e-12);
@@ -364,6 +428,7 @@ export function compareMetric(b: MetricValue | null, c: MetricValue | null, thre
     relativeChange: bv === 0 ? null : change / Math.abs(bv),
     threshold: { ...chosen, allowed },
     significance,
+    betweenRunSpread: spread,
     beyondThreshold: regressedBeyond || improvedBeyond,
     verdict: 'unchanged',
   };
@@ -376,35 +441,59 @@ export function compareMetric(b: MetricValue | null, c: MetricValue | null, thre
   } else if (result.noise === 'memory-step') {
     significant = Math.abs(change) >= MEMORY_QUANTUM_BYTES;
   }
+  // With several baseline runs, a timing must also leave the range the runs themselves span.
+  if (spread && !spread.beyond) significant = false;
   if (!significant) result.verdict = 'within-noise';
   else result.verdict = regressedBeyond ? 'regressed' : 'improved';
   return result;
 }
 
-function noiseBasis(m: MetricValue, b: MetricValue | null, c: MetricValue | null): NoiseBasis {
-  if (m.kind === 'bytes') return 'memory-step';
-  if (m.kind !== 'duration') return 'exact';
-  const enough = (v: MetricValue | null) => v?.samples != null && v.samples.length >= MIN_SAMPLES;
-  return m.quantile !== null && enough(b) && enough(c) ? 'samples' : 'single-value';
+/** The spread of a timing between two or more baseline runs, and whether `current` lies beyond it. */
+function betweenRuns(values: number[], baseline: number, current: number, level: number): BetweenRunSpread | null {
+  const limits = predictionLimits(values, level);
+  if (!limits || !(baseline > 0)) return null;
+  return {
+    method: 'log-t-prediction',
+    runs: limits.runs,
+    values,
+    min: Math.min(...values),
+    max: Math.max(...values),
+    logSd: limits.logSd,
+    level,
+    factor: limits.factor,
+    limitLow: limits.low,
+    limitHigh: limits.high,
+    limitChangeLow: limits.low / baseline - 1,
+    limitChangeHigh: limits.high / baseline - 1,
+    beyond: current > baseline ? current > limits.high : current < limits.low,
+  };
 }
 
-function significanceOf(m: MetricValue, b: readonly number[], c: readonly number[], options: CompareOptions): SignificanceReport {
+function noiseBasis(m: MetricValue, b: readonly MetricValue[], c: MetricValue | null): NoiseBasis {
+  if (m.kind === 'bytes') return 'memory-step';
+  if (m.kind !== 'duration') return 'exact';
+  const enough = (v: MetricValue | null | undefined) => v?.samples != null && v.samples.length >= MIN_SAMPLES;
+  return m.quantile !== null && b.length > 0 && b.every(enough) && enough(c) ? 'samples' : 'single-value';
+}
+
+function significanceOf(m: MetricValue, b: readonly (readonly number[])[], c: readonly number[], options: CompareOptions): SignificanceReport {
   const q = m.quantile ?? 0.5;
   const resamples = options.resamples ?? BOOTSTRAP_RESAMPLES;
-  const ci = bootstrapRatio(b, c, { quantile: q, level: options.level, resamples, seed: seedFrom(m.key) });
+  const ci = bootstrapRatioRuns(b, c, { quantile: q, level: options.level, resamples, seed: seedFrom(m.key) });
   return {
     method: 'bootstrap-ratio',
     quantile: q,
     level: options.level,
     resamples,
-    baselineSamples: b.length,
+    baselineSamples: b.reduce((n, s) => n + s.length, 0),
     currentSamples: c.length,
     ratioLow: ci.low,
     ratioHigh: ci.high,
     changeLow: ci.low - 1,
     changeHigh: ci.high - 1,
     significant: ci.significant,
-    mannWhitneyP: q === 0.5 ? mannWhitney(b, c).pValue : null,
+    // informative only; several runs are pooled for it
+    mannWhitneyP: q === 0.5 ? mannWhitney(b.length === 1 ? b[0]! : b.flat(), c).pValue : null,
   };
 }
 
@@ -448,7 +537,10 @@ export interface CompareResult {
   createdAt: string;
   /** the command whose results were compared */
   compared: ComparedCommand;
+  /** the first baseline file (the only one, unless several were given) */
   baseline: ResultFileInfo;
+  /** every baseline file, in the order given; two or more: each figure's baseline is their median */
+  baselines: string[];
   current: ResultFileInfo;
   level: number;
   thresholds: { default: ChosenThreshold; overrides: (ChosenThreshold & { name: string })[] };
@@ -456,6 +548,8 @@ export interface CompareResult {
   summary: VerdictCounts & { total: number; passed: boolean };
   environmentDifferences: EnvDifference[];
   warnings: string[];
+  /** advice printed with the comparison (one line each), e.g. why one baseline run is not enough */
+  notes: string[];
   /** --update-baseline: whether the baseline file was rewritten */
   baselineUpdated: boolean;
 }

@@ -111,18 +111,42 @@ export function bootstrapRatio(
   current: ArrayLike<number>,
   options: { quantile?: number; level?: number; resamples?: number; seed?: number } = {},
 ): BootstrapInterval {
+  return bootstrapRatioRuns([baseline], current, options);
+}
+
+/** Median of a short list (the mean of the two middle values when the length is even). */
+export function medianOf(values: readonly number[]): number {
+  return quantileSorted(sorted(values), 0.5);
+}
+
+/**
+ * The same interval against several baseline runs: the baseline statistic is the median of the
+ * runs' quantiles (the figure `compare` shows as the baseline). Each run is resampled on its own
+ * (a stratified bootstrap: runs are not pooled, so a shift between them is not mistaken for
+ * spread within one), and so is the current run. With one baseline run this is bootstrapRatio,
+ * draw for draw. It measures the noise *within* runs only; the spread *between* runs is judged by
+ * predictionLimits.
+ */
+export function bootstrapRatioRuns(
+  baselines: readonly ArrayLike<number>[],
+  current: ArrayLike<number>,
+  options: { quantile?: number; level?: number; resamples?: number; seed?: number } = {},
+): BootstrapInterval {
   const q = options.quantile ?? 0.5;
   const level = options.level ?? 0.95;
   const resamples = options.resamples ?? BOOTSTRAP_RESAMPLES;
   const next = generator(options.seed ?? DEFAULT_SEED);
-  const b = sorted(baseline);
+  const bs = baselines.map((b) => sorted(b));
   const c = sorted(current);
-  const ratio = quantileSorted(c, q) / quantileSorted(b, q);
-  const countsB = new Uint32Array(b.length);
+  const ratio = quantileSorted(c, q) / medianOf(bs.map((b) => quantileSorted(b, q)));
+  const countsB = bs.map((b) => new Uint32Array(b.length));
   const countsC = new Uint32Array(c.length);
   const ratios = new Float64Array(resamples);
+  const runQ = new Array<number>(bs.length);
   for (let r = 0; r < resamples; r++) {
-    ratios[r] = resampleQuantile(c, q, countsC, next) / resampleQuantile(b, q, countsB, next);
+    const cq = resampleQuantile(c, q, countsC, next);
+    for (let i = 0; i < bs.length; i++) runQ[i] = resampleQuantile(bs[i]!, q, countsB[i]!, next);
+    ratios[r] = cq / (bs.length === 1 ? runQ[0]! : medianOf(runQ));
   }
   ratios.sort();
   const tail = (1 - level) / 2;
@@ -130,6 +154,81 @@ export function bootstrapRatio(
   const low = quantileSorted(all, tail);
   const high = quantileSorted(all, 1 - tail);
   return { quantile: q, level, ratio, low, high, resamples, significant: low > 1 || high < 1 };
+}
+
+// ---- between runs --------------------------------------------------------------------------------
+
+/**
+ * P(|T| <= t) for Student's t with `df` (a positive integer) degrees of freedom, by the finite
+ * series of Abramowitz & Stegun 26.7.3 (odd df) and 26.7.4 (even df).
+ */
+export function studentTCentral(t: number, df: number): number {
+  const theta = Math.atan(Math.abs(t) / Math.sqrt(df));
+  const s = Math.sin(theta);
+  const c2 = Math.cos(theta) ** 2;
+  if (df % 2 === 1) {
+    if (df === 1) return (2 / Math.PI) * theta;
+    let term = Math.cos(theta);
+    let sum = term;
+    for (let k = 3; k <= df - 2; k += 2) {
+      term *= (c2 * (k - 1)) / k;
+      sum += term;
+    }
+    return (2 / Math.PI) * (theta + s * sum);
+  }
+  let term = 1;
+  let sum = 1;
+  for (let k = 2; k <= df - 2; k += 2) {
+    term *= (c2 * (k - 1)) / k;
+    sum += term;
+  }
+  return s * sum;
+}
+
+/** The p quantile (0.5 < p < 1) of Student's t with `df` degrees of freedom, by bisection. */
+export function studentTQuantile(p: number, df: number): number {
+  if (!(p > 0.5 && p < 1) || !Number.isInteger(df) || df < 1) throw new RangeError(`studentTQuantile(${p}, ${df})`);
+  const target = 2 * p - 1;
+  let lo = 0;
+  let hi = 1;
+  while (studentTCentral(hi, df) < target) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (studentTCentral(mid, df) < target) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+export interface PredictionLimits {
+  /** baseline runs with a value */
+  runs: number;
+  /** mean and standard deviation (n - 1) of the logarithms of the run values */
+  logMean: number;
+  logSd: number;
+  /** t quantile x sqrt(1 + 1/n): how many log standard deviations the limits lie from the mean */
+  factor: number;
+  /** the values one more run of the same process would stay within, at `level` (two-sided) */
+  low: number;
+  high: number;
+  level: number;
+}
+
+/**
+ * Prediction limits for the value of one more run, from the values of n >= 2 earlier runs, on the
+ * log scale: exp(mean +- t(n-1, (1 + level) / 2) x sd x sqrt(1 + 1/n)). When the run values are
+ * lognormal between processes, a new run of an unchanged program lies above `high` with
+ * probability exactly (1 - level) / 2 whatever the spread (T is pivotal). Null for fewer than 2
+ * runs or a value that is not positive.
+ */
+export function predictionLimits(values: readonly number[], level: number): PredictionLimits | null {
+  const n = values.length;
+  if (n < 2 || values.some((v) => !(v > 0) || !Number.isFinite(v))) return null;
+  const logs = values.map((v) => Math.log(v));
+  const logMean = logs.reduce((a, b) => a + b, 0) / n;
+  const logSd = Math.sqrt(logs.reduce((a, b) => a + (b - logMean) ** 2, 0) / (n - 1));
+  const factor = studentTQuantile((1 + level) / 2, n - 1) * Math.sqrt(1 + 1 / n);
+  return { runs: n, logMean, logSd, factor, low: Math.exp(logMean - factor * logSd), high: Math.exp(logMean + factor * logSd), level };
 }
 
 // ---- Mann-Whitney U ------------------------------------------------------------------------------

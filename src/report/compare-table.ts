@@ -77,6 +77,17 @@ export function formatNoise(m: MetricComparison): string {
   }
 }
 
+/**
+ * The spread of a timing between several baseline runs: "±12.0% sd, limit +45.3%" (the relative
+ * standard deviation of the runs, and how far from their median the current value may go).
+ */
+export function formatSpread(m: MetricComparison): string {
+  const s = m.betweenRunSpread;
+  if (!s || m.verdict === 'new' || m.verdict === 'missing') return '';
+  const limit = m.better === 'lower' ? s.limitChangeHigh : s.limitChangeLow;
+  return `±${(s.logSd * 100).toFixed(1)}% sd, limit ${formatPercent(limit)}`;
+}
+
 export function verdictText(v: Verdict): string {
   return v === 'within-noise' ? 'within noise' : v;
 }
@@ -98,6 +109,17 @@ export const COLUMNS: readonly Column[] = [
   { head: () => 'verdict', cell: (m) => verdictText(m.verdict), align: 'left' },
 ];
 
+const SPREAD_COLUMN: Column = {
+  head: (r) => `between ${r.baselines.length} baseline runs`,
+  cell: formatSpread,
+  align: 'right',
+};
+
+/** The columns of one comparison: with several baseline runs, their spread before the verdict. */
+export function columnsFor(r: CompareResult): readonly Column[] {
+  return r.baselines.length > 1 ? [...COLUMNS.slice(0, -1), SPREAD_COLUMN, COLUMNS[COLUMNS.length - 1]!] : COLUMNS;
+}
+
 /** One line per metric, for failure messages: what moved, by how much, against what, and the noise. */
 export function describeMetric(m: MetricComparison): string {
   const what = `${m.label} (${m.key})`;
@@ -114,6 +136,14 @@ export function describeMetric(m: MetricComparison): string {
     parts.push('less than one 2 MiB allocation step of the driver');
   } else if (m.noise === 'single-value') {
     parts.push('no raw samples: compared as single values');
+  }
+  const spread = m.betweenRunSpread;
+  if (spread) {
+    const pct = Number((spread.level * 100).toFixed(1));
+    parts.push(
+      `${spread.runs} baseline runs from ${formatFigure(m.kind, spread.min)} to ${formatFigure(m.kind, spread.max)} (±${(spread.logSd * 100).toFixed(1)}% sd), ` +
+        `${pct}% prediction limits ${formatPercent(spread.limitChangeLow)} … ${formatPercent(spread.limitChangeHigh)}: ${spread.beyond ? 'beyond them' : 'within them'}`,
+    );
   }
   return `${parts.join('; ')}: ${verdictText(m.verdict)}`;
 }
@@ -134,17 +164,30 @@ export function summaryLine(r: CompareResult): string {
 
 export function methodLine(r: CompareResult): string {
   const pct = Number((r.level * 100).toFixed(1));
+  if (r.baselines.length > 1) {
+    return (
+      `Baseline: the median of ${r.baselines.length} baseline runs. A timing regresses only when its change is past the threshold, the ${pct}% bootstrap interval of current/baseline excludes 1, ` +
+      `and the current value lies beyond the ${pct}% prediction limits of the baseline runs (their spread between processes); ` +
+      'counts, shares and ratios compare exactly; graph memory moves in 2 MiB steps. Method: docs/ci.md.'
+    );
+  }
   return (
     `A timing with raw samples regresses only when its change is past the threshold and the ${pct}% bootstrap interval of current/baseline excludes 1; ` +
     'counts, shares and ratios compare exactly; graph memory moves in 2 MiB steps. Method: docs/ci.md.'
   );
 }
 
+/** "baseline a.json" or "3 baseline runs (a.json, b.json, c.json)". */
+export function baselineText(r: CompareResult): string {
+  return r.baselines.length > 1 ? `${r.baselines.length} baseline runs (${r.baselines.join(', ')})` : `baseline ${r.baseline.path}`;
+}
+
 export function renderCompareTable(r: CompareResult, color: ChalkInstance): string {
+  const columns = columnsFor(r);
   const table = new Table({
-    head: COLUMNS.map((c) => c.head(r)),
+    head: columns.map((c) => c.head(r)),
     style: { head: color.level > 0 ? ['cyan'] : [], border: color.level > 0 ? ['grey'] : [], compact: true },
-    colAligns: COLUMNS.map((c) => c.align),
+    colAligns: columns.map((c) => c.align),
   });
   const paint: Partial<Record<Verdict, (s: string) => string>> = {
     regressed: color.red,
@@ -153,14 +196,15 @@ export function renderCompareTable(r: CompareResult, color: ChalkInstance): stri
     'within-noise': color.yellow,
   };
   for (const m of r.metrics) {
-    const cells = COLUMNS.map((c) => c.cell(m));
+    const cells = columns.map((c) => c.cell(m));
     const p = paint[m.verdict];
     if (p) cells[cells.length - 1] = p(cells[cells.length - 1]!);
     table.push(cells);
   }
-  const lines = [`graphprof compare: ${r.compared} results, baseline ${r.baseline.path} -> current ${r.current.path}`];
+  const lines = [`graphprof compare: ${r.compared} results, ${baselineText(r)} -> current ${r.current.path}`];
   lines.push(table.toString());
   lines.push(r.summary.passed ? color.green(summaryLine(r)) : color.red(summaryLine(r)));
+  for (const n of r.notes) lines.push(color.yellow(`note: ${n}`));
   lines.push(methodLine(r));
   if (r.baselineUpdated) lines.push(`baseline updated: ${r.baseline.path} now holds ${r.current.path}`);
   return `${lines.join('\n')}\n`;

@@ -43,10 +43,12 @@ export function renderJunit(r: CompareResult): string {
   const counts = { tests: s.total, failures, errors: 0, skipped: s.new, time: 0 };
   const properties = [
     ['baseline', r.baseline.path],
+    ...r.baselines.slice(1).map((path) => ['baseline', path]),
     ['current', r.current.path],
     ['level', String(r.level)],
     ['summary', summaryLine(r)],
     ...r.warnings.map((w) => ['warning', w]),
+    ...r.notes.map((n) => ['note', n]),
   ]
     .map(([name, value]) => `      <property${attrs({ name: name!, value: value! })}/>`)
     .join('\n');
