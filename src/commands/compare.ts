@@ -268,6 +268,10 @@ export const ONE_BASELINE_NOTE =
   'host-side timings (eager.*, host.perLaunch, graph.capture) shift between processes on many hosts, and one baseline run cannot measure that: ' +
   'give 3-5 baseline runs (graphprof compare base-1.json base-2.json base-3.json current.json) or set their thresholds from your runner\'s noise (docs/ci.md, "Several baseline runs")';
 
+/** The one-line advice when only two baseline runs estimate the spread between runs. */
+export const TWO_BASELINES_NOTE =
+  'two baseline runs say little about the spread between runs, so their limits are wide (a t quantile of 1 degree of freedom): use 3-5 baseline runs (docs/ci.md, "Several baseline runs")';
+
 /** Check that several results come from one command; names the file that does not. */
 function checkSameCommand(baselines: readonly LoadedResult[], current: LoadedResult): void {
   if (baselines.length === 1) {
@@ -309,6 +313,7 @@ export function evaluate(baseline: LoadedResult | readonly LoadedResult[], curre
   if (baselines.length === 1 && comparison.metrics.some((m) => m.verdict === 'regressed' && HOST_SIDE_FAMILIES.includes(m.family))) {
     notes.push(ONE_BASELINE_NOTE);
   }
+  if (baselines.length === 2 && comparison.metrics.some((m) => m.betweenRunSpread)) notes.push(TWO_BASELINES_NOTE);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: toolInfo(),

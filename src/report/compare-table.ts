@@ -167,7 +167,7 @@ export function methodLine(r: CompareResult): string {
   if (r.baselines.length > 1) {
     return (
       `Baseline: the median of ${r.baselines.length} baseline runs. A timing regresses only when its change is past the threshold, the ${pct}% bootstrap interval of current/baseline excludes 1, ` +
-      `and the current value lies beyond the ${pct}% prediction limits of the baseline runs (their spread between processes); ` +
+      `and the current value lies beyond the ${Number(((r.metrics.find((m) => m.betweenRunSpread)?.betweenRunSpread?.level ?? 0.995) * 100).toFixed(1))}% prediction limits of the baseline runs (their spread between processes); ` +
       'counts, shares and ratios compare exactly; graph memory moves in 2 MiB steps. Method: docs/ci.md.'
     );
   }
