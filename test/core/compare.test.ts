@@ -263,3 +263,146 @@ describe('the whole gate on equal distributions', () => {
     expect(significant).toBeLessThan(20);
   });
 });
+
+describe('several baseline runs', () => {
+  const real = (name: string) => load(`real/${name}.json`);
+  const sims = (n: number) => Array.from({ length: n }, (_, i) => real(`h200-sim-${i + 1}`));
+  const compareRuns = (baselines: ComparableResult[], current: ComparableResult, t?: string) => compareResults(baselines, current, thresholds(t), { level: 0.95 });
+  const hostSide = ['eager.p50', 'eager.p99', 'host.perLaunch', 'graph.capture'];
+
+  it('the real H200 pair fails 20 host-side gates against one baseline run (today\'s rule, kept)', () => {
+    const c = compare('real/h200-run-a.json', 'real/h200-run-b.json');
+    expect(c.counts.regressed).toBe(20);
+    expect(c.baselineRuns).toBe(1);
+    expect(c.metrics.filter((m) => m.verdict === 'regressed').every((m) => hostSide.includes(m.family))).toBe(true);
+    expect(verdicts(c.metrics, 'graph.p50').every((v) => v === 'unchanged')).toBe(true);
+    expect(c.metrics.every((m) => m.betweenRunSpread === null)).toBe(true);
+  });
+
+  it.each([2, 3, 4])('the real pair passes with run a and %i simulated runs of its process as the baselines', (n) => {
+    const c = compareRuns([real('h200-run-a'), ...sims(n)], real('h200-run-b'));
+    expect(c.passed).toBe(true);
+    expect(c.counts.regressed).toBe(0);
+    expect(c.baselineRuns).toBe(n + 1);
+    // the host-side shift is past the threshold and significant within the run, but inside the spread between runs
+    const host = byKey(c.metrics).get('host.perLaunch@b32')!;
+    expect(host.relativeChange!).toBeGreaterThan(0.15);
+    expect(host.significance!.significant).toBe(true);
+    expect(host.betweenRunSpread).toMatchObject({ method: 'log-t-prediction', runs: n + 1, level: 0.995, beyond: false });
+    expect(host.verdict).toBe('within-noise');
+  });
+
+  it('takes the median of the runs as the baseline, and reports their spread', () => {
+    const baselines = [real('h200-run-a'), ...sims(4)];
+    const c = compareRuns(baselines, real('h200-run-b'));
+    const m = byKey(c.metrics).get('eager.p50@b1')!;
+    const values = baselines.map((r) => (r as RunResult).results[0]!.eager.stepNs.p50Ns);
+    expect(m.baseline).toBe([...values].sort((a, b) => a - b)[2]);
+    expect(m.betweenRunSpread!.values).toEqual(values);
+    expect(m.betweenRunSpread!.min).toBe(Math.min(...values));
+    expect(m.betweenRunSpread!.max).toBe(Math.max(...values));
+    expect(m.betweenRunSpread!.limitHigh).toBeGreaterThan(m.betweenRunSpread!.max);
+    expect(m.significance!.baselineSamples).toBe(500);
+    // graph memory is not a timing: no spread, compared against the median as before
+    expect(byKey(c.metrics).get('graph.memory@b1')).toMatchObject({ betweenRunSpread: null, verdict: 'unchanged' });
+  });
+
+  it.each([3, 4])('a real 10% graph-replay shift still fails with %i simulated runs and run a as the baselines, and nothing else does', (n) => {
+    const c = compareRuns([real('h200-run-a'), ...sims(n)], real('h200-run-b-graph-slower'));
+    expect(c.passed).toBe(false);
+    expect(verdicts(c.metrics, 'graph.p50')).toEqual(Array(6).fill('regressed'));
+    expect(verdicts(c.metrics, 'graph.p99')).toEqual(Array(6).fill('regressed'));
+    expect(c.counts.regressed).toBe(12);
+    const m = byKey(c.metrics).get('graph.p50@b8')!;
+    expect(m.relativeChange!).toBeGreaterThan(0.09);
+    expect(m.betweenRunSpread!.limitChangeHigh).toBeLessThan(0.05);
+  });
+
+  it('still fails 120 more launches per step with a count threshold of 0, and passes unchanged analyses', () => {
+    const base = load('analyze-baseline.json');
+    const more = compareRuns([base, base, base], load('analyze-more-launches.json'), '20%,launches.perStep=0');
+    expect(byKey(more.metrics).get('launches.perStep')).toMatchObject({ baseline: 847, current: 967, verdict: 'regressed', noise: 'exact' });
+    expect(more.passed).toBe(false);
+    const same = compareRuns([base, base, base], base);
+    expect(same.passed).toBe(true);
+    expect(same.counts.unchanged).toBe(6);
+  });
+
+  it('passes unchanged synthetic runs, and fails the synthetic 10% slowdown: p50s from 3 runs, p99s from 4', () => {
+    const three = [load('run-baseline.json'), load('run-equal.json'), load('run-memory.json')];
+    expect(compareRuns(three, load('run-other-gpu.json')).passed).toBe(true);
+    const slower = compareRuns(three, load('run-slower.json'));
+    expect(verdicts(slower.metrics, 'graph.p50')).toEqual(['regressed', 'regressed', 'regressed']);
+    // a p99 of 100 samples moves ~0.6% between runs; t with 2 degrees of freedom at 99.5% puts the limit ~10% out
+    expect(byKey(slower.metrics).get('graph.p99@b8')).toMatchObject({ verdict: 'within-noise', betweenRunSpread: { beyond: false } });
+    const four = [...three, load('run-other-gpu.json')];
+    expect(compareRuns(four, load('run-equal.json')).passed).toBe(true);
+    expect(compareRuns(four, load('run-slower.json')).counts.regressed).toBe(6);
+  });
+
+  it('leaves out runs that lack a figure, and fails a figure the current result lacks', () => {
+    const c = compareRuns([load('run-baseline.json'), load('run-incomplete.json'), load('run-equal.json')], load('run-incomplete.json'));
+    expect(c.counts.missing).toBe(7);
+    const m = byKey(c.metrics).get('graph.p50@b32')!;
+    expect(m.verdict).toBe('missing');
+    const b32 = byKey(compareRuns([load('run-baseline.json'), load('run-incomplete.json'), load('run-equal.json')], load('run-baseline.json')).metrics).get('graph.p50@b32')!;
+    expect(b32.betweenRunSpread!.runs).toBe(2);
+  });
+
+  it('refuses baselines of another command', () => {
+    expect(() => compareRuns([load('run-baseline.json'), load('analyze-baseline.json')], load('run-equal.json'))).toThrow('a `analyze` result cannot be compared with an `run` result');
+  });
+});
+
+describe('the false-alarm rate of the between-run rule on simulated noise', () => {
+  const z = (next: () => number) => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+  const single = (family: string, key: string, v: number): MetricValue => ({ key, family, label: '', kind: 'duration', better: 'lower', group: 1, value: v, samples: null, quantile: null });
+
+  // The model of fixtures/compare/make.mjs: per process, a shared host factor exp(0.12 z) and a
+  // shared capture factor exp(0.2 z); per batch size host x exp(0.04 z), capture x exp(0.2 z); graph
+  // step exp(0.002 z) shared, exp(0.001 z) per batch size. 6 batch sizes x 6 timing families.
+  function job(next: () => number): Map<string, number> {
+    const hs = 0.12 * z(next);
+    const cs = 0.2 * z(next);
+    const gs = 0.002 * z(next);
+    const out = new Map<string, number>();
+    for (const b of [1, 2, 4, 8, 16, 32]) {
+      const hb = hs + 0.04 * z(next);
+      out.set(`eager.p50@b${b}`, 3.2e6 * Math.exp(hb + 0.005 * z(next)));
+      out.set(`eager.p99@b${b}`, 3.7e6 * Math.exp(hb + 0.03 * z(next)));
+      out.set(`host.perLaunch@b${b}`, 3.7e3 * Math.exp(hb + 0.005 * z(next)));
+      out.set(`graph.capture@b${b}`, 8e5 * Math.exp(cs + 0.2 * z(next)));
+      out.set(`graph.p50@b${b}`, 2.37e6 * Math.exp(gs + 0.001 * z(next)));
+      out.set(`graph.p99@b${b}`, 2.38e6 * Math.exp(gs + 0.003 * z(next)));
+    }
+    return out;
+  }
+
+  it.each([
+    [1, 0.5, 1],
+    [3, 0, 0.08],
+    [5, 0, 0.07],
+  ])('with %i baseline run(s), unchanged jobs of 36 timings fail at a rate between %f and %f (1,000 jobs)', (n, low, high) => {
+    const next = generator(500 + n);
+    const t = thresholds();
+    let failedJobs = 0;
+    for (let j = 0; j < 1000; j++) {
+      const runs = Array.from({ length: n }, () => job(next));
+      const current = job(next);
+      let failed = false;
+      for (const [key, v] of current) {
+        const family = key.slice(0, key.indexOf('@'));
+        const m = compareMetric(
+          runs.map((r) => single(family, key, r.get(key)!)),
+          single(family, key, v),
+          t,
+          { level: 0.95 },
+        )!;
+        if (m.verdict === 'regressed') failed = true;
+      }
+      if (failed) failedJobs++;
+    }
+    expect(failedJobs / 1000).toBeGreaterThanOrEqual(low);
+    expect(failedJobs / 1000).toBeLessThanOrEqual(high);
+  });
+});

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 
-import { bootstrapRatio, erfc, generator, mannWhitney, normalUpperTail, quantile, seedFrom } from '../../src/core/significance.js';
+import {
+  bootstrapRatio,
+  bootstrapRatioRuns,
+  erfc,
+  generator,
+  mannWhitney,
+  medianOf,
+  normalUpperTail,
+  predictionLimits,
+  quantile,
+  seedFrom,
+  studentTCentral,
+  studentTQuantile,
+} from '../../src/core/significance.js';
 
 /** Lognormal samples around a median, from the module's own seeded generator. */
 function lognormal(next: () => number, n: number, medianNs: number, sigma: number): number[] {
@@ -137,4 +150,76 @@ describe('false-positive rate on equal distributions', () => {
     expect(rate).toBeGreaterThan(0.02);
     expect(rate).toBeLessThan(0.08);
   });
+});
+
+describe("Student's t", () => {
+  it.each([
+    [0.975, 1, 12.7062],
+    [0.975, 2, 4.3027],
+    [0.975, 4, 2.7764],
+    [0.975, 9, 2.2622],
+    [0.995, 3, 5.8409],
+    [0.9975, 2, 14.089],
+    [0.9975, 4, 5.5976],
+    [0.95, 30, 1.6973],
+  ])('the %f quantile with %i degrees of freedom is %f (printed tables)', (p, df, t) => {
+    expect(studentTQuantile(p, df)).toBeCloseTo(t, 3);
+  });
+
+  it('P(|T| <= t) is 0 at 0 and rises to 1', () => {
+    expect(studentTCentral(0, 5)).toBe(0);
+    expect(studentTCentral(1e6, 5)).toBeCloseTo(1, 9);
+    expect(() => studentTQuantile(0.4, 3)).toThrow(RangeError);
+  });
+});
+
+describe('several baseline runs', () => {
+  it('the stratified bootstrap with one run is bootstrapRatio, draw for draw', () => {
+    const next = generator(21);
+    const b = lognormal(next, 50, 1e6, 0.02);
+    const c = lognormal(next, 50, 1.03e6, 0.02);
+    expect(bootstrapRatioRuns([b], c, { seed: 5 })).toEqual(bootstrapRatio(b, c, { seed: 5 }));
+  });
+
+  it('centres the interval on the median of the runs\' quantiles', () => {
+    const next = generator(22);
+    const runs = [0.95, 1.0, 1.08].map((f) => lognormal(next, 100, f * 1e6, 0.02));
+    const c = lognormal(next, 100, 1e6, 0.02);
+    const ci = bootstrapRatioRuns(runs, c, { resamples: 1000 });
+    expect(ci.ratio).toBeCloseTo(quantile(c, 0.5) / medianOf(runs.map((r) => quantile(r, 0.5))), 12);
+    expect(ci.low).toBeLessThan(ci.ratio);
+    expect(ci.high).toBeGreaterThan(ci.ratio);
+  });
+
+  it('prediction limits: log mean +- t x sd x sqrt(1 + 1/n)', () => {
+    const l = predictionLimits([100, 110, 121], 0.95)!;
+    expect(l.logMean).toBeCloseTo(Math.log(110), 12);
+    expect(l.logSd).toBeCloseTo(Math.log(1.1), 12);
+    expect(l.factor).toBeCloseTo(4.3027 * Math.sqrt(4 / 3), 3);
+    expect(l.high).toBeCloseTo(110 * Math.exp(l.factor * Math.log(1.1)), 6);
+    expect(predictionLimits([100], 0.95)).toBeNull();
+    expect(predictionLimits([100, 0], 0.95)).toBeNull();
+  });
+
+  it.each([2, 3, 5])(
+    'a new run of an unchanged process passes the upper limit at the stated rate, whatever the spread (%i runs, 40,000 trials)',
+    (n) => {
+      const next = generator(100 + n);
+      const z = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+      for (const [level, sigma] of [
+        [0.95, 0.12],
+        [0.995, 0.3],
+      ] as const) {
+        let above = 0;
+        const trials = 40_000;
+        for (let t = 0; t < trials; t++) {
+          const runs = Array.from({ length: n }, () => 3000 * Math.exp(sigma * z()));
+          if (3000 * Math.exp(sigma * z()) > predictionLimits(runs, level)!.high) above++;
+        }
+        const expected = (1 - level) / 2;
+        // within 4 binomial standard errors of the nominal one-sided rate
+        expect(Math.abs(above / trials - expected)).toBeLessThan(4 * Math.sqrt((expected * (1 - expected)) / trials));
+      }
+    },
+  );
 });
