@@ -260,3 +260,90 @@ describe('analyze --baseline (one step)', () => {
     expect(r.stderr.trim()).toMatch(/^graphprof: --baseline: \S*run-baseline\.json is a `run` result; `analyze --baseline` needs the JSON of `graphprof analyze --json`$/);
   });
 });
+
+describe('graphprof compare: several baseline runs', () => {
+  const real = (name: string) => fx(`real/${name}.json`);
+  const five = ['h200-run-a', 'h200-sim-1', 'h200-sim-2', 'h200-sim-3', 'h200-sim-4'].map(real);
+
+  it('one baseline: the real H200 pair fails on host-side timings, with one line that says why and what to do', () => {
+    const r = graphprof(['compare', real('h200-run-a'), real('h200-run-b')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('FAILED: 20 regressed of 42 gates');
+    const notes = r.stdout.split('\n').filter((l) => l.startsWith('note: '));
+    expect(notes).toEqual([
+      'note: host-side timings (eager.*, host.perLaunch, graph.capture) shift between processes on many hosts, and one baseline run cannot measure that: give 3-5 baseline runs (graphprof compare base-1.json base-2.json base-3.json current.json) or set their thresholds from your runner\'s noise (docs/ci.md, "Several baseline runs")',
+    ]);
+    // a graph-only regression gets no such note
+    expect(graphprof(['compare', fx('run-baseline.json'), fx('run-slower.json')]).stdout).not.toContain('note: ');
+  });
+
+  it('five baseline runs: the real pair passes, and the table shows the spread between the runs', () => {
+    const r = graphprof(['compare', ...five, real('h200-run-b')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain(`graphprof compare: run results, 5 baseline runs (${five.join(', ')}) -> current ${real('h200-run-b')}`);
+    expect(r.stdout).toMatch(/│ verdict +│\n/);
+    expect(r.stdout).toMatch(/between 5 baseline runs/);
+    expect(r.stdout).toMatch(/│ host\.perLaunch@b32 +│[^\n]+│ +±\d+\.\d% sd, limit \+\d+\.\d% │ within noise +│/);
+    expect(r.stdout).toContain('PASSED (42 gates)');
+    expect(r.stdout).toContain('Baseline: the median of 5 baseline runs.');
+    expect(r.stdout).toContain('99.5% prediction limits of the baseline runs');
+  });
+
+  it('five baseline runs: a real 10% graph-replay shift still fails (exit 1), graph gates only', () => {
+    const r = graphprof(['compare', ...five, real('h200-run-b-graph-slower'), '--json']);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout) as CompareResult;
+    expect(j.baselines).toEqual(five);
+    expect(j.baseline.path).toBe(five[0]);
+    expect(j.summary).toMatchObject({ regressed: 12, passed: false });
+    expect(j.metrics.filter((m) => m.verdict === 'regressed').map((m) => m.family)).toEqual(Array(6).fill(['graph.p50', 'graph.p99']).flat());
+    const m = j.metrics.find((x) => x.key === 'graph.p50@b8')!;
+    expect(m.betweenRunSpread).toMatchObject({ method: 'log-t-prediction', runs: 5, level: 0.995, beyond: true });
+    expect(m.betweenRunSpread!.values).toHaveLength(5);
+    expect(j.notes).toEqual([]);
+    expect(r.stderr.trim()).toMatch(/^graphprof: compare: 12 of 42 gates failed: graph\.p50@b1 /);
+  });
+
+  it('markdown and JUnit carry the baselines and the spread', () => {
+    const file = join(tmp(), 'report.xml');
+    const r = graphprof(['compare', ...five.slice(0, 3), real('h200-run-b'), '--format', 'markdown', '--junit', file]);
+    expect(r.code).toBe(0);
+    const { head, rows } = tableOf(r.stdout);
+    expect(head).toEqual(['metric', 'baseline', 'current', 'change', 'threshold', 'noise (95% CI of change)', 'between 3 baseline runs', 'verdict']);
+    expect(rows).toHaveLength(42);
+    const xml = parseXml(readFileSync(file, 'utf8'));
+    const props = findAll(xml, 'property').filter((p) => p.attrs.name === 'baseline').map((p) => p.attrs.value);
+    expect(props).toEqual(five.slice(0, 3));
+  });
+
+  it('exit 2, naming the file, for baselines of another command; --update-baseline takes one baseline', () => {
+    const mixed = graphprof(['compare', fx('run-baseline.json'), fx('analyze-baseline.json'), fx('run-equal.json')]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stdout).toBe('');
+    expect(mixed.stderr.trim()).toBe(
+      `graphprof: ${fx('analyze-baseline.json')}: an \`analyze\` result, but ${fx('run-baseline.json')} is a \`run\` result; every baseline and the current result must come from the same command`,
+    );
+    const update = graphprof(['compare', fx('run-baseline.json'), fx('run-equal.json'), fx('run-faster.json'), '--update-baseline']);
+    expect(update.code).toBe(2);
+    expect(update.stderr.trim()).toMatch(/^graphprof: --update-baseline: takes one baseline file, got 2;/);
+  });
+
+  it('run --baseline and analyze --baseline are repeatable', () => {
+    const dir = tmp();
+    const args = ['run', '--kernels', '100', '--kernel', 'empty', '--batch-sizes', '1,8', '--iterations', '20'];
+    const bases = [1, 2, 3].map((i) => join(dir, `base-${i}.json`));
+    for (const b of bases) expect(graphprof([...args, '-o', b], fake).code).toBe(0);
+    const r = graphprof([...args, '--json', ...bases.flatMap((b) => ['--baseline', b])], fake);
+    expect(r.stderr).toContain(`graphprof compare: run results, 3 baseline runs (${bases.join(', ')}) -> current this run`);
+    expect(r.stderr).toContain('between 3 baseline runs');
+    expect(r.code).toBe(0);
+    const csv = join('fixtures', 'compare', 'nsys', 'more-launches_cuda_api_sum.csv');
+    const a = graphprof(['analyze', csv, '--steps', '1', '--target-latency', '30ms', '--baseline', fx('analyze-baseline.json'), '--baseline', fx('analyze-baseline.json'), '--max-regression', '20%,launches.perStep=0']);
+    expect(a.code).toBe(1);
+    expect(a.stderr.trim().split('\n').at(-1)).toBe('graphprof: compare: 1 of 6 gates failed: launches.perStep +120 calls (+14.2%) > +0 calls (the comparison above says why)');
+    const wrong = graphprof([...args, '--baseline', bases[0]!, '--baseline', fx('analyze-baseline.json')]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr.trim()).toMatch(/^graphprof: --baseline: \S*analyze-baseline\.json is an `analyze` result/);
+  });
+});
