@@ -107,7 +107,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('compare JSON results of `run` or `analyze` (one or more baseline runs, then the current one) metric by metric against noise-aware thresholds; exit 1 when a gate failed (docs/ci.md)')
     .usage('[options] <baseline>... <current>')
     .argument('<baseline>', 'the baseline result (JSON of `graphprof run --json` or `graphprof analyze --json`)')
-    .argument('<more...>', 'more baseline runs of the same command, if any, then the current result (always the last file)')
+    .argument('<current...>', 'the current result, of the same command, always the last file; files between the first and the last are more baseline runs')
     .option('--max-regression <spec>', 'thresholds: a default (5%) and/or NAME=VALUE overrides in %, a unit (2us, 1MB), a count (0) or pp for shares; repeatable or comma-separated (default: 5%)', collect)
     .option('--config <file>', 'read thresholds from FILE (default: ./graphprof.config.json when present)')
     .addOption(new Option('--format <format>', 'output on stdout (default: table)').choices(['table', 'markdown', 'json']))
