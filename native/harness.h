@@ -60,7 +60,6 @@ struct DeviceInfo {
   int ccMajor = 0, ccMinor = 0;
   int multiprocessors = 0;
   int64_t totalMemoryBytes = 0;
-  int64_t freeMemoryBytes = -1;  // -1 when it could not be read
   std::string pciBusId;
 };
 

@@ -1,10 +1,9 @@
 // `graphprof compare`: one or more baseline results and a current one, all of the same command (run
 // or analyze) -> per-metric verdicts against noise-aware thresholds; exit 1 when a gate failed. Also
-// the one-step `--baseline FILE` (repeatable) of `run` and `analyze` (prepareGate /
-// gateAgainstBaseline).
+// the one-step `--baseline FILE` (repeatable) of `run` and `analyze` (prepareGate).
 // Phases: parse options (flags + config file) -> read the results -> check the environments ->
 // compare (pure) -> render -> JUnit -> update the baseline -> gate.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { Chalk } from 'chalk';
@@ -39,6 +38,7 @@ import { renderCompareMarkdown } from '../report/compare-markdown.js';
 import { formatChange, formatThreshold, renderCompareTable } from '../report/compare-table.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
+import { checkWritable, writeAtomically } from './output-file.js';
 import { toolInfo } from '../version.js';
 import { oneOf } from './options.js';
 
@@ -149,7 +149,7 @@ export function parseCompareOptions(raw: RawCompareOptions, args: readonly strin
     baselinePaths: Object.freeze(args.slice(0, -1)),
     currentPath: args[args.length - 1]!,
     format,
-    junitPath: raw.junit ?? null,
+    junitPath: raw.junit === undefined ? null : (checkWritable('--junit', raw.junit), raw.junit),
     updateBaseline: raw.updateBaseline === true,
   });
 }
@@ -346,15 +346,6 @@ function gateFailure(r: CompareResult): GateError {
   return new GateError(`compare: ${failed.length} of ${r.summary.total} gates failed: ${shown.join(', ')}${more} (the comparison above says why)`);
 }
 
-function writeAtomically(path: string, text: string, flag: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (err) {
-    throw new UsageError(`${flag}: cannot write ${path}: ${(err as Error).message}`);
-  }
-}
 
 export async function execute(raw: RawCompareOptions, io: Io, args: string[] = []): Promise<number> {
   const options = parseCompareOptions(raw, args);
@@ -369,11 +360,11 @@ export async function execute(raw: RawCompareOptions, io: Io, args: string[] = [
     if (!result.summary.passed) io.err(`baseline not updated: the gate failed; fix the regression, or copy ${options.currentPath} over ${baselinePath} by hand to accept it`);
     else if (isFake(current.result)) io.err(`baseline not updated: ${options.currentPath} comes from the fake harness and holds no measurement`);
     else {
-      writeAtomically(baselinePath, current.text, '--update-baseline');
+      writeAtomically('--update-baseline', baselinePath, current.text);
       result.baselineUpdated = true;
     }
   }
-  if (options.junitPath) writeAtomically(options.junitPath, renderJunit(result), '--junit');
+  if (options.junitPath) writeAtomically('--junit', options.junitPath, renderJunit(result));
   const render = { table: () => renderCompareTable(result, io.color), markdown: () => renderCompareMarkdown(result), json: () => renderJson(result) }[options.format];
   io.out(render());
   if (!result.summary.passed) throw gateFailure(result);
@@ -418,12 +409,3 @@ export function prepareGate(baselinePaths: string | readonly string[], raw: RawG
   };
 }
 
-/**
- * `run --baseline FILE` and `analyze --baseline FILE` in one call: compare `current` (the result
- * just made and printed on stdout) with the baseline file(s) under the threshold flags and config
- * file. Prints the comparison to stderr; returns 0, or throws GateError (exit 1), or UsageError /
- * InputError (exit 2) for a bad baseline, flag or config file.
- */
-export function gateAgainstBaseline(current: ComparableResult, baselinePaths: string | readonly string[], raw: RawGateOptions, io: Io): number {
-  return prepareGate(baselinePaths, raw, current.command).check(current, io);
-}

@@ -1,5 +1,6 @@
 // `graphprof doctor`: what this installation can do, and whether `run` would work here.
 import { EnvironmentError, EXIT } from '../errors.js';
+import { SCHEMA_VERSION } from '../core/schema.js';
 import { formatBytes } from '../core/units.js';
 import { hostInfo, kernelDriverVersion } from '../harness/environment.js';
 import { addonCandidates, cudaVersionString, loadHarness, unusableReason, type BuildInfo, type Probe } from '../harness/native.js';
@@ -9,6 +10,7 @@ import { nonNegativeInt } from './options.js';
 import { toolInfo } from '../version.js';
 
 export interface DoctorReport {
+  schemaVersion: string;
   tool: ReturnType<typeof toolInfo>;
   command: 'doctor';
   addon: { path: string | null; loaded: boolean; loadError: string | null; harness: string | null } & Partial<BuildInfo>;
@@ -24,6 +26,7 @@ export interface DoctorReport {
 
 export function buildReport(device = 0): DoctorReport {
   const report: DoctorReport = {
+    schemaVersion: SCHEMA_VERSION,
     tool: toolInfo(),
     command: 'doctor',
     addon: { path: null, loaded: false, loadError: null, harness: null },

@@ -2,6 +2,7 @@
 // any GPU work. Nothing below src/commands/ sees a raw flag string.
 import type { KernelKind, Workload } from '../core/schema.js';
 import { UsageError } from '../errors.js';
+import { checkWritable } from './output-file.js';
 import { bytesFlag, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveIntList } from './options.js';
 
 export const KERNEL_KINDS = ['spin', 'copy', 'empty'] as const satisfies readonly KernelKind[];
@@ -81,7 +82,7 @@ export function parseRunOptions(raw: RawRunOptions): RunOptions {
       iterations,
     }),
     json: raw.json === true,
-    outputPath: raw.output ?? null,
+    outputPath: raw.output === undefined ? null : (checkWritable('-o', raw.output), raw.output),
     baselinePaths: raw.baseline === undefined ? [] : Array.isArray(raw.baseline) ? raw.baseline : [raw.baseline],
   };
 }

@@ -1,7 +1,5 @@
 // `graphprof run`: the synthetic decode workload, eager and graph-captured, on this GPU.
 // Phases: validate -> check the device -> per batch size: measure, verify, summarise, save.
-import { renameSync, writeFileSync } from 'node:fs';
-
 import { checksumFailure, summarizeBatch } from '../core/run-summary.js';
 import { SCHEMA_VERSION, type RunResult } from '../core/schema.js';
 import { relativeSpread } from '../core/stats.js';
@@ -14,6 +12,7 @@ import { renderJson } from '../report/json.js';
 import { renderRunTable } from '../report/run-table.js';
 import { toolInfo } from '../version.js';
 import { prepareGate, type RawGateOptions } from './compare.js';
+import { checkWritable, writeAtomically } from './output-file.js';
 import { parseRunOptions, workloadDeviceBytes, type RawRunOptions, type RunOptions } from './run-options.js';
 
 /** Relative spread (MAD / median) above which the run warns that its figures are noisy. */
@@ -127,8 +126,5 @@ export function noiseWarnings(result: RunResult): string[] {
 
 /** Rewrite --output after every batch size, atomically, so a crash leaves valid JSON behind. */
 function saveProgress(options: RunOptions, result: RunResult): void {
-  if (!options.outputPath) return;
-  const tmp = `${options.outputPath}.tmp-${process.pid}`;
-  writeFileSync(tmp, renderJson(result));
-  renameSync(tmp, options.outputPath);
+  if (options.outputPath) writeAtomically('-o', options.outputPath, renderJson(result));
 }

@@ -6,7 +6,7 @@
 // Where output goes: the traced command owns stdout and stderr (inherited, untouched). graphprof's
 // report is printed on stderr after the command exits (a table, or JSON with --json); `-o FILE`
 // writes the JSON result to a file and `--out PREFIX` the nsys-compatible CSV reports.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -25,6 +25,7 @@ import { runChild } from '../trace/child.js';
 import { locateCupti, locateInjectLibrary } from '../trace/locate.js';
 import { toolInfo } from '../version.js';
 import { positiveInt } from './options.js';
+import { checkWritable, writeAtomically } from './output-file.js';
 
 export interface RawTraceOptions {
   steps?: string;
@@ -80,7 +81,7 @@ export function parseTraceOptions(raw: RawTraceOptions, command: readonly string
     outPrefix,
     json: raw.json === true,
     cuptiPath: raw.cupti ?? null,
-    outputPath: raw.output ?? null,
+    outputPath: raw.output === undefined ? null : (checkWritable('-o', raw.output), raw.output),
     deviceTime: raw.deviceTime !== false,
   };
 }
@@ -214,7 +215,7 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
     if (figures.activity) reports.push(['cuda_gpu_kern_sum', figures.rows.kernels], ['cuda_gpu_mem_time_sum', figures.rows.memcpy]);
     for (const [report, rows] of reports) {
       const path = nsysCsvPath(options.outPrefix, report);
-      writeFileSync(path, renderNsysCsv(report, rows));
+      writeAtomically('--out', path, renderNsysCsv(report, rows));
       csv.push(path);
     }
   }
@@ -255,11 +256,7 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
     csv,
     notes,
   };
-  if (options.outputPath) {
-    const tmp = `${options.outputPath}.tmp-${process.pid}`;
-    writeFileSync(tmp, renderJson(result));
-    renameSync(tmp, options.outputPath);
-  }
+  if (options.outputPath) writeAtomically('-o', options.outputPath, renderJson(result));
   io.err(options.json ? renderJson(result) : `${renderTraceTable(result, io.color)}\n${renderAnalyzeTable(asAnalyzeResult(result), io.color)}`);
   return failed ? exit.code : EXIT.ok;
 }

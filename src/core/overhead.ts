@@ -7,7 +7,7 @@ export function speedup(eagerStepNs: number, graphStepNs: number): number {
   return graphStepNs > 0 ? eagerStepNs / graphStepNs : NaN;
 }
 
-/** The share of the eager step that graph replay removes: 1 - graph / eager (0 when graphs lose). */
+/** The share of the eager step that graph replay removes: 1 - graph / eager (negative when graphs lose). */
 export function removedShare(eagerStepNs: number, graphStepNs: number): number {
   if (!(eagerStepNs > 0)) return NaN;
   return 1 - graphStepNs / eagerStepNs;

@@ -132,7 +132,8 @@ export function fitFromRun(run: unknown, perSeqFallback: Pick<PoolCostModel, 'st
   const rows = rowsOf(run);
   const notes: string[] = [];
   if ((run as { environment?: { harness?: unknown } }).environment?.harness === 'fake') {
-    notes.push('the --from file came from the FAKE harness: its figures are synthetic, not measurements');
+    // as analyze --calibration: a fake result must never stand in for a measurement
+    throw new ValueError('this result came from the fake harness (GRAPHPROF_FAKE_HARNESS) and holds no measurement');
   }
   const values: Partial<PoolCostModel> = {};
   const xs = rows.map((r) => r.batch);

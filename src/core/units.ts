@@ -29,7 +29,9 @@ const NUMBER_WITH_UNIT = /^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*([a
 function split(text: string, what: string, accepted: string): { value: number; unit: string } {
   const m = NUMBER_WITH_UNIT.exec(text);
   if (!m) throw new ValueError(`expected ${what} such as ${accepted}, got "${text}"`);
-  return { value: Number(m[1]), unit: (m[2] ?? '').toLowerCase() };
+  const value = Number(m[1]);
+  if (!Number.isFinite(value)) throw new ValueError(`"${text}" is too large to be ${what}`);
+  return { value, unit: (m[2] ?? '').toLowerCase() };
 }
 
 /** "500MB" -> 500_000_000; "0.5GiB" -> 536_870_912. A bare number is an error. */

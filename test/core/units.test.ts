@@ -21,6 +21,8 @@ describe('parseBytes', () => {
     expect(() => parseBytes('lots')).toThrow('expected a size such as 500MB, 0.5GiB, 64KB, 4096B, got "lots"');
     expect(() => parseBytes('5XB')).toThrow('unknown size unit "xb" in "5XB"');
     expect(() => parseBytes('-1MB')).toThrow('a size cannot be negative, got "-1MB"');
+    expect(() => parseBytes('1e999GB')).toThrow('"1e999GB" is too large to be a size');
+    expect(() => parseDuration('1e999s')).toThrow('"1e999s" is too large to be a duration');
   });
 });
 

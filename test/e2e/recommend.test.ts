@@ -132,15 +132,22 @@ describe('graphprof recommend', () => {
     expect(r.stderr.trim()).toBe(`graphprof: ${bad}:3: batch size must be a positive integer, got "2.5"`);
   });
 
-  it('reads the JSON that `graphprof run` writes (fake harness, plumbing only)', () => {
+  it('fits the model from a real `graphprof run --json` result (H200)', () => {
+    const r = graphprof(['recommend', '--max-batch', '32', '--from', 'fixtures/compare/real/h200-run-a.json', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as RecommendResult;
+    expect(j.model.sources.eagerPenaltyNs).toBe('file');
+    expect(j.model.sources.graphMemBytes).toBe('file');
+  });
+
+  it('refuses a result of the fake harness, as analyze --calibration does', () => {
     const dir = mkdtempSync(join(tmpdir(), 'graphprof-rec-'));
     const out = join(dir, 'run.json');
     const run = graphprof(['run', '--kernels', '50', '--batch-sizes', '1,4,16', '--iterations', '10', '-o', out], { GRAPHPROF_FAKE_HARNESS: '1' });
     expect(run.code).toBe(0);
-    const r = graphprof(['recommend', '--max-batch', '16', '--from', out, '--json']);
-    expect(r.code).toBe(0);
-    const j = JSON.parse(r.stdout) as RecommendResult;
-    expect(j.model.sources.eagerPenaltyNs).toBe('file');
-    expect(j.notes).toContain('the --from file came from the FAKE harness: its figures are synthetic, not measurements');
+    const r = graphprof(['recommend', '--max-batch', '16', '--from', out]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toBe(`graphprof: ${out}: this result came from the fake harness (GRAPHPROF_FAKE_HARNESS) and holds no measurement`);
   });
 });

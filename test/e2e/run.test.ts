@@ -114,7 +114,8 @@ describe('graphprof doctor', () => {
   });
   it('prints JSON', () => {
     const r = graphprof(['doctor', '--json']);
-    const j = JSON.parse(r.stdout) as { runWorks: boolean; addon: { cuda: boolean }; runtimeCudaVersion: string };
+    const j = JSON.parse(r.stdout) as { schemaVersion: string; runWorks: boolean; addon: { cuda: boolean }; runtimeCudaVersion: string };
+    expect(j.schemaVersion).toBe('1.0');
     expect(j.runWorks).toBe(false);
     expect(j.addon.cuda).toBe(true);
     expect(j.runtimeCudaVersion).toBe('13.0');
