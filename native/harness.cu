@@ -96,27 +96,42 @@ std::vector<cudaGraphExec_t> retained;
 
 // What one run shares across its batch sizes, as an engine captures and replays its whole pool on
 // one stream: the stream, its timing events and the checksum word. Seen on an H200: a new stream
-// per batch size made the first size's graph replay ~19% faster per node than the rest (0.76 vs
-// 0.94 us per empty-kernel node), an artefact of which hardware queue a stream lands on.
+// per batch size made the first size's graph replay ~19% faster per node than the rest (0.75 vs
+// 0.93 us per empty-kernel node), an artefact of which hardware queue a stream lands on.
 struct RunContext {
   int device = -1;
   cudaStream_t stream = nullptr;
   cudaEvent_t start = nullptr, stop = nullptr;
   unsigned long long* checksum = nullptr;
+  // expected checksum for (kernels, steps), computed once per run: the fold is sequential, so it
+  // costs kernels x steps host operations, the same for every batch size
+  int expectedKernels = -1;
+  int64_t expectedSteps = -1;
+  uint64_t expected = 0;
 };
 RunContext run;
 
+// Each resource is created only if missing, so a failure part-way leaves the others for the next
+// call to reuse, and releaseGraphs() frees whatever exists.
 RunContext& runContext(int device) {
   std::lock_guard<std::mutex> lock(retainedMutex);
-  if (run.device != device) {
-    if (run.stream) throw HarnessError("graphprofDeviceChanged", "graphprofDeviceChanged: one run uses one device");
-    CHECK(cudaMalloc(&run.checksum, sizeof *run.checksum));
-    CHECK(cudaStreamCreateWithFlags(&run.stream, cudaStreamNonBlocking));
-    CHECK(cudaEventCreate(&run.start));
-    CHECK(cudaEventCreate(&run.stop));
-    run.device = device;
-  }
+  if (run.device != -1 && run.device != device)
+    throw HarnessError("graphprofDeviceChanged", "graphprofDeviceChanged: one run uses one device");
+  run.device = device;
+  if (!run.checksum) CHECK(cudaMalloc(&run.checksum, sizeof *run.checksum));
+  if (!run.stream) CHECK(cudaStreamCreateWithFlags(&run.stream, cudaStreamNonBlocking));
+  if (!run.start) CHECK(cudaEventCreate(&run.start));
+  if (!run.stop) CHECK(cudaEventCreate(&run.stop));
   return run;
+}
+
+uint64_t expectedFor(RunContext& ctx, int kernels, int64_t steps) {
+  if (ctx.expectedKernels != kernels || ctx.expectedSteps != steps) {
+    ctx.expected = foldSteps(kernels, steps);
+    ctx.expectedKernels = kernels;
+    ctx.expectedSteps = steps;
+  }
+  return ctx.expected;
 }
 
 enum class Op : uint8_t { Kernel, Memcpy, Sync };
@@ -261,15 +276,18 @@ void runGraph(const Workload& w, cudaStream_t s, cudaEvent_t start, cudaEvent_t 
   const auto c0 = Clock::now();
   CHECK(cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal));
   uint32_t kernelIndex = 0;
+  cudaError_t captureErr = cudaSuccess;
+  // No CHECK inside the capture: a throw here would leave the stream capturing. The first error
+  // is kept, the capture is always ended, and then the error is raised.
   for (Op op : w.ops) {
     if (op == Op::Kernel) {
       w.launch(kernelIndex++, s);
-    } else if (op == Op::Memcpy) {
-      CHECK(cudaMemcpyAsync(w.memDst.ptr, w.memSrc.ptr, static_cast<size_t>(c.memcpyBytes),
-                            cudaMemcpyDeviceToDevice, s));
+    } else if (op == Op::Memcpy && captureErr == cudaSuccess) {
+      captureErr = cudaMemcpyAsync(w.memDst.ptr, w.memSrc.ptr, static_cast<size_t>(c.memcpyBytes),
+                                   cudaMemcpyDeviceToDevice, s);
     }
   }
-  const cudaError_t captureLaunchErr = cudaGetLastError();
+  const cudaError_t captureLaunchErr = captureErr != cudaSuccess ? captureErr : cudaGetLastError();
   const cudaError_t endErr = cudaStreamEndCapture(s, &graph.g);
   const auto c1 = Clock::now();
   CHECK(captureLaunchErr);
@@ -321,12 +339,10 @@ int releaseGraphs() {
   const int n = static_cast<int>(retained.size());
   for (cudaGraphExec_t g : retained) cudaGraphExecDestroy(g);
   retained.clear();
-  if (run.stream) {
-    cudaEventDestroy(run.start);
-    cudaEventDestroy(run.stop);
-    cudaStreamDestroy(run.stream);
-    cudaFree(run.checksum);
-  }
+  if (run.start) cudaEventDestroy(run.start);
+  if (run.stop) cudaEventDestroy(run.stop);
+  if (run.stream) cudaStreamDestroy(run.stream);
+  if (run.checksum) cudaFree(run.checksum);
   run = RunContext{};
   return n;
 }
@@ -380,8 +396,8 @@ BatchResult runBatch(const WorkloadConfig& config, int batch) {
   CHECK(cudaDeviceGetAttribute(&multiprocessors, cudaDevAttrMultiProcessorCount, config.device));
   BatchResult r;
   r.batch = batch;
-  r.expectedChecksum = expectedChecksum(config.kernels, config.warmup + config.iterations);
   RunContext& ctx = runContext(config.device);
+  r.expectedChecksum = expectedFor(ctx, config.kernels, config.warmup + config.iterations);
   Workload w(config, batch, multiprocessors, ctx.checksum);
 
   w.resetChecksum(ctx.stream);

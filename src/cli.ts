@@ -57,6 +57,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('-o, --output <file>', 'also write the JSON result to FILE, rewritten after each batch size')
     .option('--baseline <file>', 'compare the result with this earlier `run --json` result (as `graphprof compare` does, printed on stderr); exit 1 when a gate failed; repeat it for several baseline runs', collect)
     .option('--max-regression <spec>', 'thresholds for --baseline, as in `graphprof compare` (default: 5%)', collect)
+    .option('--config <file>', 'thresholds for --baseline from FILE (default: ./graphprof.config.json when present)')
+    .option('--level <confidence>', 'confidence level of the noise test for --baseline (default: 95%)')
+    .option('--strict-env', 'with --baseline: exit 2 when the results come from a different GPU, driver, CUDA runtime or host CPU')
     .action(act(() => import('./commands/run.js') as Promise<{ execute: Action }>));
 
   program
@@ -76,6 +79,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--fail-above <share>', 'exit 1 when the launch overhead share of any profile is above SHARE, e.g. 30%')
     .option('--baseline <file>', 'compare the result with this earlier `analyze --json` result (as `graphprof compare` does, printed on stderr); exit 1 when a gate failed; repeat it for several baseline runs', collect)
     .option('--max-regression <spec>', 'thresholds for --baseline, as in `graphprof compare` (default: 5%)', collect)
+    .option('--config <file>', 'thresholds for --baseline from FILE (default: ./graphprof.config.json when present)')
+    .option('--level <confidence>', 'confidence level of the noise test for --baseline (default: 95%)')
+    .option('--strict-env', 'with --baseline: exit 2 when the results come from a different GPU, driver, CUDA runtime or host CPU')
     .option('--json', 'print the result as JSON (fields: docs/analyze.md)')
     .action(act(() => import('./commands/analyze.js') as Promise<{ execute: Action }>));
 
