@@ -15,6 +15,16 @@ type Action = (options: Record<string, unknown>, io: Io, args: string[]) => Prom
 /** A repeatable option's values, in order (`--max-regression a --max-regression b`). */
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+/** `--baseline` and its threshold options, the same on `run` and `analyze` (docs/ci.md). */
+function withGateOptions(cmd: Command, name: 'run' | 'analyze'): Command {
+  return cmd
+    .option('--baseline <file>', `compare the result with this earlier \`${name} --json\` result (as \`graphprof compare\` does, printed on stderr); exit 1 when a gate failed; repeat it for several baseline runs`, collect)
+    .option('--max-regression <spec>', 'thresholds for --baseline, as in `graphprof compare` (default: 5%)', collect)
+    .option('--config <file>', 'thresholds for --baseline from FILE (default: ./graphprof.config.json when present)')
+    .option('--level <confidence>', 'confidence level of the noise test for --baseline (default: 95%)')
+    .option('--strict-env', 'with --baseline: exit 2 when the results come from a different GPU, driver, CUDA runtime or host CPU');
+}
+
 function withDefault(text: string, value: string): string {
   return `${text} (default: ${value})`;
 }
@@ -38,7 +48,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     };
 
   const d = RUN_DEFAULTS;
-  program
+  const run = program
     .command('run')
     .description('run the synthetic decode workload through the native CUDA harness, eager and as a CUDA graph, per batch size')
     .option('--kernels <n>', withDefault('kernel launches per decode step', d.kernels))
@@ -54,13 +64,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--warmup <n>', withDefault('untimed warm-up iterations before them', d.warmup))
     .option('--device <index>', withDefault('CUDA device index', d.device))
     .option('--json', 'print the result as JSON (schema: docs/json.md)')
-    .option('-o, --output <file>', 'also write the JSON result to FILE, rewritten after each batch size')
-    .option('--baseline <file>', 'compare the result with this earlier `run --json` result (as `graphprof compare` does, printed on stderr); exit 1 when a gate failed; repeat it for several baseline runs', collect)
-    .option('--max-regression <spec>', 'thresholds for --baseline, as in `graphprof compare` (default: 5%)', collect)
-    .option('--config <file>', 'thresholds for --baseline from FILE (default: ./graphprof.config.json when present)')
-    .option('--level <confidence>', 'confidence level of the noise test for --baseline (default: 95%)')
-    .option('--strict-env', 'with --baseline: exit 2 when the results come from a different GPU, driver, CUDA runtime or host CPU')
-    .action(act(() => import('./commands/run.js') as Promise<{ execute: Action }>));
+    .option('-o, --output <file>', 'also write the JSON result to FILE, rewritten after each batch size');
+  withGateOptions(run, 'run').action(act(() => import('./commands/run.js') as Promise<{ execute: Action }>));
 
   program
     .command('doctor')
@@ -69,7 +74,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the report as JSON')
     .action(act(() => import('./commands/doctor.js') as Promise<{ execute: Action }>));
 
-  program
+  const analyze = program
     .command('analyze')
     .description('read nsys stats reports (CSV, column text, logs, a folder) and say what kernel-launch overhead costs per step and what CUDA graphs would save')
     .argument('<reports...>', 'nsys stats output files or directories')
@@ -77,13 +82,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--target-latency <duration>', 'step latency to measure the overhead share against, e.g. 30ms (default: the larger of host API and GPU kernel time per step)')
     .option('--calibration <run.json>', 'per-node replay and graph launch cost from `graphprof run --json` (default: reference figures seen on an H200)')
     .option('--fail-above <share>', 'exit 1 when the launch overhead share of any profile is above SHARE, e.g. 30%')
-    .option('--baseline <file>', 'compare the result with this earlier `analyze --json` result (as `graphprof compare` does, printed on stderr); exit 1 when a gate failed; repeat it for several baseline runs', collect)
-    .option('--max-regression <spec>', 'thresholds for --baseline, as in `graphprof compare` (default: 5%)', collect)
-    .option('--config <file>', 'thresholds for --baseline from FILE (default: ./graphprof.config.json when present)')
-    .option('--level <confidence>', 'confidence level of the noise test for --baseline (default: 95%)')
-    .option('--strict-env', 'with --baseline: exit 2 when the results come from a different GPU, driver, CUDA runtime or host CPU')
-    .option('--json', 'print the result as JSON (fields: docs/analyze.md)')
-    .action(act(() => import('./commands/analyze.js') as Promise<{ execute: Action }>));
+    .option('--json', 'print the result as JSON (fields: docs/analyze.md)');
+  withGateOptions(analyze, 'analyze').action(act(() => import('./commands/analyze.js') as Promise<{ execute: Action }>));
 
   const rd = RECOMMEND_DEFAULTS;
   const md = modelFlagDefaults();

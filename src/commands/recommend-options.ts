@@ -3,7 +3,7 @@
 // sees a raw flag string.
 import { parseDistributionSpec, type DistributionSpec } from '../core/distribution.js';
 import type { PoolCostModel } from '../core/pool.js';
-import { MODEL_DEFAULTS } from '../core/recommend.js';
+import { MODEL_DEFAULTS } from '../core/model-defaults.js';
 import { formatBytes, formatDuration } from '../core/units.js';
 import { UsageError, ValueError } from '../errors.js';
 import { bytesFlag, durationFlag, oneOf, positiveInt } from './options.js';

@@ -379,14 +379,21 @@ interface Multipliers {
   memory: number;
 }
 
+/** The model and budgets as the Lagrangian phases read them (an absent budget reads as 0, unused). */
+function budgetView(problem: PoolProblem) {
+  return {
+    m: problem.model,
+    shared: problem.sharedPool,
+    hasC: problem.budgets.captureNs !== null,
+    hasM: problem.budgets.memoryBytes !== null,
+    C: problem.budgets.captureNs ?? 0,
+    M: problem.budgets.memoryBytes ?? 0,
+  };
+}
+
 function makeDual(ctx: Ctx) {
   const { problem, c, N, pc, tc, tail, canStop } = ctx;
-  const m = problem.model;
-  const shared = problem.sharedPool;
-  const hasC = problem.budgets.captureNs !== null;
-  const hasM = problem.budgets.memoryBytes !== null;
-  const C = problem.budgets.captureNs ?? 0;
-  const M = problem.budgets.memoryBytes ?? 0;
+  const { m, shared, hasC, hasM, C, M } = budgetView(problem);
   /** R(j): min over completions above c_j of cost + penalised resources; and the completion */
   const solve = (nu: Multipliers): { R: Float64Array; next: Int32Array } => {
     const R = new Float64Array(N + 1);
@@ -555,12 +562,7 @@ function labelDp(
   limitIn: number,
 ): { sizes: number[] | null; cost: number; states: number } {
   const { problem, c, N, pc, tc, tail, canStop } = ctx;
-  const m = problem.model;
-  const shared = problem.sharedPool;
-  const hasC = problem.budgets.captureNs !== null;
-  const hasM = problem.budgets.memoryBytes !== null;
-  const C = problem.budgets.captureNs ?? 0;
-  const M = problem.budgets.memoryBytes ?? 0;
+  const { m, shared, hasC, hasM, C, M } = budgetView(problem);
   const nb = bounds.length;
   const nuC = Float64Array.from(bounds, (x) => (hasC ? x.nu.capture : 0));
   const nuM = Float64Array.from(bounds, (x) => (hasM ? x.nu.memory : 0));

@@ -20,24 +20,12 @@ import {
 import type { ToolInfo } from './schema.js';
 import { median } from './stats.js';
 import { formatBytes, formatDuration, formatShare } from './units.js';
+import { MODEL_DEFAULTS } from './model-defaults.js';
 
 export type ModelConstant = keyof PoolCostModel;
 export type ConstantSource = 'flag' | 'file' | 'default';
 
-/**
- * Defaults when neither a flag nor --from gives a constant. They are ASSUMPTIONS, not
- * measurements: round figures of the order seen for a 7-8B model decoding on an H100-class GPU
- * (docs/recommend.md says where each comes from). Measure yours with `graphprof run` and --from.
- */
-export const MODEL_DEFAULTS: Readonly<PoolCostModel> = Object.freeze({
-  stepBaseNs: 8_000_000,
-  stepPerSeqNs: 25_000,
-  eagerPenaltyNs: 4_000_000,
-  graphMemBytes: 8 * 2 ** 20,
-  poolPerSeqBytes: 2 ** 20,
-  captureBaseNs: 250_000_000,
-  capturePerSeqNs: 0,
-});
+export { MODEL_DEFAULTS } from './model-defaults.js';
 
 export const MODEL_CONSTANTS: readonly ModelConstant[] = [
   'stepBaseNs',
@@ -204,19 +192,11 @@ export type Engine = 'vllm' | 'sglang' | 'trtllm';
 export const ENGINES: readonly Engine[] = ['vllm', 'sglang', 'trtllm'];
 export const ENGINE_NAMES: Record<Engine, string> = { vllm: 'vLLM', sglang: 'SGLang', trtllm: 'TensorRT-LLM' };
 
-export interface RecommendBaseline {
+export interface RecommendBaseline extends Omit<PoolFigures, 'idealStepNs'> {
   name: string;
   /** engine whose default list this is, or null for powers of two / every size */
   engine: Engine | null;
-  sizes: number[];
   graphCount: number;
-  fits: boolean;
-  memoryBytes: number;
-  captureNs: number;
-  expectedStepNs: number;
-  paddingOverhead: number;
-  worstPaddingRatio: number;
-  eagerShare: number;
   /** expectedStepNs / the recommended pool's - 1 */
   slowerThanRecommended: number;
 }
@@ -238,7 +218,7 @@ export interface DistributionInfo {
   meanBatch: number;
 }
 
-export interface RecommendResult {
+export interface RecommendResult extends Omit<PoolFigures, 'fits'> {
   schemaVersion: string;
   tool: ToolInfo;
   command: 'recommend';
@@ -249,16 +229,8 @@ export interface RecommendResult {
   budgets: PoolBudgets;
   sharedPool: boolean;
   allowEagerTail: boolean;
-  /** the recommended pool, ascending */
-  sizes: number[];
+  /** the recommended pool is `sizes`, ascending */
   graphCount: number;
-  memoryBytes: number;
-  captureNs: number;
-  expectedStepNs: number;
-  idealStepNs: number;
-  paddingOverhead: number;
-  worstPaddingRatio: number;
-  eagerShare: number;
   baselines: RecommendBaseline[];
   snippets: RecommendSnippets;
   model: PoolCostModel & { sources: Record<ModelConstant, ConstantSource>; fromFile: string | null };

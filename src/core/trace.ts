@@ -379,7 +379,17 @@ export function toProfileInput(path: string, api: readonly StatRow[], kernels: r
 
 // ---- the whole trace ---------------------------------------------------------------------------
 
-export interface ProcessSummary {
+/** Launch, API and kernel counts of one process, or of the whole trace per step. */
+export interface TraceCounts {
+  launchCalls: number;
+  graphLaunchCalls: number;
+  apiCalls: number;
+  apiNs: number;
+  kernelInstances: number;
+  kernelNs: number;
+}
+
+export interface ProcessSummary extends TraceCounts {
   pid: number;
   ppid: number;
   exe: string;
@@ -388,12 +398,6 @@ export interface ProcessSummary {
   attached: boolean;
   threads: number;
   wallNs: number;
-  launchCalls: number;
-  graphLaunchCalls: number;
-  apiCalls: number;
-  apiNs: number;
-  kernelInstances: number;
-  kernelNs: number;
   droppedRecords: number;
   unmatchedExits: number;
   errors: string[];
@@ -509,15 +513,9 @@ export interface TraceFigures {
   /** measured per step at the step marker; null without a marker or when no step was seen */
   steps: StepFigures | null;
   /** totals divided by the step count (--steps N, else the marker's steps, else 1) */
-  perStep: {
+  perStep: TraceCounts & {
     steps: number;
     source: 'steps-flag' | 'step-marker' | 'whole-run';
-    launchCalls: number;
-    graphLaunchCalls: number;
-    apiCalls: number;
-    apiNs: number;
-    kernelInstances: number;
-    kernelNs: number;
   };
   activity: boolean;
   droppedRecords: number;

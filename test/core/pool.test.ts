@@ -13,6 +13,7 @@ import {
   type PoolCostModel,
   type PoolProblem,
 } from '../../src/core/pool.js';
+import { MODEL_DEFAULTS } from '../../src/core/model-defaults.js';
 import { mulberry32 } from '../../src/core/random.js';
 
 
@@ -30,15 +31,7 @@ function dist(weights: number[], above: [number, number][] = []): BatchDistribut
   return { maxBatch: B, probabilities, aboveProbability, aboveBatchMoment };
 }
 
-const MODEL: PoolCostModel = {
-  stepBaseNs: 8_000_000,
-  stepPerSeqNs: 25_000,
-  eagerPenaltyNs: 4_000_000,
-  graphMemBytes: 8 * 2 ** 20,
-  poolPerSeqBytes: 2 ** 20,
-  captureBaseNs: 250_000_000,
-  capturePerSeqNs: 0,
-};
+const MODEL: PoolCostModel = { ...MODEL_DEFAULTS };
 
 /** Every pool allowed, enumerated: the reference the optimiser must match. */
 function bruteForce(problem: PoolProblem): { expected: number; sizes: number[] } | null {
