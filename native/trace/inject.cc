@@ -53,6 +53,8 @@ inline uint64_t nowNs() {
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
 }
 
+uint64_t CUPTIAPI steadyTimestamp() { return nowNs(); }
+
 // ---------------------------------------------------------------- configuration (from env)
 
 enum class StepMode { None, Api, Nvtx };
@@ -73,7 +75,15 @@ struct Config {
   // Measurement knobs (docs/trace.md, Overhead): how much of the cost is CUPTI's dispatch, ours,
   // or the activity records. callbacks: 2 full, 1 empty callback (counts nothing), 0 no API domain.
   int callbacks = 2;
+  bool runtimeDomain = true;
   bool driverDomain = true;
+  // Measurement knobs: API activity records (CUPTI_ACTIVITY_KIND_RUNTIME / DRIVER) instead of or
+  // beside callbacks, only counted; CUPTI's timestamps from steady_clock instead of its own.
+  bool apiRecordsRuntime = false, apiRecordsDriver = false;
+  bool steadyTimestamps = false;
+  // --capture-range cudaProfilerApi (as nsys): collect only between cudaProfilerStart and
+  // cudaProfilerStop; outside, only those two calls are dispatched.
+  bool captureProfiler = false;
   // APIs whose callbacks are not enabled (base names). cudart 13 calls cuKernelGetName before every
   // launch once a CUPTI subscriber is present (for the callback's symbolName): the tracer's cost,
   // not the program's call, so it is neither dispatched (about 140 ns a launch) nor counted.
@@ -143,6 +153,7 @@ struct ThreadState {
   std::unique_ptr<Stat> rt[kRtSize];
   std::unique_ptr<Stat> drv[kDrvSize];
   int depth = 0;
+  uint32_t generation = 0;  // g_generation when depth was last valid (collection toggled since: reset)
   uint64_t outerStart = 0;
   uint32_t outerCbid = 0;
   int outerDomain = 0;
@@ -199,7 +210,13 @@ std::atomic<bool> g_stopping{false};  // set at exit: callbacks return at once
 std::atomic<bool> g_final{false};     // the final record is written: late activity buffers are freed unread
 std::atomic<uint64_t> g_storedSteps{0}, g_droppedSteps{0}, g_droppedRecords{0};
 std::atomic<uint64_t> g_nvtxCallbacks{0};
-std::atomic<int> g_nvtxInit{0};  // InitializeInjectionNvtx2: 0 not called, 1 forwarded to CUPTI, -1 CUPTI's not found
+std::atomic<int> g_nvtxInit{0};
+std::atomic<uint64_t> g_apiRecords{0};
+// Bumped each time collection is switched on or off: a call whose entry or exit fell on the other
+// side of the switch would leave a thread's nesting depth wrong, so each thread resets it.
+std::atomic<uint32_t> g_generation{0};
+std::atomic<bool> g_collecting{false};
+std::atomic<uint64_t> g_captureRanges{0};  // InitializeInjectionNvtx2: 0 not called, 1 forwarded to CUPTI, -1 CUPTI's not found
 
 bool g_launchRt[kRtSize], g_launchDrv[kDrvSize], g_graphRt[kRtSize], g_graphDrv[kDrvSize];
 bool g_stepRt[kRtSize], g_stepDrv[kDrvSize];
@@ -348,11 +365,25 @@ void printBacktrace(const char* what, int depth) {
   backtrace_symbols_fd(frames, n, 2);
 }
 
+// The thread's state for an API callback. Collection switched on or off since this thread's last
+// callback (a capture range): calls in flight at the switch lost an entry or an exit, so the
+// nesting depth starts again from zero, and an api: step open across the gap is not a step.
+inline ThreadState* apiState() {
+  ThreadState* ts = state();
+  const uint32_t gen = g_generation.load(std::memory_order_relaxed);
+  if (__builtin_expect(ts->generation != gen, 0)) {
+    ts->generation = gen;
+    ts->depth = 0;
+    if (g_config.stepMode == StepMode::Api) ts->stepOpen = false;
+  }
+  return ts;
+}
+
 void onApi(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_CallbackData* cb) {
   const bool runtime = domain == CUPTI_CB_DOMAIN_RUNTIME_API;
   if (cbid >= (runtime ? kRtSize : kDrvSize)) return;
   if (cb->callbackSite == CUPTI_API_ENTER) {
-    ThreadState* ts = state();
+    ThreadState* ts = apiState();
     if (__builtin_expect(g_config.debug, 0)) {
       std::atomic<bool>& once = runtime ? g_backtraceRt[cbid] : g_backtraceDrv[cbid];
       if (once.exchange(false)) printBacktrace(cb->functionName, ts->depth);
@@ -369,7 +400,7 @@ void onApi(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_Callb
     return;
   }
   const uint64_t end = nowNs();  // first, for the same reason
-  ThreadState* ts = state();
+  ThreadState* ts = apiState();
   if (ts->depth == 0) {  // the call began before the callbacks were enabled (cuInit itself)
     ++ts->unmatchedExits;
     return;
@@ -537,8 +568,93 @@ void onNvtx(CUpti_CallbackId cbid, const CUpti_NvtxData* d) {
   }
 }
 
+// ---------------------------------------------------------------- collection on / off
+
+std::vector<CUpti_CallbackDomain> apiDomains() {
+  std::vector<CUpti_CallbackDomain> domains;
+  if (g_config.callbacks > 0 && g_config.runtimeDomain) domains.push_back(CUPTI_CB_DOMAIN_RUNTIME_API);
+  if (g_config.callbacks > 0 && g_config.driverDomain) domains.push_back(CUPTI_CB_DOMAIN_DRIVER_API);
+  return domains;
+}
+
+bool isProfilerCall(CUpti_CallbackDomain domain, CUpti_CallbackId cbid) {
+  if (domain == CUPTI_CB_DOMAIN_RUNTIME_API)
+    return cbid == CUPTI_RUNTIME_TRACE_CBID_cudaProfilerStart_v4000 || cbid == CUPTI_RUNTIME_TRACE_CBID_cudaProfilerStop_v4000;
+  if (domain == CUPTI_CB_DOMAIN_DRIVER_API)
+    return cbid == CUPTI_DRIVER_TRACE_CBID_cuProfilerStart || cbid == CUPTI_DRIVER_TRACE_CBID_cuProfilerStop;
+  return false;
+}
+
+// The API callbacks: every callback of the chosen domains but the excluded APIs. With a capture
+// range, cudaProfilerStart/Stop (and the driver's) stay dispatched while the rest is off.
+bool enableApiCallbacks(bool on) {
+  for (CUpti_CallbackDomain d : apiDomains()) {
+    const CUptiResult r = cuptiEnableDomain(on ? 1 : 0, g_subscriber, d);
+    if (r != CUPTI_SUCCESS) {
+      note(cuptiError("cuptiEnableDomain", r));
+      return false;
+    }
+    const uint32_t size = d == CUPTI_CB_DOMAIN_RUNTIME_API ? kRtSize : kDrvSize;
+    for (uint32_t i = 1; on && i < size && !g_config.exclude.empty(); ++i) {
+      const char* name = nullptr;
+      if (cuptiGetCallbackName(d, i, &name) != CUPTI_SUCCESS || !name) continue;
+      if (g_config.exclude.count(baseName(name))) cuptiEnableCallback(0, g_subscriber, d, i);
+    }
+  }
+  if (g_config.captureProfiler) {
+    cuptiEnableCallback(1, g_subscriber, CUPTI_CB_DOMAIN_RUNTIME_API, CUPTI_RUNTIME_TRACE_CBID_cudaProfilerStart_v4000);
+    cuptiEnableCallback(1, g_subscriber, CUPTI_CB_DOMAIN_RUNTIME_API, CUPTI_RUNTIME_TRACE_CBID_cudaProfilerStop_v4000);
+    cuptiEnableCallback(1, g_subscriber, CUPTI_CB_DOMAIN_DRIVER_API, CUPTI_DRIVER_TRACE_CBID_cuProfilerStart);
+    cuptiEnableCallback(1, g_subscriber, CUPTI_CB_DOMAIN_DRIVER_API, CUPTI_DRIVER_TRACE_CBID_cuProfilerStop);
+  }
+  return true;
+}
+
+std::vector<CUpti_ActivityKind> activityKinds() {
+  std::vector<CUpti_ActivityKind> kinds;
+  if (g_config.activity) {
+    kinds.push_back(g_config.kernelKind ? CUPTI_ACTIVITY_KIND_KERNEL : CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL);
+    kinds.push_back(CUPTI_ACTIVITY_KIND_MEMCPY);
+    kinds.push_back(CUPTI_ACTIVITY_KIND_MEMSET);
+  }
+  if (g_config.apiRecordsRuntime) kinds.push_back(CUPTI_ACTIVITY_KIND_RUNTIME);
+  if (g_config.apiRecordsDriver) kinds.push_back(CUPTI_ACTIVITY_KIND_DRIVER);
+  return kinds;
+}
+
+void enableActivityKinds(bool on) {
+  for (CUpti_ActivityKind k : activityKinds()) {
+    const CUptiResult r = on ? cuptiActivityEnable(k) : cuptiActivityDisable(k);
+    if (r != CUPTI_SUCCESS) note(cuptiError(on ? "cuptiActivityEnable" : "cuptiActivityDisable", r) + " (kind " + std::to_string(static_cast<int>(k)) + ")");
+  }
+}
+
+std::mutex& g_switchMutex = immortal<std::mutex>();
+
+void setCollecting(bool on) {
+  std::lock_guard<std::mutex> lock(g_switchMutex);
+  if (g_collecting.load() == on) return;
+  g_generation.fetch_add(1, std::memory_order_relaxed);
+  enableApiCallbacks(on);
+  enableActivityKinds(on);
+  g_collecting.store(on);
+  if (on) g_captureRanges.fetch_add(1, std::memory_order_relaxed);
+}
+
+// Collection starts when cudaProfilerStart returns and stops when cudaProfilerStop is entered, so
+// neither call is in the figures (the runtime's call and the driver's inside it both switch).
+void onProfilerCall(CUpti_CallbackId cbid, const CUpti_CallbackData* cb) {
+  const bool start = cbid == CUPTI_RUNTIME_TRACE_CBID_cudaProfilerStart_v4000 || cbid == CUPTI_DRIVER_TRACE_CBID_cuProfilerStart;
+  if (start && cb->callbackSite == CUPTI_API_EXIT) setCollecting(true);
+  if (!start && cb->callbackSite == CUPTI_API_ENTER) setCollecting(false);
+}
+
 void CUPTIAPI onCallback(void*, CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const void* data) {
   if (g_stopping.load(std::memory_order_relaxed)) return;
+  if (g_config.captureProfiler && isProfilerCall(domain, cbid)) {
+    onProfilerCall(cbid, static_cast<const CUpti_CallbackData*>(data));
+    return;
+  }
   if (g_config.callbacks == 1 && domain <= CUPTI_CB_DOMAIN_DRIVER_API) return;  // measurement: CUPTI's dispatch alone
   switch (domain) {
     case CUPTI_CB_DOMAIN_RUNTIME_API:
@@ -620,6 +736,10 @@ void CUPTIAPI bufferCompleted(CUcontext ctx, uint32_t streamId, uint8_t* buffer,
           if (m->graphId != 0) ++d.graphInstances;
           break;
         }
+        case CUPTI_ACTIVITY_KIND_RUNTIME:
+        case CUPTI_ACTIVITY_KIND_DRIVER:
+          g_apiRecords.fetch_add(1, std::memory_order_relaxed);
+          break;
         case CUPTI_ACTIVITY_KIND_MEMSET: {
           auto* m = reinterpret_cast<const CUpti_ActivityMemset4*>(record);
           DeviceStat& d = g_act.copies["[CUDA memset]"];
@@ -848,7 +968,12 @@ void writeFinal() {
     const char* cb[] = {"none", "empty", "full"};
     j.key("collection"), j.raw("{");
     j.key("callbacks"), j.str(cb[g_config.callbacks]), j.raw(",");
+    j.key("runtimeDomain"), j.raw(g_config.runtimeDomain ? "true," : "false,");
     j.key("driverDomain"), j.raw(g_config.driverDomain ? "true," : "false,");
+    j.key("apiRecords"), j.u64(g_apiRecords.load()), j.raw(",");
+    j.key("timestamps"), j.str(g_config.steadyTimestamps ? "steady" : "cupti"), j.raw(",");
+    j.key("captureRange"), j.str(g_config.captureProfiler ? "cudaProfilerApi" : "none"), j.raw(",");
+    j.key("captureRanges"), j.u64(g_captureRanges.load()), j.raw(",");
     j.key("excluded"), j.raw("[");
     bool firstX = true;
     for (const std::string& x : g_config.exclude) {
@@ -970,7 +1095,7 @@ void finish() {
   // A forked child inherits this state but did not initialise CUDA itself: it writes nothing.
   if (getpid() != g_pid) return;
   std::call_once(g_finalOnce, [] {
-    if (g_attached && g_config.activity) {
+    if (g_attached && !activityKinds().empty()) {
       const CUptiResult r = cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
       if (r != CUPTI_SUCCESS) note(cuptiError("cuptiActivityFlushAll", r));
     }
@@ -1007,6 +1132,17 @@ void readConfig() {
     g_config.callbacks = std::strcmp(c, "none") == 0 ? 0 : std::strcmp(c, "empty") == 0 ? 1 : 2;
   }
   if (const char* d = std::getenv("GRAPHPROF_TRACE_DRIVER"); d && std::strcmp(d, "0") == 0) g_config.driverDomain = false;
+  if (const char* r = std::getenv("GRAPHPROF_TRACE_RUNTIME"); r && std::strcmp(r, "0") == 0) g_config.runtimeDomain = false;
+  if (const char* a = std::getenv("GRAPHPROF_TRACE_API_RECORDS"); a && *a) {
+    const std::set<std::string> which = splitList(a);
+    g_config.apiRecordsRuntime = which.count("runtime") > 0;
+    g_config.apiRecordsDriver = which.count("driver") > 0;
+  }
+  if (const char* t = std::getenv("GRAPHPROF_TRACE_TIMESTAMP"); t && std::strcmp(t, "steady") == 0) g_config.steadyTimestamps = true;
+  if (const char* c = std::getenv("GRAPHPROF_TRACE_CAPTURE"); c && *c) {
+    if (std::strcmp(c, "cudaProfilerApi") == 0) g_config.captureProfiler = true;
+    else note(std::string("GRAPHPROF_TRACE_CAPTURE: expected cudaProfilerApi, got \"") + c + "\"; the whole run is collected");
+  }
   if (const char* x = std::getenv("GRAPHPROF_TRACE_EXCLUDE"); x) g_config.exclude = splitList(x);
   if (const char* k = std::getenv("GRAPHPROF_TRACE_KERNEL_KIND"); k && std::strcmp(k, "kernel") == 0) g_config.kernelKind = true;
   if (const char* t = std::getenv("GRAPHPROF_TRACE_PER_THREAD_BUFFERS"); t && *t) g_config.perThreadBuffers = std::atoi(t) ? 1 : 0;
@@ -1046,22 +1182,8 @@ bool attach() {
          (r == CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED ? " (another profiler, e.g. nsys or a framework profiler, holds CUPTI)" : ""));
     return false;
   }
-  std::vector<CUpti_CallbackDomain> domains;
-  if (g_config.callbacks > 0) domains.push_back(CUPTI_CB_DOMAIN_RUNTIME_API);
-  if (g_config.callbacks > 0 && g_config.driverDomain) domains.push_back(CUPTI_CB_DOMAIN_DRIVER_API);
-  for (CUpti_CallbackDomain d : domains) {
-    r = cuptiEnableDomain(1, g_subscriber, d);
-    if (r != CUPTI_SUCCESS) {
-      note(cuptiError("cuptiEnableDomain", r));
-      return false;
-    }
-    const uint32_t size = d == CUPTI_CB_DOMAIN_RUNTIME_API ? kRtSize : kDrvSize;
-    for (uint32_t i = 1; i < size && !g_config.exclude.empty(); ++i) {
-      const char* name = nullptr;
-      if (cuptiGetCallbackName(d, i, &name) != CUPTI_SUCCESS || !name) continue;
-      if (g_config.exclude.count(baseName(name))) cuptiEnableCallback(0, g_subscriber, d, i);
-    }
-  }
+  // With a capture range nothing is collected until the program calls cudaProfilerStart.
+  if (!enableApiCallbacks(!g_config.captureProfiler)) return false;
   if (g_config.stepMode == StepMode::Nvtx) {
     r = cuptiEnableDomain(1, g_subscriber, CUPTI_CB_DOMAIN_NVTX);
     if (r != CUPTI_SUCCESS) note(cuptiError("cuptiEnableDomain(NVTX)", r) + "; NVTX steps will be missing");
@@ -1074,19 +1196,21 @@ bool attach() {
     r = cuptiActivitySetAttribute(CUPTI_ACTIVITY_ATTR_PER_THREAD_ACTIVITY_BUFFER, &n, &v);
     if (r != CUPTI_SUCCESS) note(cuptiError("cuptiActivitySetAttribute(PER_THREAD_ACTIVITY_BUFFER)", r));
   }
-  if (g_config.activity) {
+  if (g_config.steadyTimestamps) {
+    r = cuptiActivityRegisterTimestampCallback(steadyTimestamp);
+    if (r != CUPTI_SUCCESS) note(cuptiError("cuptiActivityRegisterTimestampCallback", r));
+  }
+  if (!activityKinds().empty()) {
     r = cuptiActivityRegisterCallbacks(bufferRequested, bufferCompleted);
     if (r != CUPTI_SUCCESS) {
       note(cuptiError("cuptiActivityRegisterCallbacks", r) + "; no device times");
       g_config.activity = false;
-    } else {
-      const CUpti_ActivityKind kernels = g_config.kernelKind ? CUPTI_ACTIVITY_KIND_KERNEL : CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL;
-      for (CUpti_ActivityKind k : {kernels, CUPTI_ACTIVITY_KIND_MEMCPY, CUPTI_ACTIVITY_KIND_MEMSET}) {
-        r = cuptiActivityEnable(k);
-        if (r != CUPTI_SUCCESS) note(cuptiError("cuptiActivityEnable", r) + " (kind " + std::to_string(static_cast<int>(k)) + ")");
-      }
+      g_config.apiRecordsRuntime = g_config.apiRecordsDriver = false;
+    } else if (!g_config.captureProfiler) {
+      enableActivityKinds(true);
     }
   }
+  g_collecting.store(!g_config.captureProfiler);
   return true;
 }
 

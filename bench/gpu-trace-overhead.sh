@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Where `graphprof trace`'s cost per launch goes, measured inside one process (bench/trace_overhead.cu:
+# blocks with collection off and on alternate, switched by cudaProfilerStart/Stop under the library's
+# capture range). Each configuration is one process; all run ROUNDS times, interleaved, pinned to the
+# same CPUs. Needs nvcc and the injection library in build/Release (carry it, or the .gpu bundle).
+#   bash bench/gpu-trace-overhead.sh        # table on stdout; per-run JSON lines and records under $OUT
+# Configurations: name|environment|arguments (docs/trace.md, Overhead, lists the knobs).
+set -uo pipefail
+out=${OUT:-bench/out/trace-overhead}
+mkdir -p "$out/records"
+lib=$(ls "$PWD"/build/Release/libgraphprof_inject.so "$PWD"/.gpu/app/build/Release/libgraphprof_inject.so 2>/dev/null | head -n 1)
+[ -n "$lib" ] || { echo "gpu-trace-overhead: libgraphprof_inject.so not found (build/Release or .gpu/app/build/Release)"; exit 2; }
+nvcc -O2 -std=c++17 -arch=sm_90 bench/trace_overhead.cu -o /tmp/trace_overhead || exit 2
+rounds=${ROUNDS:-2}
+blocks=${BLOCKS:-40}
+pin=(); command -v taskset > /dev/null && pin=(taskset -c "${CPUS:-2-5}")
+cupti=/usr/local/cuda/extras/CUPTI/lib64:/usr/local/cuda/lib64
+nodev="GRAPHPROF_TRACE_ACTIVITY=0"
+configs=(
+  "control: no library||"
+  "library, nothing enabled|GRAPHPROF_TRACE_CALLBACKS=none $nodev|"
+  "default (callbacks + device times)||"
+  "callbacks, no device times|$nodev|"
+  "CUPTI dispatch, empty callback|GRAPHPROF_TRACE_CALLBACKS=empty $nodev|"
+  "device-time records only|GRAPHPROF_TRACE_CALLBACKS=none|"
+  "driver domain only, no device times|GRAPHPROF_TRACE_RUNTIME=0 $nodev|"
+  "runtime domain only, no device times|GRAPHPROF_TRACE_DRIVER=0 $nodev|"
+  "API records runtime+driver only|GRAPHPROF_TRACE_CALLBACKS=none $nodev GRAPHPROF_TRACE_API_RECORDS=runtime,driver|"
+  "API records runtime only|GRAPHPROF_TRACE_CALLBACKS=none $nodev GRAPHPROF_TRACE_API_RECORDS=runtime|"
+  "no push/pop callbacks, no device times|$nodev GRAPHPROF_TRACE_EXCLUDE=cuKernelGetName,cuFuncGetName,__cudaPushCallConfiguration,__cudaPopCallConfiguration|"
+  "default, steady_clock timestamps|GRAPHPROF_TRACE_TIMESTAMP=steady|"
+  "device-time records, steady_clock|GRAPHPROF_TRACE_CALLBACKS=none GRAPHPROF_TRACE_TIMESTAMP=steady|"
+  "default, worker thread||--thread worker"
+  "no device times, worker thread|$nodev|--thread worker"
+  "default, cudaLaunchKernel||--launch runtime"
+  "default, cuLaunchKernel||--launch driver"
+  "no device times, cuLaunchKernel|$nodev|--launch driver"
+)
+: > "$out/runs.jsonl"
+nvidia-smi --query-gpu=name,driver_version --format=csv,noheader > "$out/gpu.txt" 2>&1
+for r in $(seq 1 "$rounds"); do
+  for i in "${!configs[@]}"; do
+    IFS='|' read -r name envs args <<< "${configs[$i]}"
+    dir=$out/records/r$r-c$i
+    mkdir -p "$dir"
+    if [ "$i" -eq 0 ]; then
+      line=$("${pin[@]}" /tmp/trace_overhead --blocks "$blocks" $args 2> "$dir/stderr")
+    else
+      line=$(env CUDA_INJECTION64_PATH="$lib" LD_LIBRARY_PATH="$cupti:${LD_LIBRARY_PATH:-}" GRAPHPROF_TRACE_DIR="$dir" \
+        GRAPHPROF_TRACE_CAPTURE=cudaProfilerApi $envs "${pin[@]}" /tmp/trace_overhead --blocks "$blocks" $args 2> "$dir/stderr")
+    fi
+    echo "{\"round\":$r,\"config\":$i,\"name\":\"$name\",\"result\":${line:-null}}" >> "$out/runs.jsonl"
+  done
+done
+tar czf "$out/records.tgz" -C "$out" records && rm -rf "$out/records"
+python3 - "$out/runs.jsonl" "$(cat "$out/gpu.txt")" <<'EOF' | tee "$out/table.txt"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+names = []
+for r in rows:
+    if r["name"] not in names: names.append(r["name"])
+print(f"trace overhead inside one process, {sys.argv[2]}: ns per launch added (median of paired blocks [95% bootstrap]) per round")
+print(f"{'configuration':42} {'untraced ns':>11}  added ns per launch, each round")
+for n in names:
+    rs = [r["result"] for r in rows if r["name"] == n]
+    if any(x is None for x in rs):
+        print(f"{n:42} FAILED (see records)"); continue
+    cells = "  ".join(f"{x['addedNs']:+6.0f} [{x['addedLoNs']:+.0f},{x['addedHiNs']:+.0f}]" for x in rs)
+    print(f"{n:42} {sum(x['offNs'] for x in rs)/len(rs):11.0f}  {cells}")
+EOF
