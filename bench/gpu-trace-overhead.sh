@@ -11,7 +11,7 @@ mkdir -p "$out/records"
 lib=$(ls "$PWD"/build/Release/libgraphprof_inject.so "$PWD"/.gpu/app/build/Release/libgraphprof_inject.so 2>/dev/null | head -n 1)
 [ -n "$lib" ] || { echo "gpu-trace-overhead: libgraphprof_inject.so not found (build/Release or .gpu/app/build/Release)"; exit 2; }
 nvcc -O2 -std=c++17 -arch=sm_90 bench/trace_overhead.cu -o /tmp/trace_overhead || exit 2
-rounds=${ROUNDS:-2}
+rounds=${ROUNDS:-3}
 blocks=${BLOCKS:-40}
 pin=(); command -v taskset > /dev/null && pin=(taskset -c "${CPUS:-2-5}")
 cupti=/usr/local/cuda/extras/CUPTI/lib64:/usr/local/cuda/lib64
@@ -19,22 +19,17 @@ nodev="GRAPHPROF_TRACE_ACTIVITY=0"
 configs=(
   "control: no library||"
   "library, nothing enabled|GRAPHPROF_TRACE_CALLBACKS=none $nodev|"
-  "default (callbacks + device times)||"
-  "callbacks, no device times|$nodev|"
-  "CUPTI dispatch, empty callback|GRAPHPROF_TRACE_CALLBACKS=empty $nodev|"
+  "default (API records + device times)||"
+  "API records, no device times|$nodev|"
+  "runtime API records only|GRAPHPROF_TRACE_DRIVER=0 $nodev|"
   "device-time records only|GRAPHPROF_TRACE_CALLBACKS=none|"
-  "driver domain only, no device times|GRAPHPROF_TRACE_RUNTIME=0 $nodev|"
-  "runtime domain only, no device times|GRAPHPROF_TRACE_DRIVER=0 $nodev|"
-  "API records runtime+driver only|GRAPHPROF_TRACE_CALLBACKS=none $nodev GRAPHPROF_TRACE_API_RECORDS=runtime,driver|"
-  "API records runtime only|GRAPHPROF_TRACE_CALLBACKS=none $nodev GRAPHPROF_TRACE_API_RECORDS=runtime|"
-  "no push/pop callbacks, no device times|$nodev GRAPHPROF_TRACE_EXCLUDE=cuKernelGetName,cuFuncGetName,__cudaPushCallConfiguration,__cudaPopCallConfiguration|"
-  "default, steady_clock timestamps|GRAPHPROF_TRACE_TIMESTAMP=steady|"
-  "device-time records, steady_clock|GRAPHPROF_TRACE_CALLBACKS=none GRAPHPROF_TRACE_TIMESTAMP=steady|"
+  "callbacks + device times|GRAPHPROF_TRACE_API=callbacks|"
+  "callbacks, no device times|GRAPHPROF_TRACE_API=callbacks $nodev|"
   "default, worker thread||--thread worker"
-  "no device times, worker thread|$nodev|--thread worker"
+  "API records, no device times, worker|$nodev|--thread worker"
   "default, cudaLaunchKernel||--launch runtime"
   "default, cuLaunchKernel||--launch driver"
-  "no device times, cuLaunchKernel|$nodev|--launch driver"
+  "API records, no device times, cuLaunchKernel|$nodev|--launch driver"
 )
 : > "$out/runs.jsonl"
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader > "$out/gpu.txt" 2>&1

@@ -31,6 +31,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -77,10 +78,11 @@ struct Config {
   int callbacks = 2;
   bool runtimeDomain = true;
   bool driverDomain = true;
-  // Measurement knobs: API activity records (CUPTI_ACTIVITY_KIND_RUNTIME / DRIVER) instead of or
-  // beside callbacks, only counted; CUPTI's timestamps from steady_clock instead of its own.
-  bool apiRecordsRuntime = false, apiRecordsDriver = false;
-  bool steadyTimestamps = false;
+  // Where API calls are counted and timed: CUPTI's activity records (CUPTI_ACTIVITY_KIND_RUNTIME
+  // and DRIVER, written by CUPTI and read on its worker thread; the default, since they cost the
+  // program about a third of what a callback pair does, measured with bench/trace_overhead.cu), or
+  // callbacks on the calling thread (GRAPHPROF_TRACE_API=callbacks).
+  bool apiRecords = true;
   // --capture-range cudaProfilerApi (as nsys): collect only between cudaProfilerStart and
   // cudaProfilerStop; outside, only those two calls are dispatched.
   bool captureProfiler = false;
@@ -162,6 +164,7 @@ struct ThreadState {
   // steps
   bool stepOpen = false;
   Snapshot stepStart;
+  struct Mark* stepStartMark = nullptr;  // API records: the step's start, filled in when its records are in
   std::vector<std::pair<const void*, int>> nvtxDepth;  // per NVTX domain (nullptr = default)
   int stepNvtxDepth = 0;
   const void* stepNvtxDomain = nullptr;
@@ -250,6 +253,7 @@ Notes& g_notes = immortal<Notes>();
 struct OpenRange {
   ThreadState* owner;
   Snapshot start;
+  struct Mark* startMark = nullptr;  // API records
 };
 struct Ranges {
   std::mutex mutex;
@@ -293,7 +297,7 @@ ThreadState* newState() {
   {
     std::lock_guard<std::mutex> lock(g_reg.mutex);
     g_reg.live.push_back(ts);
-    ++g_reg.threads;
+    if (!g_config.apiRecords) ++g_reg.threads;  // with API records, threads are counted from them
   }
   if (!t_reaperGone) {
     thread_local Reaper reaper;
@@ -353,6 +357,200 @@ void apiMarker(ThreadState* ts) {
   if (ts->stepOpen) closeStep(ts, ts->stepStart, now, ts->steps);
   ts->stepStart = now;
   ts->stepOpen = true;
+}
+
+// ---------------------------------------------------------------- API activity records
+//
+// With API records (the default) CUPTI writes one record per runtime or driver call into the
+// calling thread's activity buffer, and this library reads them later on CUPTI's worker thread,
+// so the calling thread runs none of our code. Two things the callbacks did at once are done here
+// after the fact:
+// - Nesting. A thread's records arrive in the order the calls ended, so the calls nested in a call X
+//   are exactly the records already read whose start is not before X's: they leave a per-thread
+//   stack of not-yet-outermost records when X arrives. A record is taken as outermost once
+//   kMaxPending later outermost records have arrived (or at exit): a call with more nested calls
+//   than that would count them as calls (counted in nestingUnresolved).
+// - Step boundaries. A boundary (an NVTX push or pop, or a marker call's end) is a Mark at a time
+//   on a thread; its figures are the thread's totals once every outermost call that started before
+//   it is counted. Marks wait in a per-thread queue and are filled as records are counted in start
+//   order; a step is a pair of marks, turned into a StepRecord at exit.
+
+struct Mark {
+  uint64_t t = 0;
+  Snapshot snap;
+  bool resolved = false;
+};
+
+struct MarkQueue {
+  std::mutex mutex;               // the owning thread (NVTX) adds, the record reader fills
+  std::deque<Mark> marks;         // per thread, in time order; a deque keeps references valid
+  std::atomic<size_t> added{0};   // marks.size(), read without the lock
+  size_t resolved = 0;            // record reader only
+};
+
+struct MarkBook {
+  std::mutex mutex;
+  std::unordered_map<uint64_t, MarkQueue*> byTid;
+  std::vector<std::pair<uint64_t, std::pair<Mark*, Mark*>>> steps;  // tid, start, end
+};
+MarkBook& g_marks = immortal<MarkBook>();
+
+MarkQueue* marksOf(uint64_t tid) {
+  std::lock_guard<std::mutex> lock(g_marks.mutex);
+  MarkQueue*& q = g_marks.byTid[tid];
+  if (!q) q = new MarkQueue();
+  return q;
+}
+
+Mark* addMark(uint64_t tid, uint64_t t) {
+  MarkQueue* q = marksOf(tid);
+  std::lock_guard<std::mutex> lock(q->mutex);
+  q->marks.push_back(Mark{t, {}, false});
+  q->added.store(q->marks.size(), std::memory_order_release);
+  return &q->marks.back();
+}
+
+void deferStep(uint64_t tid, Mark* start, Mark* end) {
+  if (g_storedSteps.fetch_add(1, std::memory_order_relaxed) >= g_config.maxSteps) {
+    g_droppedSteps.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  std::lock_guard<std::mutex> lock(g_marks.mutex);
+  g_marks.steps.push_back({tid, {start, end}});
+}
+
+constexpr size_t kMaxPending = 4096;
+std::atomic<uint64_t> g_nestingUnresolved{0}, g_recordsOutOfOrder{0};
+
+struct PendingCall {
+  uint64_t start, end;
+  uint32_t cbid;
+  CUpti_CallbackDomain domain;
+};
+
+struct RecordThread {
+  ThreadState* ts = nullptr;           // statistics and totals, as a calling thread's with callbacks
+  MarkQueue* marks = nullptr;
+  std::deque<PendingCall> pending;     // disjoint, in start order: not yet known to be outermost
+  Mark* lastMarker = nullptr;          // api: steps
+};
+
+// Record reader state, under g_act.mutex.
+std::unordered_map<uint32_t, RecordThread*>& g_recordThreads = immortal<std::unordered_map<uint32_t, RecordThread*>>();
+
+RecordThread& recordThread(uint32_t tid) {
+  RecordThread*& rt = g_recordThreads[tid];
+  if (!rt) {
+    rt = new RecordThread();
+    rt->ts = new ThreadState();
+    rt->ts->tid = tid;
+    rt->marks = marksOf(tid);
+    std::lock_guard<std::mutex> lock(g_reg.mutex);
+    g_reg.live.push_back(rt->ts);
+    ++g_reg.threads;
+  }
+  return *rt;
+}
+
+// Fill the marks at or before t with the thread's totals so far.
+void resolveMarks(RecordThread& rt, uint64_t t) {
+  MarkQueue* q = rt.marks;
+  if (q->added.load(std::memory_order_acquire) <= q->resolved) return;
+  std::lock_guard<std::mutex> lock(q->mutex);
+  while (q->resolved < q->marks.size() && q->marks[q->resolved].t <= t) {
+    Mark& m = q->marks[q->resolved++];
+    m.snap = rt.ts->snapshot(m.t);
+    m.resolved = true;
+  }
+}
+
+const char* callbackName(CUpti_CallbackDomain domain, uint32_t cbid) {
+  const char* name = nullptr;
+  if (cuptiGetCallbackName(domain, cbid, &name) != CUPTI_SUCCESS) return nullptr;
+  return name;
+}
+
+void countOutermost(RecordThread& rt, const PendingCall& c) {
+  resolveMarks(rt, c.start);
+  const bool runtime = c.domain == CUPTI_CB_DOMAIN_RUNTIME_API;
+  ThreadState* ts = rt.ts;
+  Stat& s = ts->stat(c.domain, c.cbid);
+  if (!s.name) s.name = callbackName(c.domain, c.cbid);
+  const uint64_t ns = c.end > c.start ? c.end - c.start : 0;
+  s.add(ns);
+  Totals& t = ts->totals;
+  t.bump(t.apiCalls, 1);
+  t.bump(t.apiNs, ns);
+  if (runtime ? g_launchRt[c.cbid] : g_launchDrv[c.cbid]) t.bump(t.launches, 1);
+  if (runtime ? g_graphRt[c.cbid] : g_graphDrv[c.cbid]) t.bump(t.graphLaunches, 1);
+}
+
+void onApiRecord(const CUpti_ActivityAPI* a) {
+  const CUpti_CallbackDomain domain = a->kind == CUPTI_ACTIVITY_KIND_RUNTIME ? CUPTI_CB_DOMAIN_RUNTIME_API : CUPTI_CB_DOMAIN_DRIVER_API;
+  if (a->cbid >= (domain == CUPTI_CB_DOMAIN_RUNTIME_API ? kRtSize : kDrvSize)) return;
+  g_apiRecords.fetch_add(1, std::memory_order_relaxed);
+  RecordThread& rt = recordThread(a->threadId);
+  const PendingCall call{a->start, a->end, a->cbid, domain};
+  if (!rt.pending.empty() && call.end < rt.pending.back().end) g_recordsOutOfOrder.fetch_add(1, std::memory_order_relaxed);
+  while (!rt.pending.empty() && rt.pending.back().start >= call.start) {
+    const PendingCall& inner = rt.pending.back();
+    Stat& s = rt.ts->stat(inner.domain, inner.cbid);
+    if (!s.name) s.name = callbackName(inner.domain, inner.cbid);
+    ++s.nested;
+    rt.pending.pop_back();
+  }
+  rt.pending.push_back(call);
+  if (rt.pending.size() > kMaxPending) {
+    countOutermost(rt, rt.pending.front());
+    rt.pending.pop_front();
+  }
+  // api:NAME - each call of NAME (outermost or nested) ends a step at its end and starts the next.
+  if (g_config.stepMode == StepMode::Api && (domain == CUPTI_CB_DOMAIN_RUNTIME_API ? g_stepRt[a->cbid] : g_stepDrv[a->cbid])) {
+    Mark* m = addMark(rt.ts->tid, call.end);
+    if (rt.lastMarker) deferStep(rt.ts->tid, rt.lastMarker, m);
+    rt.lastMarker = m;
+  }
+}
+
+// At exit, after the last buffer: what is still pending is outermost; every mark gets its figures.
+void drainRecords() {
+  std::lock_guard<std::mutex> lock(g_act.mutex);
+  for (auto& kv : g_recordThreads) {
+    RecordThread& rt = *kv.second;
+    if (rt.pending.size() >= kMaxPending) g_nestingUnresolved.fetch_add(1, std::memory_order_relaxed);
+    for (const PendingCall& c : rt.pending) countOutermost(rt, c);
+    rt.pending.clear();
+    resolveMarks(rt, UINT64_MAX);
+  }
+  // Threads with marks but no API call at all: their steps hold nothing.
+  std::lock_guard<std::mutex> book(g_marks.mutex);
+  for (auto& kv : g_marks.byTid) {
+    MarkQueue* q = kv.second;
+    std::lock_guard<std::mutex> lockQ(q->mutex);
+    for (; q->resolved < q->marks.size(); ++q->resolved) {
+      Mark& m = q->marks[q->resolved];
+      m.snap = Snapshot{};
+      m.snap.t = m.t;
+      m.resolved = true;
+    }
+  }
+}
+
+// Steps from pairs of marks whose figures are in (a mark on a thread that made no API call after
+// it has none: such a step is left out).
+void stepsFromMarks(std::vector<StepRecord>& into) {
+  std::lock_guard<std::mutex> lock(g_marks.mutex);
+  for (auto& st : g_marks.steps) {
+    const Mark* a = st.second.first;
+    const Mark* b = st.second.second;
+    if (!a->resolved || !b->resolved) {
+      // A thread that never made an API call after the mark: nothing was counted after it.
+      continue;
+    }
+    into.push_back(StepRecord{st.first, a->t - g_startNs, b->t - a->t, b->snap.launches - a->snap.launches,
+                              b->snap.graphLaunches - a->snap.graphLaunches, b->snap.apiCalls - a->snap.apiCalls,
+                              b->snap.apiNs - a->snap.apiNs});
+  }
 }
 
 // ---------------------------------------------------------------- API callbacks
@@ -463,7 +661,8 @@ void nvtxPush(const void* domain, const std::string& name) {
     ts->stepOpen = true;
     ts->stepNvtxDepth = depth;
     ts->stepNvtxDomain = domain;
-    ts->stepStart = ts->snapshot(nowNs());
+    if (g_config.apiRecords) ts->stepStartMark = addMark(ts->tid, nowNs());
+    else ts->stepStart = ts->snapshot(nowNs());
   }
 }
 
@@ -473,7 +672,8 @@ void nvtxPop(const void* domain) {
   int& depth = nvtxDepthOf(ts, domain);
   if (depth == 0) return;  // pushed before tracing began
   if (ts->stepOpen && ts->stepNvtxDomain == domain && ts->stepNvtxDepth == depth) {
-    closeStep(ts, ts->stepStart, ts->snapshot(t), ts->steps);
+    if (g_config.apiRecords) deferStep(ts->tid, ts->stepStartMark, addMark(ts->tid, t));
+    else closeStep(ts, ts->stepStart, ts->snapshot(t), ts->steps);
     ts->stepOpen = false;
   }
   --depth;
@@ -482,7 +682,8 @@ void nvtxPop(const void* domain) {
 void nvtxStart(const std::string& name, const void* returnValue) {
   if (name != g_config.stepName) return;
   ThreadState* ts = state();
-  OpenRange r{ts, ts->snapshot(nowNs())};
+  const uint64_t t = nowNs();
+  OpenRange r{ts, g_config.apiRecords ? Snapshot{} : ts->snapshot(t), g_config.apiRecords ? addMark(ts->tid, t) : nullptr};
   const uint64_t id = returnValue ? *static_cast<const nvtxRangeId_t*>(returnValue) : 0;
   std::lock_guard<std::mutex> lock(g_rng.mutex);
   if (id != 0) g_rng.open[id] = r;
@@ -504,6 +705,10 @@ void nvtxEnd(uint64_t id) {
     return;
   }
   // The range may end on another thread: its figures are those of the thread that started it.
+  if (g_config.apiRecords) {
+    deferStep(r.owner->tid, r.startMark, addMark(r.owner->tid, t));
+    return;
+  }
   ThreadState* ts = state();
   closeStep(r.owner, r.start, r.owner->snapshot(t), ts->steps);
 }
@@ -572,6 +777,7 @@ void onNvtx(CUpti_CallbackId cbid, const CUpti_NvtxData* d) {
 
 std::vector<CUpti_CallbackDomain> apiDomains() {
   std::vector<CUpti_CallbackDomain> domains;
+  if (g_config.apiRecords) return domains;
   if (g_config.callbacks > 0 && g_config.runtimeDomain) domains.push_back(CUPTI_CB_DOMAIN_RUNTIME_API);
   if (g_config.callbacks > 0 && g_config.driverDomain) domains.push_back(CUPTI_CB_DOMAIN_DRIVER_API);
   return domains;
@@ -617,8 +823,8 @@ std::vector<CUpti_ActivityKind> activityKinds() {
     kinds.push_back(CUPTI_ACTIVITY_KIND_MEMCPY);
     kinds.push_back(CUPTI_ACTIVITY_KIND_MEMSET);
   }
-  if (g_config.apiRecordsRuntime) kinds.push_back(CUPTI_ACTIVITY_KIND_RUNTIME);
-  if (g_config.apiRecordsDriver) kinds.push_back(CUPTI_ACTIVITY_KIND_DRIVER);
+  if (g_config.apiRecords && g_config.callbacks > 0 && g_config.runtimeDomain) kinds.push_back(CUPTI_ACTIVITY_KIND_RUNTIME);
+  if (g_config.apiRecords && g_config.callbacks > 0 && g_config.driverDomain) kinds.push_back(CUPTI_ACTIVITY_KIND_DRIVER);
   return kinds;
 }
 
@@ -626,6 +832,17 @@ void enableActivityKinds(bool on) {
   for (CUpti_ActivityKind k : activityKinds()) {
     const CUptiResult r = on ? cuptiActivityEnable(k) : cuptiActivityDisable(k);
     if (r != CUPTI_SUCCESS) note(cuptiError(on ? "cuptiActivityEnable" : "cuptiActivityDisable", r) + " (kind " + std::to_string(static_cast<int>(k)) + ")");
+    // The excluded APIs: enabling a kind turns all of its APIs on, so they are turned off after.
+    const bool api = k == CUPTI_ACTIVITY_KIND_RUNTIME || k == CUPTI_ACTIVITY_KIND_DRIVER;
+    if (!on || !api || g_config.exclude.empty()) continue;
+    const CUpti_CallbackDomain d = k == CUPTI_ACTIVITY_KIND_RUNTIME ? CUPTI_CB_DOMAIN_RUNTIME_API : CUPTI_CB_DOMAIN_DRIVER_API;
+    const uint32_t size = d == CUPTI_CB_DOMAIN_RUNTIME_API ? kRtSize : kDrvSize;
+    for (uint32_t i = 1; i < size; ++i) {
+      const char* name = callbackName(d, i);
+      if (!name || !g_config.exclude.count(baseName(name))) continue;
+      if (d == CUPTI_CB_DOMAIN_RUNTIME_API) cuptiActivityEnableRuntimeApi(i, 0);
+      else cuptiActivityEnableDriverApi(i, 0);
+    }
   }
 }
 
@@ -738,7 +955,7 @@ void CUPTIAPI bufferCompleted(CUcontext ctx, uint32_t streamId, uint8_t* buffer,
         }
         case CUPTI_ACTIVITY_KIND_RUNTIME:
         case CUPTI_ACTIVITY_KIND_DRIVER:
-          g_apiRecords.fetch_add(1, std::memory_order_relaxed);
+          onApiRecord(reinterpret_cast<const CUpti_ActivityAPI*>(record));
           break;
         case CUPTI_ACTIVITY_KIND_MEMSET: {
           auto* m = reinterpret_cast<const CUpti_ActivityMemset4*>(record);
@@ -939,6 +1156,7 @@ void writeFinal() {
     std::lock_guard<std::mutex> lock(g_rng.mutex);
     // ranges closed on a thread whose state was freed are already in g_reg.retiredSteps
   }
+  if (g_config.apiRecords) stepsFromMarks(steps);
   std::sort(steps.begin(), steps.end(), [](const StepRecord& a, const StepRecord& b) { return a.startNs < b.startNs; });
 
   Json j;
@@ -970,8 +1188,10 @@ void writeFinal() {
     j.key("callbacks"), j.str(cb[g_config.callbacks]), j.raw(",");
     j.key("runtimeDomain"), j.raw(g_config.runtimeDomain ? "true," : "false,");
     j.key("driverDomain"), j.raw(g_config.driverDomain ? "true," : "false,");
+    j.key("api"), j.str(g_config.apiRecords ? "records" : "callbacks"), j.raw(",");
     j.key("apiRecords"), j.u64(g_apiRecords.load()), j.raw(",");
-    j.key("timestamps"), j.str(g_config.steadyTimestamps ? "steady" : "cupti"), j.raw(",");
+    j.key("recordsOutOfOrder"), j.u64(g_recordsOutOfOrder.load()), j.raw(",");
+    j.key("nestingUnresolved"), j.u64(g_nestingUnresolved.load()), j.raw(",");
     j.key("captureRange"), j.str(g_config.captureProfiler ? "cudaProfilerApi" : "none"), j.raw(",");
     j.key("captureRanges"), j.u64(g_captureRanges.load()), j.raw(",");
     j.key("excluded"), j.raw("[");
@@ -1100,6 +1320,13 @@ void finish() {
       if (r != CUPTI_SUCCESS) note(cuptiError("cuptiActivityFlushAll", r));
     }
     g_stopping.store(true);
+    if (g_config.apiRecords) {
+      drainRecords();
+      if (const uint64_t n = g_recordsOutOfOrder.load())
+        note(std::to_string(n) + " API records of a thread arrived out of order: nesting and step figures may be off by that many calls");
+      if (const uint64_t n = g_nestingUnresolved.load())
+        note(std::to_string(n) + " calls held more than " + std::to_string(kMaxPending) + " nested calls: some nested calls were counted as calls");
+    }
     writeFinal();
     g_final.store(true, std::memory_order_release);
   });
@@ -1133,12 +1360,7 @@ void readConfig() {
   }
   if (const char* d = std::getenv("GRAPHPROF_TRACE_DRIVER"); d && std::strcmp(d, "0") == 0) g_config.driverDomain = false;
   if (const char* r = std::getenv("GRAPHPROF_TRACE_RUNTIME"); r && std::strcmp(r, "0") == 0) g_config.runtimeDomain = false;
-  if (const char* a = std::getenv("GRAPHPROF_TRACE_API_RECORDS"); a && *a) {
-    const std::set<std::string> which = splitList(a);
-    g_config.apiRecordsRuntime = which.count("runtime") > 0;
-    g_config.apiRecordsDriver = which.count("driver") > 0;
-  }
-  if (const char* t = std::getenv("GRAPHPROF_TRACE_TIMESTAMP"); t && std::strcmp(t, "steady") == 0) g_config.steadyTimestamps = true;
+  if (const char* a = std::getenv("GRAPHPROF_TRACE_API"); a && std::strcmp(a, "callbacks") == 0) g_config.apiRecords = false;
   if (const char* c = std::getenv("GRAPHPROF_TRACE_CAPTURE"); c && *c) {
     if (std::strcmp(c, "cudaProfilerApi") == 0) g_config.captureProfiler = true;
     else note(std::string("GRAPHPROF_TRACE_CAPTURE: expected cudaProfilerApi, got \"") + c + "\"; the whole run is collected");
@@ -1196,16 +1418,23 @@ bool attach() {
     r = cuptiActivitySetAttribute(CUPTI_ACTIVITY_ATTR_PER_THREAD_ACTIVITY_BUFFER, &n, &v);
     if (r != CUPTI_SUCCESS) note(cuptiError("cuptiActivitySetAttribute(PER_THREAD_ACTIVITY_BUFFER)", r));
   }
-  if (g_config.steadyTimestamps) {
-    r = cuptiActivityRegisterTimestampCallback(steadyTimestamp);
-    if (r != CUPTI_SUCCESS) note(cuptiError("cuptiActivityRegisterTimestampCallback", r));
+  // One clock for everything: API records, NVTX step boundaries (read in callbacks) and the
+  // record's wall time, so that a record can be placed against a step boundary.
+  r = cuptiActivityRegisterTimestampCallback(steadyTimestamp);
+  if (r != CUPTI_SUCCESS && g_config.apiRecords) {
+    note(cuptiError("cuptiActivityRegisterTimestampCallback", r) + "; API calls counted with callbacks instead of records");
+    g_config.apiRecords = false;
+  }
+  if (g_config.apiRecords) {
+    r = cuptiSetThreadIdType(CUPTI_ACTIVITY_THREAD_ID_TYPE_SYSTEM);  // record threadId == gettid()
+    if (r != CUPTI_SUCCESS) note(cuptiError("cuptiSetThreadIdType", r) + "; NVTX steps may find no API calls");
   }
   if (!activityKinds().empty()) {
     r = cuptiActivityRegisterCallbacks(bufferRequested, bufferCompleted);
     if (r != CUPTI_SUCCESS) {
       note(cuptiError("cuptiActivityRegisterCallbacks", r) + "; no device times");
       g_config.activity = false;
-      g_config.apiRecordsRuntime = g_config.apiRecordsDriver = false;
+      g_config.apiRecords = false;
     } else if (!g_config.captureProfiler) {
       enableActivityKinds(true);
     }
