@@ -31,6 +31,22 @@ configs=(
   "default, cuLaunchKernel||--launch driver"
   "API records, no device times, cuLaunchKernel|$nodev|--launch driver"
 )
+# SET=load: does it matter whether collection was on when the kernel was loaded (lazily, at its
+# first launch), and is graphprof run's kernel (a read-modify-write, two arguments) costlier to trace?
+if [ "${SET:-}" = load ]; then
+  configs=(
+    "control: no library||"
+    "default, first block off||"
+    "default, first block on||--first-on"
+    "default, rmw kernel||--kernel rmw"
+    "default, rmw kernel, first block on||--kernel rmw --first-on"
+    "API records, no device times, rmw, first on|$nodev|--kernel rmw --first-on"
+    "device-time records only, first on|GRAPHPROF_TRACE_CALLBACKS=none|--first-on"
+    "device-time records only, rmw, first on|GRAPHPROF_TRACE_CALLBACKS=none|--kernel rmw --first-on"
+    "default, CUPTI clock, rmw, first on|GRAPHPROF_TRACE_CLOCK=cupti|--kernel rmw --first-on"
+    "API records, no device, CUPTI clock, rmw, first on|GRAPHPROF_TRACE_CLOCK=cupti $nodev|--kernel rmw --first-on"
+  )
+fi
 : > "$out/runs.jsonl"
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader > "$out/gpu.txt" 2>&1
 for r in $(seq 1 "$rounds"); do
@@ -45,6 +61,21 @@ for r in $(seq 1 "$rounds"); do
         GRAPHPROF_TRACE_CAPTURE=cudaProfilerApi $envs "${pin[@]}" /tmp/trace_overhead --blocks "$blocks" $args 2> "$dir/stderr")
     fi
     echo "{\"round\":$r,\"config\":$i,\"name\":\"$name\",\"result\":${line:-null}}" >> "$out/runs.jsonl"
+  done
+done
+# Whole processes, collection on from the start (no capture range), alternated: untraced, traced,
+# traced without device times. The figure is the median block of the whole run.
+: > "$out/processes.jsonl"
+for r in $(seq 1 "${PROC_ROUNDS:-0}"); do
+  for mode in untraced traced nodev; do
+    case $mode in
+      untraced) line=$("${pin[@]}" /tmp/trace_overhead --no-toggle --blocks "$blocks" ${PROC_ARGS:-} 2>> "$out/processes.err") ;;
+      traced) line=$(env CUDA_INJECTION64_PATH="$lib" LD_LIBRARY_PATH="$cupti:${LD_LIBRARY_PATH:-}" GRAPHPROF_TRACE_DIR=/tmp \
+        "${pin[@]}" /tmp/trace_overhead --no-toggle --blocks "$blocks" ${PROC_ARGS:-} 2>> "$out/processes.err") ;;
+      nodev) line=$(env CUDA_INJECTION64_PATH="$lib" LD_LIBRARY_PATH="$cupti:${LD_LIBRARY_PATH:-}" GRAPHPROF_TRACE_DIR=/tmp $nodev \
+        "${pin[@]}" /tmp/trace_overhead --no-toggle --blocks "$blocks" ${PROC_ARGS:-} 2>> "$out/processes.err") ;;
+    esac
+    echo "{\"round\":$r,\"mode\":\"$mode\",\"result\":${line:-null}}" >> "$out/processes.jsonl"
   done
 done
 tar czf "$out/records.tgz" -C "$out" records && rm -rf "$out/records"
@@ -62,4 +93,17 @@ for n in names:
         print(f"{n:42} FAILED (see records)"); continue
     cells = "  ".join(f"{x['addedNs']:+6.0f} [{x['addedLoNs']:+.0f},{x['addedHiNs']:+.0f}]" for x in rs)
     print(f"{n:42} {sum(x['offNs'] for x in rs)/len(rs):11.0f}  {cells}")
+EOF
+python3 - "$out/processes.jsonl" <<'EOF' | tee -a "$out/table.txt"
+import json, sys, statistics as st
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+if rows:
+    by = {}
+    for r in rows:
+        x = r["result"]
+        by.setdefault(r["mode"], []).append(None if x is None else 0.5 * (x["offNs"] + x["onNs"]))
+    print("whole processes, alternated (ns per launch, each process; median):")
+    for m, v in by.items():
+        ok = [x for x in v if x is not None]
+        print(f"  {m:9} " + " ".join(f"{x:6.0f}" for x in ok) + (f"   median {st.median(ok):.0f}" if ok else " FAILED"))
 EOF

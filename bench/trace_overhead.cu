@@ -35,6 +35,11 @@ __global__ void emptyKernel(int flag) {
   if (flag == 12345) asm volatile("trap;");
 }
 
+// As graphprof run's empty kernel: one dependent read-modify-write of a checksum word.
+__global__ void rmwKernel(unsigned long long* sum, unsigned long long index) {
+  if (threadIdx.x == 0) *sum = *sum * 31ull + index;
+}
+
 #define CHECK(x)                                                                       \
   do {                                                                                 \
     cudaError_t e_ = (x);                                                              \
@@ -48,7 +53,9 @@ struct Options {
   int kernels = 847, steps = 10, blocks = 40;
   std::string thread = "main";   // main | worker (a std::thread, as graphprof run's libuv worker)
   std::string launch = "chevron";  // chevron (<<<>>>) | runtime (cudaLaunchKernel) | driver (cuLaunchKernel)
+  std::string kernel = "empty";   // empty | rmw (graphprof run's kernel)
   bool toggle = true;
+  bool firstOn = false;  // the first block collects: kernels are loaded (lazily) while collecting
 };
 
 double now() { return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
@@ -79,7 +86,7 @@ void measure(const Options& o) {
   CUfunction fn = nullptr;
   if (o.launch == "driver") {
     cudaFunction_t f;
-    CHECK(cudaGetFuncBySymbol(&f, reinterpret_cast<const void*>(emptyKernel)));
+    CHECK(cudaGetFuncBySymbol(&f, o.kernel == "rmw" ? reinterpret_cast<const void*>(rmwKernel) : reinterpret_cast<const void*>(emptyKernel)));
     fn = reinterpret_cast<CUfunction>(f);
     void* p = nullptr;
     cudaDriverEntryPointQueryResult q;
@@ -91,14 +98,22 @@ void measure(const Options& o) {
     cuLaunch = reinterpret_cast<LaunchFn>(p);
   }
   int flag = 0;
+  unsigned long long* sum = nullptr;
+  CHECK(cudaMalloc(&sum, sizeof *sum));
+  unsigned long long index = 0;
   void* args[] = {&flag};
+  void* rmwArgs[] = {&sum, &index};
+  const bool rmw = o.kernel == "rmw";
   auto launch = [&]() {
+    ++index;
     if (o.launch == "chevron") {
-      emptyKernel<<<1, 32, 0, s>>>(flag);
+      if (rmw) rmwKernel<<<1, 32, 0, s>>>(sum, index);
+      else emptyKernel<<<1, 32, 0, s>>>(flag);
     } else if (o.launch == "runtime") {
-      CHECK(cudaLaunchKernel(reinterpret_cast<const void*>(emptyKernel), dim3(1), dim3(32), args, 0, s));
+      CHECK(cudaLaunchKernel(rmw ? reinterpret_cast<const void*>(rmwKernel) : reinterpret_cast<const void*>(emptyKernel), dim3(1),
+                             dim3(32), rmw ? rmwArgs : args, 0, s));
     } else {
-      if (cuLaunch(fn, 1, 1, 1, 32, 1, 1, 0, s, args, nullptr) != CUDA_SUCCESS) {
+      if (cuLaunch(fn, 1, 1, 1, 32, 1, 1, 0, s, rmw ? rmwArgs : args, nullptr) != CUDA_SUCCESS) {
         std::fprintf(stderr, "cuLaunchKernel failed\n");
         std::exit(1);
       }
@@ -107,7 +122,7 @@ void measure(const Options& o) {
   std::vector<double> off, on;
   const int pairs = o.blocks / 2 + 1;  // the first pair is warm-up
   for (int b = 0; b < 2 * pairs; ++b) {
-    const bool collecting = b % 2 == 1;
+    const bool collecting = (b % 2 == 1) != o.firstOn;
     if (o.toggle && collecting) CHECK(cudaProfilerStart());
     std::vector<double> steps;
     for (int i = 0; i < o.steps; ++i) {
@@ -136,11 +151,12 @@ void measure(const Options& o) {
     boot.push_back(median(sample));
   }
   std::printf(
-      "{\"launch\":\"%s\",\"thread\":\"%s\",\"kernels\":%d,\"steps\":%d,\"blocks\":%zu,\"offNs\":%.1f,\"onNs\":%.1f,"
+      "{\"kernel\":\"%s\",\"firstOn\":%s,\"launch\":\"%s\",\"thread\":\"%s\",\"kernels\":%d,\"steps\":%d,\"blocks\":%zu,\"offNs\":%.1f,\"onNs\":%.1f,"
       "\"addedNs\":%.1f,\"addedLoNs\":%.1f,\"addedHiNs\":%.1f,\"offSpreadNs\":%.1f}\n",
-      o.launch.c_str(), o.thread.c_str(), o.kernels, o.steps, on.size() + off.size(), median(off), median(on), median(diff),
+      o.kernel.c_str(), o.firstOn ? "true" : "false", o.launch.c_str(), o.thread.c_str(), o.kernels, o.steps, on.size() + off.size(), median(off), median(on), median(diff),
       percentile(boot, 0.025), percentile(boot, 0.975), percentile(off, 0.9) - percentile(off, 0.1));
   CHECK(cudaStreamDestroy(s));
+  CHECK(cudaFree(sum));
 }
 
 int main(int argc, char** argv) {
@@ -153,6 +169,8 @@ int main(int argc, char** argv) {
     else if (a == "--blocks") o.blocks = std::atoi(v), ++i;
     else if (a == "--thread") o.thread = v, ++i;
     else if (a == "--launch") o.launch = v, ++i;
+    else if (a == "--kernel") o.kernel = v, ++i;
+    else if (a == "--first-on") o.firstOn = true;
     else if (a == "--no-toggle") o.toggle = false;
     else {
       std::fprintf(stderr, "trace_overhead: unknown argument %s\n", a.c_str());
@@ -160,7 +178,7 @@ int main(int argc, char** argv) {
     }
   }
   if (o.kernels < 1 || o.steps < 1 || o.blocks < 2 || (o.thread != "main" && o.thread != "worker") ||
-      (o.launch != "chevron" && o.launch != "runtime" && o.launch != "driver")) {
+      (o.launch != "chevron" && o.launch != "runtime" && o.launch != "driver") || (o.kernel != "empty" && o.kernel != "rmw")) {
     std::fprintf(stderr, "trace_overhead: bad arguments\n");
     return 2;
   }

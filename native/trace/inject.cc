@@ -56,6 +56,19 @@ inline uint64_t nowNs() {
 
 uint64_t CUPTIAPI steadyTimestamp() { return nowNs(); }
 
+bool g_cuptiClock = false;  // GRAPHPROF_TRACE_CLOCK=cupti: CUPTI's own timestamps (measurement knob)
+uint64_t g_stampStart = 0;  // stampNs() at attach: steps' start times are relative to it
+
+// The clock of API records and of the step marks placed against them.
+inline uint64_t stampNs() {
+  if (__builtin_expect(g_cuptiClock, 0)) {
+    uint64_t t = 0;
+    cuptiGetTimestamp(&t);
+    return t;
+  }
+  return nowNs();
+}
+
 // ---------------------------------------------------------------- configuration (from env)
 
 enum class StepMode { None, Api, Nvtx };
@@ -433,6 +446,8 @@ struct RecordThread {
   MarkQueue* marks = nullptr;
   std::deque<PendingCall> pending;     // disjoint, in start order: not yet known to be outermost
   Mark* lastMarker = nullptr;          // api: steps
+  uint64_t lastCountedStart = 0;       // the latest outermost call counted
+  bool countedAny = false;
 };
 
 // Record reader state, under g_act.mutex.
@@ -472,6 +487,8 @@ const char* callbackName(CUpti_CallbackDomain domain, uint32_t cbid) {
 
 void countOutermost(RecordThread& rt, const PendingCall& c) {
   resolveMarks(rt, c.start);
+  rt.lastCountedStart = c.start;
+  rt.countedAny = true;
   const bool runtime = c.domain == CUPTI_CB_DOMAIN_RUNTIME_API;
   ThreadState* ts = rt.ts;
   Stat& s = ts->stat(c.domain, c.cbid);
@@ -499,6 +516,9 @@ void onApiRecord(const CUpti_ActivityAPI* a) {
     ++s.nested;
     rt.pending.pop_back();
   }
+  // A call that began before a call already counted as outermost holds it: that one was counted
+  // too early (more than kMaxPending outermost calls inside one call).
+  if (rt.countedAny && call.start <= rt.lastCountedStart) g_nestingUnresolved.fetch_add(1, std::memory_order_relaxed);
   rt.pending.push_back(call);
   if (rt.pending.size() > kMaxPending) {
     countOutermost(rt, rt.pending.front());
@@ -517,7 +537,6 @@ void drainRecords() {
   std::lock_guard<std::mutex> lock(g_act.mutex);
   for (auto& kv : g_recordThreads) {
     RecordThread& rt = *kv.second;
-    if (rt.pending.size() >= kMaxPending) g_nestingUnresolved.fetch_add(1, std::memory_order_relaxed);
     for (const PendingCall& c : rt.pending) countOutermost(rt, c);
     rt.pending.clear();
     resolveMarks(rt, UINT64_MAX);
@@ -547,7 +566,7 @@ void stepsFromMarks(std::vector<StepRecord>& into) {
       // A thread that never made an API call after the mark: nothing was counted after it.
       continue;
     }
-    into.push_back(StepRecord{st.first, a->t - g_startNs, b->t - a->t, b->snap.launches - a->snap.launches,
+    into.push_back(StepRecord{st.first, a->t - g_stampStart, b->t - a->t, b->snap.launches - a->snap.launches,
                               b->snap.graphLaunches - a->snap.graphLaunches, b->snap.apiCalls - a->snap.apiCalls,
                               b->snap.apiNs - a->snap.apiNs});
   }
@@ -661,7 +680,7 @@ void nvtxPush(const void* domain, const std::string& name) {
     ts->stepOpen = true;
     ts->stepNvtxDepth = depth;
     ts->stepNvtxDomain = domain;
-    if (g_config.apiRecords) ts->stepStartMark = addMark(ts->tid, nowNs());
+    if (g_config.apiRecords) ts->stepStartMark = addMark(ts->tid, stampNs());
     else ts->stepStart = ts->snapshot(nowNs());
   }
 }
@@ -672,7 +691,7 @@ void nvtxPop(const void* domain) {
   int& depth = nvtxDepthOf(ts, domain);
   if (depth == 0) return;  // pushed before tracing began
   if (ts->stepOpen && ts->stepNvtxDomain == domain && ts->stepNvtxDepth == depth) {
-    if (g_config.apiRecords) deferStep(ts->tid, ts->stepStartMark, addMark(ts->tid, t));
+    if (g_config.apiRecords) deferStep(ts->tid, ts->stepStartMark, addMark(ts->tid, stampNs()));
     else closeStep(ts, ts->stepStart, ts->snapshot(t), ts->steps);
     ts->stepOpen = false;
   }
@@ -682,7 +701,7 @@ void nvtxPop(const void* domain) {
 void nvtxStart(const std::string& name, const void* returnValue) {
   if (name != g_config.stepName) return;
   ThreadState* ts = state();
-  const uint64_t t = nowNs();
+  const uint64_t t = g_config.apiRecords ? stampNs() : nowNs();
   OpenRange r{ts, g_config.apiRecords ? Snapshot{} : ts->snapshot(t), g_config.apiRecords ? addMark(ts->tid, t) : nullptr};
   const uint64_t id = returnValue ? *static_cast<const nvtxRangeId_t*>(returnValue) : 0;
   std::lock_guard<std::mutex> lock(g_rng.mutex);
@@ -706,7 +725,7 @@ void nvtxEnd(uint64_t id) {
   }
   // The range may end on another thread: its figures are those of the thread that started it.
   if (g_config.apiRecords) {
-    deferStep(r.owner->tid, r.startMark, addMark(r.owner->tid, t));
+    deferStep(r.owner->tid, r.startMark, addMark(r.owner->tid, stampNs()));
     return;
   }
   ThreadState* ts = state();
@@ -1189,6 +1208,7 @@ void writeFinal() {
     j.key("runtimeDomain"), j.raw(g_config.runtimeDomain ? "true," : "false,");
     j.key("driverDomain"), j.raw(g_config.driverDomain ? "true," : "false,");
     j.key("api"), j.str(g_config.apiRecords ? "records" : "callbacks"), j.raw(",");
+    j.key("clock"), j.str(g_cuptiClock ? "cupti" : "steady"), j.raw(",");
     j.key("apiRecords"), j.u64(g_apiRecords.load()), j.raw(",");
     j.key("recordsOutOfOrder"), j.u64(g_recordsOutOfOrder.load()), j.raw(",");
     j.key("nestingUnresolved"), j.u64(g_nestingUnresolved.load()), j.raw(",");
@@ -1325,7 +1345,7 @@ void finish() {
       if (const uint64_t n = g_recordsOutOfOrder.load())
         note(std::to_string(n) + " API records of a thread arrived out of order: nesting and step figures may be off by that many calls");
       if (const uint64_t n = g_nestingUnresolved.load())
-        note(std::to_string(n) + " calls held more than " + std::to_string(kMaxPending) + " nested calls: some nested calls were counted as calls");
+        note(std::to_string(n) + " calls held more than " + std::to_string(kMaxPending) + " calls each: the calls inside them were counted as outermost calls");
     }
     writeFinal();
     g_final.store(true, std::memory_order_release);
@@ -1361,6 +1381,7 @@ void readConfig() {
   if (const char* d = std::getenv("GRAPHPROF_TRACE_DRIVER"); d && std::strcmp(d, "0") == 0) g_config.driverDomain = false;
   if (const char* r = std::getenv("GRAPHPROF_TRACE_RUNTIME"); r && std::strcmp(r, "0") == 0) g_config.runtimeDomain = false;
   if (const char* a = std::getenv("GRAPHPROF_TRACE_API"); a && std::strcmp(a, "callbacks") == 0) g_config.apiRecords = false;
+  if (const char* c = std::getenv("GRAPHPROF_TRACE_CLOCK"); c && std::strcmp(c, "cupti") == 0) g_cuptiClock = true;
   if (const char* c = std::getenv("GRAPHPROF_TRACE_CAPTURE"); c && *c) {
     if (std::strcmp(c, "cudaProfilerApi") == 0) g_config.captureProfiler = true;
     else note(std::string("GRAPHPROF_TRACE_CAPTURE: expected cudaProfilerApi, got \"") + c + "\"; the whole run is collected");
@@ -1420,7 +1441,8 @@ bool attach() {
   }
   // One clock for everything: API records, NVTX step boundaries (read in callbacks) and the
   // record's wall time, so that a record can be placed against a step boundary.
-  r = cuptiActivityRegisterTimestampCallback(steadyTimestamp);
+  r = g_cuptiClock ? CUPTI_SUCCESS : cuptiActivityRegisterTimestampCallback(steadyTimestamp);
+  g_stampStart = stampNs();
   if (r != CUPTI_SUCCESS && g_config.apiRecords) {
     note(cuptiError("cuptiActivityRegisterTimestampCallback", r) + "; API calls counted with callbacks instead of records");
     g_config.apiRecords = false;
