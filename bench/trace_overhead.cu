@@ -56,6 +56,7 @@ struct Options {
   std::string kernel = "empty";   // empty | rmw (graphprof run's kernel)
   bool toggle = true;
   bool firstOn = false;  // the first block collects: kernels are loaded (lazily) while collecting
+  int sticky = 0;        // > 0: `sticky` blocks off (never collected), `sticky` on, `sticky` off again
 };
 
 double now() { return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
@@ -120,6 +121,33 @@ void measure(const Options& o) {
     }
   };
   std::vector<double> off, on;
+  auto block = [&](bool collecting) {
+    if (o.toggle && collecting) CHECK(cudaProfilerStart());
+    std::vector<double> steps;
+    for (int i = 0; i < o.steps; ++i) {
+      const double t0 = now();
+      for (int k = 0; k < o.kernels; ++k) launch();
+      const double t1 = now();
+      CHECK(cudaStreamSynchronize(s));
+      steps.push_back((t1 - t0) / o.kernels);
+    }
+    if (o.toggle && collecting) CHECK(cudaProfilerStop());
+    CHECK(cudaGetLastError());
+    return median(steps);
+  };
+  if (o.sticky > 0) {
+    // Does collecting leave a cost behind once it stops? Blocks before any collection, during, after.
+    std::vector<double> before, during, after;
+    block(false);  // warm-up: the kernel loads here, before any collection
+    for (int b = 0; b < o.sticky; ++b) before.push_back(block(false));
+    for (int b = 0; b < o.sticky; ++b) during.push_back(block(true));
+    for (int b = 0; b < o.sticky; ++b) after.push_back(block(false));
+    std::printf("{\"kernel\":\"%s\",\"sticky\":%d,\"beforeNs\":%.1f,\"duringNs\":%.1f,\"afterNs\":%.1f}\n", o.kernel.c_str(), o.sticky,
+                median(before), median(during), median(after));
+    CHECK(cudaStreamDestroy(s));
+    CHECK(cudaFree(sum));
+    return;
+  }
   const int pairs = o.blocks / 2 + 1;  // the first pair is warm-up
   for (int b = 0; b < 2 * pairs; ++b) {
     const bool collecting = (b % 2 == 1) != o.firstOn;
@@ -171,6 +199,7 @@ int main(int argc, char** argv) {
     else if (a == "--launch") o.launch = v, ++i;
     else if (a == "--kernel") o.kernel = v, ++i;
     else if (a == "--first-on") o.firstOn = true;
+    else if (a == "--sticky") o.sticky = std::atoi(v), ++i;
     else if (a == "--no-toggle") o.toggle = false;
     else {
       std::fprintf(stderr, "trace_overhead: unknown argument %s\n", a.c_str());

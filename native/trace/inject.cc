@@ -96,6 +96,7 @@ struct Config {
   // program about a third of what a callback pair does, measured with bench/trace_overhead.cu), or
   // callbacks on the calling thread (GRAPHPROF_TRACE_API=callbacks).
   bool apiRecords = true;
+  uint32_t flushMs = 0;  // cuptiActivityFlushPeriod; 0: CUPTI's heuristics (measurement knob)
   // --capture-range cudaProfilerApi (as nsys): collect only between cudaProfilerStart and
   // cudaProfilerStop; outside, only those two calls are dispatched.
   bool captureProfiler = false;
@@ -1382,6 +1383,7 @@ void readConfig() {
   if (const char* r = std::getenv("GRAPHPROF_TRACE_RUNTIME"); r && std::strcmp(r, "0") == 0) g_config.runtimeDomain = false;
   if (const char* a = std::getenv("GRAPHPROF_TRACE_API"); a && std::strcmp(a, "callbacks") == 0) g_config.apiRecords = false;
   if (const char* c = std::getenv("GRAPHPROF_TRACE_CLOCK"); c && std::strcmp(c, "cupti") == 0) g_cuptiClock = true;
+  if (const char* f = std::getenv("GRAPHPROF_TRACE_FLUSH_MS"); f && *f) g_config.flushMs = static_cast<uint32_t>(std::strtoul(f, nullptr, 10));
   if (const char* c = std::getenv("GRAPHPROF_TRACE_CAPTURE"); c && *c) {
     if (std::strcmp(c, "cudaProfilerApi") == 0) g_config.captureProfiler = true;
     else note(std::string("GRAPHPROF_TRACE_CAPTURE: expected cudaProfilerApi, got \"") + c + "\"; the whole run is collected");
@@ -1452,6 +1454,7 @@ bool attach() {
     if (r != CUPTI_SUCCESS) note(cuptiError("cuptiSetThreadIdType", r) + "; NVTX steps may find no API calls");
   }
   if (!activityKinds().empty()) {
+    if (g_config.flushMs) cuptiActivityFlushPeriod(g_config.flushMs);
     r = cuptiActivityRegisterCallbacks(bufferRequested, bufferCompleted);
     if (r != CUPTI_SUCCESS) {
       note(cuptiError("cuptiActivityRegisterCallbacks", r) + "; no device times");
