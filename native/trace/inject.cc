@@ -96,6 +96,7 @@ struct Config {
   // program about a third of what a callback pair does, measured with bench/trace_overhead.cu), or
   // callbacks on the calling thread (GRAPHPROF_TRACE_API=callbacks).
   bool apiRecords = true;
+  bool bufferPool = true;
   uint32_t flushMs = 0;  // cuptiActivityFlushPeriod; 0: CUPTI's heuristics (measurement knob)
   // --capture-range cudaProfilerApi (as nsys): collect only between cudaProfilerStart and
   // cudaProfilerStop; outside, only those two calls are dispatched.
@@ -920,8 +921,40 @@ void CUPTIAPI onCallback(void*, CUpti_CallbackDomain domain, CUpti_CallbackId cb
 
 // ---------------------------------------------------------------- activity records
 
+// Read buffers are kept for reuse: an 8 MiB allocation is a fresh mmap whose pages fault in one by
+// one as CUPTI fills it, on the traced program's thread (GRAPHPROF_TRACE_BUFFER_POOL=0: no reuse).
+struct BufferPool {
+  std::mutex mutex;
+  std::vector<uint8_t*> free;
+};
+BufferPool& g_pool = immortal<BufferPool>();
+constexpr size_t kPoolMax = 16;
+
+uint8_t* takeBuffer() {
+  if (g_config.bufferPool) {
+    std::lock_guard<std::mutex> lock(g_pool.mutex);
+    if (!g_pool.free.empty()) {
+      uint8_t* b = g_pool.free.back();
+      g_pool.free.pop_back();
+      return b;
+    }
+  }
+  return static_cast<uint8_t*>(std::aligned_alloc(8, g_config.bufferBytes));
+}
+
+void giveBuffer(uint8_t* b) {
+  if (g_config.bufferPool && !g_final.load(std::memory_order_acquire)) {
+    std::lock_guard<std::mutex> lock(g_pool.mutex);
+    if (g_pool.free.size() < kPoolMax) {
+      g_pool.free.push_back(b);
+      return;
+    }
+  }
+  std::free(b);
+}
+
 void CUPTIAPI bufferRequested(uint8_t** buffer, size_t* size, size_t* maxNumRecords) {
-  *buffer = static_cast<uint8_t*>(std::aligned_alloc(8, g_config.bufferBytes));
+  *buffer = takeBuffer();
   *size = *buffer ? g_config.bufferBytes : 0;
   *maxNumRecords = 0;
 }
@@ -946,7 +979,7 @@ inline uint64_t span(uint64_t start, uint64_t end) { return end > start ? end - 
 
 void CUPTIAPI bufferCompleted(CUcontext ctx, uint32_t streamId, uint8_t* buffer, size_t, size_t validSize) {
   if (g_final.load(std::memory_order_acquire)) {  // after the final record: nothing reads these
-    std::free(buffer);
+    giveBuffer(buffer);
     return;
   }
   g_act.buffers.fetch_add(1, std::memory_order_relaxed);
@@ -994,7 +1027,7 @@ void CUPTIAPI bufferCompleted(CUcontext ctx, uint32_t streamId, uint8_t* buffer,
   if (cuptiActivityGetNumDroppedRecords(ctx, streamId, &dropped) == CUPTI_SUCCESS && dropped > 0) {
     g_droppedRecords.fetch_add(dropped, std::memory_order_relaxed);
   }
-  std::free(buffer);
+  giveBuffer(buffer);
 }
 
 // ---------------------------------------------------------------- the record
@@ -1383,6 +1416,7 @@ void readConfig() {
   if (const char* r = std::getenv("GRAPHPROF_TRACE_RUNTIME"); r && std::strcmp(r, "0") == 0) g_config.runtimeDomain = false;
   if (const char* a = std::getenv("GRAPHPROF_TRACE_API"); a && std::strcmp(a, "callbacks") == 0) g_config.apiRecords = false;
   if (const char* c = std::getenv("GRAPHPROF_TRACE_CLOCK"); c && std::strcmp(c, "cupti") == 0) g_cuptiClock = true;
+  if (const char* b = std::getenv("GRAPHPROF_TRACE_BUFFER_POOL"); b && std::strcmp(b, "0") == 0) g_config.bufferPool = false;
   if (const char* f = std::getenv("GRAPHPROF_TRACE_FLUSH_MS"); f && *f) g_config.flushMs = static_cast<uint32_t>(std::strtoul(f, nullptr, 10));
   if (const char* c = std::getenv("GRAPHPROF_TRACE_CAPTURE"); c && *c) {
     if (std::strcmp(c, "cudaProfilerApi") == 0) g_config.captureProfiler = true;
@@ -1455,6 +1489,13 @@ bool attach() {
   }
   if (!activityKinds().empty()) {
     if (g_config.flushMs) cuptiActivityFlushPeriod(g_config.flushMs);
+    // Buffers touched now, at cuInit, rather than page by page while the program launches.
+    for (size_t i = 0; g_config.bufferPool && i < 3; ++i) {
+      if (auto* b = static_cast<uint8_t*>(std::aligned_alloc(8, g_config.bufferBytes))) {
+        std::memset(b, 0, g_config.bufferBytes);
+        giveBuffer(b);
+      }
+    }
     r = cuptiActivityRegisterCallbacks(bufferRequested, bufferCompleted);
     if (r != CUPTI_SUCCESS) {
       note(cuptiError("cuptiActivityRegisterCallbacks", r) + "; no device times");
