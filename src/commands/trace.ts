@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { analyzeProfile, DEFAULT_REPLAY_COST, type AnalyzeResult } from '../core/analyze.js';
 import { API_RULES, classifyApi } from '../core/launch-apis.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
-import { parseStepMarker, toProfileInput, toTraceRecord, traceFigures, type LaunchClassifier, type TraceRecord, type TraceResult } from '../core/trace.js';
+import { parseStepMarker, toProfileInput, toTraceRecord, traceFigures, type CaptureRange, type LaunchClassifier, type TraceRecord, type TraceResult } from '../core/trace.js';
 import { EnvironmentError, EXIT, InputError, UsageError, ValueError } from '../errors.js';
 import { cudaVersionString } from '../harness/native.js';
 import type { Io } from '../io.js';
@@ -36,6 +36,7 @@ export interface RawTraceOptions {
   output?: string;
   /** commander sets false for --no-device-time */
   deviceTime?: boolean;
+  captureRange?: string;
 }
 
 export interface TraceOptions {
@@ -49,6 +50,8 @@ export interface TraceOptions {
   readonly outputPath: string | null;
   /** false with --no-device-time: no CUPTI activity records, API calls only */
   readonly deviceTime: boolean;
+  /** collect only between cudaProfilerStart and cudaProfilerStop */
+  readonly captureRange: CaptureRange | null;
 }
 
 /** `argv` is graphprof's own argument list: the command must follow a `--`. */
@@ -65,6 +68,9 @@ export function parseTraceOptions(raw: RawTraceOptions, command: readonly string
       if (err instanceof ValueError) throw new UsageError(`--step-marker: ${err.message}`);
       throw err;
     }
+  }
+  if (raw.captureRange !== undefined && raw.captureRange !== 'cudaProfilerApi') {
+    throw new UsageError(`--capture-range: expected cudaProfilerApi (collect between cudaProfilerStart and cudaProfilerStop, as nsys), got "${raw.captureRange}"`);
   }
   let outPrefix: string | null = null;
   if (raw.out !== undefined) {
@@ -83,6 +89,7 @@ export function parseTraceOptions(raw: RawTraceOptions, command: readonly string
     cuptiPath: raw.cupti ?? null,
     outputPath: raw.output === undefined ? null : (checkWritable('-o', raw.output), raw.output),
     deviceTime: raw.deviceTime !== false,
+    captureRange: raw.captureRange === undefined ? null : 'cudaProfilerApi',
   };
 }
 
@@ -145,6 +152,8 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
   delete env.GRAPHPROF_TRACE_STEP;
   if (options.stepMarker) env.GRAPHPROF_TRACE_STEP = options.stepMarker;
   if (!options.deviceTime) env.GRAPHPROF_TRACE_ACTIVITY = '0';
+  delete env.GRAPHPROF_TRACE_CAPTURE;
+  if (options.captureRange) env.GRAPHPROF_TRACE_CAPTURE = options.captureRange;
   // NVTX calls reach CUPTI only through the tool library NVTX loads. It is the injection library,
   // which forwards to the CUPTI it is bound to: pointing NVTX at a libcupti file would load a second
   // CUPTI, with no subscriber, whenever the program already holds another one (a PyTorch wheel's).
@@ -198,6 +207,14 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
     for (const e of r.attached ? r.errors : []) notes.push(`process ${r.pid}: ${e}`);
   }
   const used = attached.filter((r) => r.complete);
+  if (options.captureRange && used.length > 0 && used.every((r) => r.captureRanges === 0)) {
+    const why = '--capture-range cudaProfilerApi: no traced process called cudaProfilerStart, so nothing was collected';
+    if (failed) {
+      io.err(`warning: trace: ${why}`);
+      return exit.code;
+    }
+    throw new EnvironmentError(`trace: ${why}`);
+  }
   const figures = traceFigures(used, launchClassifier, options.steps, options.stepMarker);
   if (figures.droppedRecords > 0) notes.push(`CUPTI dropped ${figures.droppedRecords} activity records: device times are incomplete`);
   if (options.stepMarker && !figures.steps) {
@@ -233,7 +250,7 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
     createdAt: new Date().toISOString(),
     fake,
     traced: { command: [...options.command], exitCode: exit.code, signal: exit.signal, wallNs: exit.wallNs },
-    options: { steps: options.steps, stepMarker: options.stepMarker, outPrefix: options.outPrefix },
+    options: { steps: options.steps, stepMarker: options.stepMarker, outPrefix: options.outPrefix, captureRange: options.captureRange },
     environment: {
       injectLibrary: lib.path,
       cuptiLibrary: cupti.library,

@@ -138,7 +138,18 @@ export interface TraceRecord {
   stepsDropped: number;
   droppedRecords: number;
   unmatchedExits: number;
+  /** cudaProfilerStart ranges collected under --capture-range (null: the library did not say) */
+  captureRanges: number | null;
   errors: string[];
+}
+
+/** What `--capture-range` accepts: as nsys, collection between cudaProfilerStart and cudaProfilerStop. */
+export type CaptureRange = 'cudaProfilerApi';
+
+function captureRangesOf(collection: unknown): number | null {
+  if (typeof collection !== 'object' || collection === null) return null;
+  const v = (collection as Record<string, unknown>).captureRanges;
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null;
 }
 
 function fail(what: string): never {
@@ -248,6 +259,7 @@ export function toTraceRecord(value: unknown): TraceRecord {
     stepsDropped: num(o, 'stepsDropped', 'record', 0),
     droppedRecords: num(o, 'droppedRecords', 'record', 0),
     unmatchedExits: num(o, 'unmatchedExits', 'record', 0),
+    captureRanges: captureRangesOf(o.collection),
     errors: arr(o, 'errors', 'record').map((a) => String(a)),
   };
 }
@@ -588,7 +600,7 @@ export interface TraceResult {
   /** true only under GRAPHPROF_FAKE_TRACE (plumbing tests): the records are synthetic */
   fake: boolean;
   traced: { command: string[]; exitCode: number; signal: string | null; wallNs: number };
-  options: { steps: number | null; stepMarker: string | null; outPrefix: string | null };
+  options: { steps: number | null; stepMarker: string | null; outPrefix: string | null; captureRange: CaptureRange | null };
   environment: {
     injectLibrary: string;
     cuptiLibrary: string;

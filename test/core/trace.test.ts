@@ -82,6 +82,14 @@ describe('trace records', () => {
     expect(load(4244)).toMatchObject({ complete: false, api: [], steps: [] });
   });
 
+  it('reads the capture ranges a record collected, null where the library did not say', () => {
+    expect(parent.captureRanges).toBeNull();
+    const base = JSON.parse(JSON.stringify(parent)) as Record<string, unknown>;
+    expect(toTraceRecord({ ...base, collection: { captureRange: 'cudaProfilerApi', captureRanges: 0 } }).captureRanges).toBe(0);
+    expect(toTraceRecord({ ...base, collection: { captureRange: 'cudaProfilerApi', captureRanges: 21 } }).captureRanges).toBe(21);
+    expect(toTraceRecord({ ...base, collection: { captureRanges: -1 } }).captureRanges).toBeNull();
+  });
+
   it('refuses a record of another schema or with a bad field, naming it', () => {
     expect(() => toTraceRecord({ schema: 'other/1' })).toThrow('record.schema: expected "graphprof-trace-record/1", got "other/1"');
     const bad = JSON.parse(JSON.stringify(parent)) as { api: { calls: unknown }[] };

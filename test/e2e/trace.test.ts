@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -78,6 +78,35 @@ describe('graphprof trace on synthetic records (GRAPHPROF_FAKE_TRACE: CLI plumbi
     const off = graphprof(['trace', '--no-device-time', '--', ...show], fake);
     expect(off.code).toBe(0);
     expect(off.stdout).toBe('0||\n');
+  });
+
+  it.skipIf(!builtWithCupti)('--capture-range hands cudaProfilerApi to the library, and nothing else', () => {
+    const show = ['sh', '-c', 'echo "[$GRAPHPROF_TRACE_CAPTURE]"'];
+    const on = graphprof(['trace', '--capture-range', 'cudaProfilerApi', '--json', '--', ...show], fake);
+    expect(on.code).toBe(0);
+    expect(on.stdout).toBe('[cudaProfilerApi]\n');
+    expect((JSON.parse(on.stderr) as TraceResult).options.captureRange).toBe('cudaProfilerApi');
+    // a value left in the environment by an outer run does not leak into this one
+    const off = graphprof(['trace', '--json', '--', ...show], { ...fake, GRAPHPROF_TRACE_CAPTURE: 'cudaProfilerApi' });
+    expect(off.stdout).toBe('[]\n');
+    expect((JSON.parse(off.stderr) as TraceResult).options.captureRange).toBeNull();
+  });
+
+  it('refuses a --capture-range other than cudaProfilerApi with exit 2', () => {
+    const r = graphprof(['trace', '--capture-range', 'nvtx', '--', 'true']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('graphprof: --capture-range: expected cudaProfilerApi (collect between cudaProfilerStart and cudaProfilerStop, as nsys), got "nvtx"');
+  });
+
+  it.skipIf(!builtWithCupti)('exits 3 when no traced process ever called cudaProfilerStart under --capture-range', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'graphprof-capture-'));
+    const record = JSON.parse(readFileSync(join(root, 'fixtures', 'trace', 'processes', 'trace-4242.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'trace-4242.json'), JSON.stringify({ ...record, collection: { captureRange: 'cudaProfilerApi', captureRanges: 0 } }));
+    const r = graphprof(['trace', '--capture-range', 'cudaProfilerApi', '--', 'true'], { GRAPHPROF_FAKE_TRACE: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim()).toBe('graphprof: trace: --capture-range cudaProfilerApi: no traced process called cudaProfilerStart, so nothing was collected');
+    // the command's own failure code still wins
+    expect(graphprof(['trace', '--capture-range', 'cudaProfilerApi', '--', 'sh', '-c', 'exit 5'], { GRAPHPROF_FAKE_TRACE: dir }).code).toBe(5);
   });
 
   it.skipIf(!builtWithCupti)('merges the processes, writes nsys CSV and prints JSON on stderr, stdout left to the command', () => {
