@@ -97,6 +97,7 @@ struct Config {
   // callbacks on the calling thread (GRAPHPROF_TRACE_API=callbacks).
   bool apiRecords = true;
   bool bufferPool = true;
+  std::set<std::string> driverApis;  // non-empty: driver records for these APIs only
   uint32_t flushMs = 0;  // cuptiActivityFlushPeriod; 0: CUPTI's heuristics (measurement knob)
   // --capture-range cudaProfilerApi (as nsys): collect only between cudaProfilerStart and
   // cudaProfilerStop; outside, only those two calls are dispatched.
@@ -849,8 +850,21 @@ std::vector<CUpti_ActivityKind> activityKinds() {
   return kinds;
 }
 
+// GRAPHPROF_TRACE_DRIVER_APIS: driver records for these APIs only (base names), switched on one by
+// one instead of the whole DRIVER kind.
+void enableDriverList(bool on) {
+  for (uint32_t i = 1; i < kDrvSize; ++i) {
+    const char* name = callbackName(CUPTI_CB_DOMAIN_DRIVER_API, i);
+    if (name && g_config.driverApis.count(baseName(name))) cuptiActivityEnableDriverApi(i, on ? 1 : 0);
+  }
+}
+
 void enableActivityKinds(bool on) {
   for (CUpti_ActivityKind k : activityKinds()) {
+    if (k == CUPTI_ACTIVITY_KIND_DRIVER && !g_config.driverApis.empty()) {
+      enableDriverList(on);
+      continue;
+    }
     const CUptiResult r = on ? cuptiActivityEnable(k) : cuptiActivityDisable(k);
     if (r != CUPTI_SUCCESS) note(cuptiError(on ? "cuptiActivityEnable" : "cuptiActivityDisable", r) + " (kind " + std::to_string(static_cast<int>(k)) + ")");
     // The excluded APIs: enabling a kind turns all of its APIs on, so they are turned off after.
@@ -1416,6 +1430,7 @@ void readConfig() {
   if (const char* r = std::getenv("GRAPHPROF_TRACE_RUNTIME"); r && std::strcmp(r, "0") == 0) g_config.runtimeDomain = false;
   if (const char* a = std::getenv("GRAPHPROF_TRACE_API"); a && std::strcmp(a, "callbacks") == 0) g_config.apiRecords = false;
   if (const char* c = std::getenv("GRAPHPROF_TRACE_CLOCK"); c && std::strcmp(c, "cupti") == 0) g_cuptiClock = true;
+  if (const char* d = std::getenv("GRAPHPROF_TRACE_DRIVER_APIS"); d && *d) g_config.driverApis = splitList(d);
   if (const char* b = std::getenv("GRAPHPROF_TRACE_BUFFER_POOL"); b && std::strcmp(b, "0") == 0) g_config.bufferPool = false;
   if (const char* f = std::getenv("GRAPHPROF_TRACE_FLUSH_MS"); f && *f) g_config.flushMs = static_cast<uint32_t>(std::strtoul(f, nullptr, 10));
   if (const char* c = std::getenv("GRAPHPROF_TRACE_CAPTURE"); c && *c) {
