@@ -11,6 +11,9 @@
 #    per API call in each mode (3: default with device times, 3b: API calls only)
 # 4. side by side with the harness's own counters (graph nodes, copies, syncs, batch sizes)
 # 5. --capture-range cudaProfilerApi: only the launches between cudaProfilerStart and Stop are counted
+# 6. bench/trace_check.cu: three threads at once, NVTX push/pop and start/end steps (one ended on
+#    another thread), driver launches: every step's launches exact, with records and with callbacks
+#   CHECKS="1 6" bash bench/gpu-trace.sh    # only some checks
 # Files that come back: summary.txt, summary.json, c1-trace.json, c2-trace.json, logs.tgz.
 set -uo pipefail
 out=${OUT:-bench/out/trace}
@@ -177,7 +180,37 @@ print(f"5 capture range\t{'PASS' if ok else 'FAIL'}\tlaunches counted: {got_rang
 EOF
 }
 
-check1; check2; check3; check4; check5
+# ---------------------------------------------------------------- 6. threads, NVTX ranges, driver launches
+check6() {
+  log "6: bench/trace_check.cu under --step-marker nvtx:step, API records and callbacks"
+  nvcc -O2 -std=c++17 -arch=sm_90 bench/trace_check.cu -o "$work/trace_check" -ldl > "$work/c6-nvcc.txt" 2>&1 || { status "6 threads and ranges	FAIL	nvcc: $(tail -n 1 "$work/c6-nvcc.txt")"; return; }
+  for api in records callbacks; do
+    GRAPHPROF_TRACE_KEEP=1 GRAPHPROF_TRACE_API=$api gp trace --step-marker nvtx:step -o "$work/c6-$api.json" -- "$work/trace_check" \
+      > "$work/c6-$api.stdout" 2> "$work/c6-$api.stderr"
+    local rc=$?
+    [ $rc -eq 0 ] || { status "6 threads and ranges ($api)	FAIL	trace exit $rc: $(tail -n 2 "$work/c6-$api.stderr" | tr '\n' ' ')"; continue; }
+    local kept; kept=$(sed -n 's/^trace: records kept in //p' "$work/c6-$api.stderr" | tail -n 1)
+    mkdir -p "$work/c6-$api-records"; cp "$kept"/trace-*.json "$work/c6-$api-records/" 2>/dev/null
+    $py - "$work/c6-$api.stdout" "$work/c6-$api.json" "$work/c6-$api-records" "$api" <<'EOF' >> "$work/status.txt"
+import json, sys, glob, collections
+did = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); t = json.load(open(sys.argv[2])); api = sys.argv[4]
+th = did["threads"]
+want = collections.Counter({th[k]["launches"]: th[k]["steps"] for k in th})
+steps = []
+for f in glob.glob(sys.argv[3] + "/trace-*.json"):
+    steps += json.load(open(f)).get("steps", [])
+got = collections.Counter(s["launches"] for s in steps)
+byapi = {a["name"]: a["calls"] for a in t["launches"]["byApi"]}
+total = sum(th[k]["steps"] * th[k]["launches"] for k in th)
+drv = th["driver"]["steps"] * th["driver"]["launches"]
+ok = got == want and t["launches"]["launchCalls"] == total and byapi.get("cuLaunchKernel") == drv and did["kernelsRun"] == did["expected"]
+tids = len({s["tid"] for s in steps})
+print(f"6 threads and ranges ({api})	{'PASS' if ok else 'FAIL'}	steps by launches {dict(sorted(got.items()))} (expected {dict(sorted(want.items()))}) on {tids} threads; launch calls {t['launches']['launchCalls']} (expected {total}), cuLaunchKernel {byapi.get('cuLaunchKernel')} (expected {drv}); by API {byapi}; notes {t.get('notes', [])[:2]}")
+EOF
+  done
+}
+
+for c in ${CHECKS:-1 2 3 4 5 6}; do "check$c"; done
 
 # ---------------------------------------------------------------- summary (printed last)
 {
@@ -189,7 +222,7 @@ import json, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 print(json.dumps([{"check": r[0], "result": r[1], "detail": r[2] if len(r) > 2 else ""} for r in rows], indent=2))
 EOF
-for f in c1-trace.json c2-trace.json; do [ -f "$work/$f" ] && cp "$work/$f" "$out/$f"; done
+for f in c1-trace.json c2-trace.json c6-records.json; do [ -f "$work/$f" ] && cp "$work/$f" "$out/$f"; done
 failed=$(grep -c "	FAIL	" "$work/status.txt")
 tar czf "$out/logs.tgz" -C "$out" work && rm -rf "$work"
 cat "$out/summary.txt"
