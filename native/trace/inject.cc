@@ -339,7 +339,7 @@ void mergeApi(std::map<uint64_t, std::unique_ptr<Stat>>& into, ThreadState* ts) 
   for (uint32_t i = 0; i < kDrvSize; ++i) one((uint64_t{CUPTI_CB_DOMAIN_DRIVER_API} << 32) | i, ts->drv[i]);
 }
 
-// A thread that ends folds its figures into the process totals and frees its state.
+// A thread that ends folds its figures into the process totals.
 void retire(ThreadState* ts) {
   std::lock_guard<std::mutex> lock(g_reg.mutex);
   for (auto it = g_reg.live.begin(); it != g_reg.live.end(); ++it) {
@@ -351,7 +351,12 @@ void retire(ThreadState* ts) {
   mergeApi(g_reg.retiredApi, ts);
   g_reg.retiredSteps.insert(g_reg.retiredSteps.end(), ts->steps.begin(), ts->steps.end());
   g_reg.retiredUnmatched += ts->unmatchedExits;
-  delete ts;
+  // The state itself stays, its totals frozen: an NVTX start/end range this thread opened may be
+  // ended later on another thread, which reads them (and its id). Freeing it here was a
+  // use-after-free that bench/trace_check.cu caught (issue 6). What was merged is freed.
+  for (auto& slot : ts->rt) slot.reset();
+  for (auto& slot : ts->drv) slot.reset();
+  std::vector<StepRecord>().swap(ts->steps);
 }
 
 // ---------------------------------------------------------------- steps
