@@ -22,12 +22,16 @@ d, n, rounds, names = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[
 print("graphprof run, host ns per launch (eager p50), whole processes alternated:")
 base = None
 for i, name in enumerate(names):
-    v = []
+    v, gl, gn = [], [], []
     for r in range(1, rounds + 1):
-        try: v.append(json.load(open(f"{d}/v{i}-r{r}.json"))["results"][0]["eager"]["launchNs"]["p50Ns"])
+        try:
+            res = json.load(open(f"{d}/v{i}-r{r}.json"))["results"][0]
+            v.append(res["eager"]["launchNs"]["p50Ns"])
+            gl.append(res["graph"]["launchNs"]["p50Ns"]); gn.append(res["graph"]["deviceNs"]["p50Ns"] / res["graph"]["nodes"])
         except Exception: pass
     m = st.median(v) if v else None
     if i == 0: base = m
     extra = f"  (+{m - base:.0f} ns)" if m is not None and base is not None and i else ""
-    print(f"  {name:45} " + " ".join(f"{x:6.0f}" for x in v) + (f"   median {m:.0f}{extra}" if v else "  FAILED"))
+    graph = f"  | graph launch p50 {st.median(gl) / 1e3:.1f} us, GPU {st.median(gn):.0f} ns/node" if gl else ""
+    print(f"  {name:45} " + " ".join(f"{x:6.0f}" for x in v) + (f"   median {m:.0f}{extra}{graph}" if v else "  FAILED"))
 PY

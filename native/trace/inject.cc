@@ -97,6 +97,7 @@ struct Config {
   // callbacks on the calling thread (GRAPHPROF_TRACE_API=callbacks).
   bool apiRecords = true;
   bool bufferPool = true;
+  bool graphTrace = false;  // GRAPHPROF_TRACE_GRAPH_TRACE=1: graph launches as one record each (measurement knob)
   std::set<std::string> driverApis;  // non-empty: driver records for these APIs only
   uint32_t flushMs = 0;  // cuptiActivityFlushPeriod; 0: CUPTI's heuristics (measurement knob)
   // --capture-range cudaProfilerApi (as nsys): collect only between cudaProfilerStart and
@@ -230,7 +231,7 @@ std::atomic<bool> g_final{false};     // the final record is written: late activ
 std::atomic<uint64_t> g_storedSteps{0}, g_droppedSteps{0}, g_droppedRecords{0};
 std::atomic<uint64_t> g_nvtxCallbacks{0};
 std::atomic<int> g_nvtxInit{0};
-std::atomic<uint64_t> g_apiRecords{0};
+std::atomic<uint64_t> g_apiRecords{0}, g_graphRecords{0};
 // Bumped each time collection is switched on or off: a call whose entry or exit fell on the other
 // side of the switch would leave a thread's nesting depth wrong, so each thread resets it.
 std::atomic<uint32_t> g_generation{0};
@@ -850,6 +851,7 @@ std::vector<CUpti_ActivityKind> activityKinds() {
     kinds.push_back(CUPTI_ACTIVITY_KIND_MEMCPY);
     kinds.push_back(CUPTI_ACTIVITY_KIND_MEMSET);
   }
+  if (g_config.activity && g_config.graphTrace) kinds.push_back(CUPTI_ACTIVITY_KIND_GRAPH_TRACE);
   if (g_config.apiRecords && g_config.callbacks > 0 && g_config.runtimeDomain) kinds.push_back(CUPTI_ACTIVITY_KIND_RUNTIME);
   if (g_config.apiRecords && g_config.callbacks > 0 && g_config.driverDomain) kinds.push_back(CUPTI_ACTIVITY_KIND_DRIVER);
   return kinds;
@@ -1025,6 +1027,9 @@ void CUPTIAPI bufferCompleted(CUcontext ctx, uint32_t streamId, uint8_t* buffer,
           if (m->graphId != 0) ++d.graphInstances;
           break;
         }
+        case CUPTI_ACTIVITY_KIND_GRAPH_TRACE:
+          g_graphRecords.fetch_add(1, std::memory_order_relaxed);
+          break;
         case CUPTI_ACTIVITY_KIND_RUNTIME:
         case CUPTI_ACTIVITY_KIND_DRIVER:
           onApiRecord(reinterpret_cast<const CUpti_ActivityAPI*>(record));
@@ -1263,6 +1268,7 @@ void writeFinal() {
     j.key("api"), j.str(g_config.apiRecords ? "records" : "callbacks"), j.raw(",");
     j.key("clock"), j.str(g_cuptiClock ? "cupti" : "steady"), j.raw(",");
     j.key("apiRecords"), j.u64(g_apiRecords.load()), j.raw(",");
+    j.key("graphRecords"), j.u64(g_graphRecords.load()), j.raw(",");
     j.key("recordsOutOfOrder"), j.u64(g_recordsOutOfOrder.load()), j.raw(",");
     j.key("nestingUnresolved"), j.u64(g_nestingUnresolved.load()), j.raw(",");
     j.key("captureRange"), j.str(g_config.captureProfiler ? "cudaProfilerApi" : "none"), j.raw(",");
@@ -1435,6 +1441,7 @@ void readConfig() {
   if (const char* r = std::getenv("GRAPHPROF_TRACE_RUNTIME"); r && std::strcmp(r, "0") == 0) g_config.runtimeDomain = false;
   if (const char* a = std::getenv("GRAPHPROF_TRACE_API"); a && std::strcmp(a, "callbacks") == 0) g_config.apiRecords = false;
   if (const char* c = std::getenv("GRAPHPROF_TRACE_CLOCK"); c && std::strcmp(c, "cupti") == 0) g_cuptiClock = true;
+  if (const char* g = std::getenv("GRAPHPROF_TRACE_GRAPH_TRACE"); g && std::strcmp(g, "1") == 0) g_config.graphTrace = true;
   if (const char* d = std::getenv("GRAPHPROF_TRACE_DRIVER_APIS"); d && *d) g_config.driverApis = splitList(d);
   if (const char* b = std::getenv("GRAPHPROF_TRACE_BUFFER_POOL"); b && std::strcmp(b, "0") == 0) g_config.bufferPool = false;
   if (const char* f = std::getenv("GRAPHPROF_TRACE_FLUSH_MS"); f && *f) g_config.flushMs = static_cast<uint32_t>(std::strtoul(f, nullptr, 10));
