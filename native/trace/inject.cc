@@ -97,7 +97,9 @@ struct Config {
   // callbacks on the calling thread (GRAPHPROF_TRACE_API=callbacks).
   bool apiRecords = true;
   bool bufferPool = true;
-  bool graphTrace = false;  // GRAPHPROF_TRACE_GRAPH_TRACE=1: graph launches as one record each (measurement knob)
+  bool graphTrace = false;
+  bool subscribe = true;           // GRAPHPROF_TRACE_SUBSCRIBE=0: no callback subscriber at all (measurement)
+  bool resourceCallbacks = true;   // GRAPHPROF_TRACE_RESOURCE=0: no context-destroy / fatal-error callbacks  // GRAPHPROF_TRACE_GRAPH_TRACE=1: graph launches as one record each (measurement knob)
   std::set<std::string> driverApis;  // non-empty: driver records for these APIs only
   uint32_t flushMs = 0;  // cuptiActivityFlushPeriod; 0: CUPTI's heuristics (measurement knob)
   // --capture-range cudaProfilerApi (as nsys): collect only between cudaProfilerStart and
@@ -851,7 +853,7 @@ std::vector<CUpti_ActivityKind> activityKinds() {
     kinds.push_back(CUPTI_ACTIVITY_KIND_MEMCPY);
     kinds.push_back(CUPTI_ACTIVITY_KIND_MEMSET);
   }
-  if (g_config.activity && g_config.graphTrace) kinds.push_back(CUPTI_ACTIVITY_KIND_GRAPH_TRACE);
+  if (g_config.graphTrace) kinds.push_back(CUPTI_ACTIVITY_KIND_GRAPH_TRACE);
   if (g_config.apiRecords && g_config.callbacks > 0 && g_config.runtimeDomain) kinds.push_back(CUPTI_ACTIVITY_KIND_RUNTIME);
   if (g_config.apiRecords && g_config.callbacks > 0 && g_config.driverDomain) kinds.push_back(CUPTI_ACTIVITY_KIND_DRIVER);
   return kinds;
@@ -1441,6 +1443,8 @@ void readConfig() {
   if (const char* r = std::getenv("GRAPHPROF_TRACE_RUNTIME"); r && std::strcmp(r, "0") == 0) g_config.runtimeDomain = false;
   if (const char* a = std::getenv("GRAPHPROF_TRACE_API"); a && std::strcmp(a, "callbacks") == 0) g_config.apiRecords = false;
   if (const char* c = std::getenv("GRAPHPROF_TRACE_CLOCK"); c && std::strcmp(c, "cupti") == 0) g_cuptiClock = true;
+  if (const char* v = std::getenv("GRAPHPROF_TRACE_SUBSCRIBE"); v && std::strcmp(v, "0") == 0) g_config.subscribe = false;
+  if (const char* v = std::getenv("GRAPHPROF_TRACE_RESOURCE"); v && std::strcmp(v, "0") == 0) g_config.resourceCallbacks = false;
   if (const char* g = std::getenv("GRAPHPROF_TRACE_GRAPH_TRACE"); g && std::strcmp(g, "1") == 0) g_config.graphTrace = true;
   if (const char* d = std::getenv("GRAPHPROF_TRACE_DRIVER_APIS"); d && *d) g_config.driverApis = splitList(d);
   if (const char* b = std::getenv("GRAPHPROF_TRACE_BUFFER_POOL"); b && std::strcmp(b, "0") == 0) g_config.bufferPool = false;
@@ -1482,20 +1486,23 @@ void classify() {
 }
 
 bool attach() {
-  CUptiResult r = cuptiSubscribe(&g_subscriber, onCallback, nullptr);
+  CUptiResult r = CUPTI_SUCCESS;
+  if (g_config.subscribe) r = cuptiSubscribe(&g_subscriber, onCallback, nullptr);
   if (r != CUPTI_SUCCESS) {
     note(cuptiError("cuptiSubscribe", r) +
          (r == CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED ? " (another profiler, e.g. nsys or a framework profiler, holds CUPTI)" : ""));
     return false;
   }
   // With a capture range nothing is collected until the program calls cudaProfilerStart.
-  if (!enableApiCallbacks(!g_config.captureProfiler)) return false;
-  if (g_config.stepMode == StepMode::Nvtx) {
+  if (g_config.subscribe && !enableApiCallbacks(!g_config.captureProfiler)) return false;
+  if (g_config.subscribe && g_config.stepMode == StepMode::Nvtx) {
     r = cuptiEnableDomain(1, g_subscriber, CUPTI_CB_DOMAIN_NVTX);
     if (r != CUPTI_SUCCESS) note(cuptiError("cuptiEnableDomain(NVTX)", r) + "; NVTX steps will be missing");
   }
-  cuptiEnableCallback(1, g_subscriber, CUPTI_CB_DOMAIN_RESOURCE, CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING);
-  cuptiEnableCallback(1, g_subscriber, CUPTI_CB_DOMAIN_STATE, CUPTI_CBID_STATE_FATAL_ERROR);
+  if (g_config.subscribe && g_config.resourceCallbacks) {
+    cuptiEnableCallback(1, g_subscriber, CUPTI_CB_DOMAIN_RESOURCE, CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING);
+    cuptiEnableCallback(1, g_subscriber, CUPTI_CB_DOMAIN_STATE, CUPTI_CBID_STATE_FATAL_ERROR);
+  }
   if (g_config.activity && g_config.perThreadBuffers >= 0) {
     uint8_t v = static_cast<uint8_t>(g_config.perThreadBuffers);
     size_t n = sizeof v;
