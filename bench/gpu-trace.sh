@@ -36,7 +36,7 @@ gprun=(bash .gpu/run.sh run)
 # ---------------------------------------------------------------- 1. launch counts of graphprof run
 check1() {
   log "1: trace graphprof run --kernels 847 --iterations 50 --warmup 10 --batch-sizes 1"
-  GRAPHPROF_TRACE_KEEP=1 gp trace --step-marker api:cudaStreamSynchronize -o "$work/c1-trace.json" --out "$work/c1" -- \
+  GRAPHPROF_TRACE_KEEP=1 gp trace --graph-trace node --step-marker api:cudaStreamSynchronize -o "$work/c1-trace.json" --out "$work/c1" -- \
     "${gprun[@]}" --kernels 847 --kernel empty --iterations 50 --warmup 10 --batch-sizes 1 --json -o "$work/c1-run.json" \
     > "$work/c1.stdout" 2> "$work/c1.stderr"
   local rc=$?
@@ -60,6 +60,24 @@ for f in glob.glob((sys.argv[3] or "/nonexistent") + "/trace-*.json"):
     steps += json.load(open(f)).get("steps", [])
 withK = sum(1 for s in steps if s["launches"] == K)
 print(f"1b api:cudaStreamSynchronize steps\t{'PASS' if withK == B * (T + 1) else 'FAIL'}\t{len(steps)} steps, {withK} with exactly {K} launches (expected {B * (T + 1)}: {T} eager steps + the capture)")
+EOF
+}
+
+# ---------------------------------------------------------------- 1c. graph-level records (the default)
+check1c() {
+  log "1c: the same run with --graph-trace graph (the default)"
+  gp trace -o "$work/c1c-trace.json" -- "${gprun[@]}" --kernels 847 --kernel empty --iterations 50 --warmup 10 --batch-sizes 1 --json \
+    -o "$work/c1c-run.json" > /dev/null 2> "$work/c1c.stderr" || { status "1c graph-level records	FAIL	trace exit $?: $(tail -n 2 "$work/c1c.stderr" | tr '\n' ' ')"; return; }
+  $py - "$work/c1c-trace.json" "$work/c1c-run.json" <<'EOF' >> "$work/status.txt"
+import json, sys
+t = json.load(open(sys.argv[1])); r = json.load(open(sys.argv[2])); w = r["workload"]
+K, T = w["kernels"], w["warmup"] + w["iterations"]
+graphs = [k for k in t["kernels"] if k["name"].startswith("[CUDA graph")]
+eager = sum(k["instances"] for k in t["kernels"] if not k["name"].startswith("[CUDA graph"))
+gi = sum(k["instances"] for k in graphs)
+ok = gi == T and eager == K * T and t["launches"]["launchCalls"] == K * (T + 1)
+g = r["results"][0]["graph"]
+print(f"1c graph-level records\t{'PASS' if ok else 'FAIL'}\t{len(graphs)} graph row(s) with {gi} executions (expected {T}), {eager} eager kernel instances (expected {K * T}), launch calls {t['launches']['launchCalls']}; traced graph launch p50 {g['launchNs']['p50Ns'] / 1e3:.1f} us, GPU {g['deviceNs']['p50Ns'] / g['nodes']:.0f} ns per node")
 EOF
 }
 
@@ -116,6 +134,14 @@ def interval(a, b):  # 95% bootstrap interval of median(b) - median(a)
     for _ in range(4000):
         d.append(st.median(rng.choices(b, k=len(b))) - st.median(rng.choices(a, k=len(a))))
     d.sort(); return d[int(0.025 * len(d))], d[int(0.975 * len(d)) - 1]
+def graph(kind):
+    gl, gn = [], []
+    for i in range(1, int(sys.argv[2]) + 1):
+        p = f"{w}/c3-{kind}-{i}.json"
+        if os.path.exists(p):
+            g = json.load(open(p))["results"][0]["graph"]
+            gl.append(g["launchNs"]["p50Ns"]); gn.append(g["deviceNs"]["p50Ns"] / g["nodes"])
+    return f"graph launch p50 {st.median(gl) / 1e3:.1f} us, GPU {st.median(gn):.0f} ns/node" if gl else "no graph figures"
 def fig(kind):
     launch, step = [], []
     for i in range(1, int(sys.argv[2]) + 1):
@@ -133,7 +159,7 @@ for label, kind in (("3 overhead, default (device times)", "traced"), ("3b overh
     per_launch = tl - pl; per_call_step = (ts - ps) / calls
     lo, hi = interval(pv, tv)
     ok = per_launch < 500 and per_call_step < 500
-    print(f"{label}\t{'PASS' if ok else 'FAIL'}\thost time per launch {pl:.0f} ns untraced, {tl:.0f} ns traced: {per_launch:+.0f} ns per API call (95% interval {lo:+.0f} to {hi:+.0f}); eager step {ps/1e3:.1f} -> {ts/1e3:.1f} us: {per_call_step:+.0f} ns per API call (target < 500; medians of {min(pn, tn)} alternated processes)")
+    print(f"{label}\t{'PASS' if ok else 'FAIL'}\thost time per launch {pl:.0f} ns untraced, {tl:.0f} ns traced: {per_launch:+.0f} ns per API call (95% interval {lo:+.0f} to {hi:+.0f}); eager step {ps/1e3:.1f} -> {ts/1e3:.1f} us: {per_call_step:+.0f} ns per API call (target < 500; medians of {min(pn, tn)} alternated processes); {graph(kind)} (untraced: {graph('plain')})")
 EOF2
   local bad; bad=$(grep -Ec "rc [1-9][0-9]*$" "$work/c3.stderr")
   status "3c traced runs exit 0	$([ "$bad" -eq 0 ] && echo PASS || echo FAIL)	$((2 * rounds - bad)) of $((2 * rounds)) traced 120-step runs of 847 launches exited 0 (a crash at exit was issue 6's fourth failure)"
@@ -210,7 +236,7 @@ EOF
   done
 }
 
-for c in ${CHECKS:-1 2 3 4 5 6}; do "check$c"; done
+for c in ${CHECKS:-1 1c 2 3 4 5 6}; do "check$c"; done
 
 # ---------------------------------------------------------------- summary (printed last)
 {

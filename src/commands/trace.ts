@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { analyzeProfile, DEFAULT_REPLAY_COST, type AnalyzeResult } from '../core/analyze.js';
 import { API_RULES, classifyApi } from '../core/launch-apis.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
-import { parseStepMarker, toProfileInput, toTraceRecord, traceFigures, type CaptureRange, type LaunchClassifier, type TraceRecord, type TraceResult } from '../core/trace.js';
+import { parseStepMarker, toProfileInput, toTraceRecord, traceFigures, type CaptureRange, type GraphTrace, type LaunchClassifier, type TraceRecord, type TraceResult } from '../core/trace.js';
 import { EnvironmentError, EXIT, InputError, UsageError, ValueError } from '../errors.js';
 import { cudaVersionString } from '../harness/native.js';
 import type { Io } from '../io.js';
@@ -37,6 +37,7 @@ export interface RawTraceOptions {
   /** commander sets false for --no-device-time */
   deviceTime?: boolean;
   captureRange?: string;
+  graphTrace?: string;
 }
 
 export interface TraceOptions {
@@ -52,6 +53,8 @@ export interface TraceOptions {
   readonly deviceTime: boolean;
   /** collect only between cudaProfilerStart and cudaProfilerStop */
   readonly captureRange: CaptureRange | null;
+  /** graph: one record per graph launch (the default, as nsys); node: one kernel record per node */
+  readonly graphTrace: GraphTrace;
 }
 
 /** `argv` is graphprof's own argument list: the command must follow a `--`. */
@@ -72,6 +75,9 @@ export function parseTraceOptions(raw: RawTraceOptions, command: readonly string
   if (raw.captureRange !== undefined && raw.captureRange !== 'cudaProfilerApi') {
     throw new UsageError(`--capture-range: expected cudaProfilerApi (collect between cudaProfilerStart and cudaProfilerStop, as nsys), got "${raw.captureRange}"`);
   }
+  if (raw.graphTrace !== undefined && raw.graphTrace !== 'graph' && raw.graphTrace !== 'node') {
+    throw new UsageError(`--graph-trace: expected graph (a graph launch is one record, the default) or node (one kernel record per node), got "${raw.graphTrace}"`);
+  }
   let outPrefix: string | null = null;
   if (raw.out !== undefined) {
     if (raw.out.trim() === '') throw new UsageError('--out: expected a file name prefix such as prof or out/run1, got ""');
@@ -90,6 +96,7 @@ export function parseTraceOptions(raw: RawTraceOptions, command: readonly string
     outputPath: raw.output === undefined ? null : (checkWritable('-o', raw.output), raw.output),
     deviceTime: raw.deviceTime !== false,
     captureRange: raw.captureRange === undefined ? null : 'cudaProfilerApi',
+    graphTrace: raw.graphTrace === 'node' ? 'node' : 'graph',
   };
 }
 
@@ -153,6 +160,9 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
   if (options.stepMarker) env.GRAPHPROF_TRACE_STEP = options.stepMarker;
   if (!options.deviceTime) env.GRAPHPROF_TRACE_ACTIVITY = '0';
   delete env.GRAPHPROF_TRACE_CAPTURE;
+  // Graph-level records cut what CUPTI adds to every graph launch (docs/trace.md, Graphs), with or
+  // without device times.
+  env.GRAPHPROF_TRACE_GRAPH_TRACE = options.graphTrace === 'graph' ? '1' : '0';
   if (options.captureRange) env.GRAPHPROF_TRACE_CAPTURE = options.captureRange;
   // NVTX calls reach CUPTI only through the tool library NVTX loads. It is the injection library,
   // which forwards to the CUPTI it is bound to: pointing NVTX at a libcupti file would load a second
@@ -250,7 +260,7 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
     createdAt: new Date().toISOString(),
     fake,
     traced: { command: [...options.command], exitCode: exit.code, signal: exit.signal, wallNs: exit.wallNs },
-    options: { steps: options.steps, stepMarker: options.stepMarker, outPrefix: options.outPrefix, captureRange: options.captureRange },
+    options: { steps: options.steps, stepMarker: options.stepMarker, outPrefix: options.outPrefix, captureRange: options.captureRange, graphTrace: options.graphTrace },
     environment: {
       injectLibrary: lib.path,
       cuptiLibrary: cupti.library,

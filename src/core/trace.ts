@@ -146,6 +146,9 @@ export interface TraceRecord {
 /** What `--capture-range` accepts: as nsys, collection between cudaProfilerStart and cudaProfilerStop. */
 export type CaptureRange = 'cudaProfilerApi';
 
+/** What `--graph-trace` accepts, as nsys --cuda-graph-trace: a graph launch as one record, or one per node. */
+export type GraphTrace = 'graph' | 'node';
+
 function captureRangesOf(collection: unknown): number | null {
   if (typeof collection !== 'object' || collection === null) return null;
   const v = (collection as Record<string, unknown>).captureRanges;
@@ -600,7 +603,7 @@ export interface TraceResult {
   /** true only under GRAPHPROF_FAKE_TRACE (plumbing tests): the records are synthetic */
   fake: boolean;
   traced: { command: string[]; exitCode: number; signal: string | null; wallNs: number };
-  options: { steps: number | null; stepMarker: string | null; outPrefix: string | null; captureRange: CaptureRange | null };
+  options: { steps: number | null; stepMarker: string | null; outPrefix: string | null; captureRange: CaptureRange | null; graphTrace: GraphTrace };
   environment: {
     injectLibrary: string;
     cuptiLibrary: string;

@@ -92,6 +92,20 @@ describe('graphprof trace on synthetic records (GRAPHPROF_FAKE_TRACE: CLI plumbi
     expect((JSON.parse(off.stderr) as TraceResult).options.captureRange).toBeNull();
   });
 
+  it.skipIf(!builtWithCupti)('--graph-trace: graph-level records by default, per node on request', () => {
+    const show = ['sh', '-c', 'echo "[$GRAPHPROF_TRACE_GRAPH_TRACE]"'];
+    const byDefault = graphprof(['trace', '--json', '--', ...show], fake);
+    expect(byDefault.code).toBe(0);
+    expect(byDefault.stdout).toBe('[1]\n');
+    expect((JSON.parse(byDefault.stderr) as TraceResult).options.graphTrace).toBe('graph');
+    const node = graphprof(['trace', '--graph-trace', 'node', '--json', '--', ...show], fake);
+    expect(node.stdout).toBe('[0]\n');
+    expect((JSON.parse(node.stderr) as TraceResult).options.graphTrace).toBe('node');
+    const bad = graphprof(['trace', '--graph-trace', 'nodes', '--', 'true']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe('graphprof: --graph-trace: expected graph (a graph launch is one record, the default) or node (one kernel record per node), got "nodes"');
+  });
+
   it('refuses a --capture-range other than cudaProfilerApi with exit 2', () => {
     const r = graphprof(['trace', '--capture-range', 'nvtx', '--', 'true']);
     expect(r.code).toBe(2);
