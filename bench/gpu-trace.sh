@@ -73,8 +73,8 @@ import json, sys
 t = json.load(open(sys.argv[1])); r = json.load(open(sys.argv[2])); w = r["workload"]
 K, T = w["kernels"], w["warmup"] + w["iterations"]
 graphs = [k for k in t["kernels"] if k["name"].startswith("[CUDA graph")]
-eager = sum(k["instances"] for k in t["kernels"] if not k["name"].startswith("[CUDA graph"))
-gi = sum(k["instances"] for k in graphs)
+eager = sum(k["count"] for k in t["kernels"] if not k["name"].startswith("[CUDA graph"))
+gi = sum(k["count"] for k in graphs)
 ok = gi == T and eager == K * T and t["launches"]["launchCalls"] == K * (T + 1)
 g = r["results"][0]["graph"]
 print(f"1c graph-level records\t{'PASS' if ok else 'FAIL'}\t{len(graphs)} graph row(s) with {gi} executions (expected {T}), {eager} eager kernel instances (expected {K * T}), launch calls {t['launches']['launchCalls']}; traced graph launch p50 {g['launchNs']['p50Ns'] / 1e3:.1f} us, GPU {g['deviceNs']['p50Ns'] / g['nodes']:.0f} ns per node")
@@ -168,7 +168,7 @@ EOF2
 # ---------------------------------------------------------------- 4. against the harness's counters
 check4() {
   log "4: side by side with the harness: --memcpys 20 --syncs 5, batch sizes 1,2"
-  gp trace -o "$work/c4-trace.json" -- "${gprun[@]}" --kernels 100 --memcpys 20 --syncs 5 --kernel empty --iterations 20 --warmup 5 \
+  gp trace --graph-trace node -o "$work/c4-trace.json" -- "${gprun[@]}" --kernels 100 --memcpys 20 --syncs 5 --kernel empty --iterations 20 --warmup 5 \
     --batch-sizes 1,2 --json -o "$work/c4-run.json" > /dev/null 2> "$work/c4.stderr"
   local rc=$?
   [ $rc -eq 0 ] || { status "4 harness counters	FAIL	trace exit $rc: $(tail -n 2 "$work/c4.stderr" | tr '\n' ' ')"; return; }
