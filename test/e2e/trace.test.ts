@@ -136,6 +136,8 @@ describe('graphprof trace on synthetic records (GRAPHPROF_FAKE_TRACE: CLI plumbi
     expect(j.command).toBe('trace');
     expect(j.traced).toMatchObject({ command: ['sh', '-c', 'echo payload'], exitCode: 0 });
     expect(j.processes.map((p) => p.pid)).toEqual([4242, 4243]);
+    // the fixture launches graphs: the report says their traced cost overstates the untraced one
+    expect(j.notes.filter((n) => n.startsWith('graph launches run slower under CUPTI'))).toHaveLength(1);
     expect(j.launches).toMatchObject({ launchCalls: 1050, graphLaunchCalls: 5 });
     expect(j.steps).toMatchObject({ count: 10, launchesVary: false });
     expect(j.perStep).toMatchObject({ steps: 10, source: 'step-marker', launchCalls: 105 });
