@@ -136,7 +136,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('-o, --output <file>', 'also write the JSON result to FILE')
     .option('--cupti <path>', 'libcupti.so, or the folder that holds it (default: the CUDA toolkit, then python3 nvidia/cuda_cupti)')
     .option('--no-device-time', 'count and time API calls only, without kernel and memcpy device times (CUPTI activity records): lower overhead per launch')
-    .option('--graph-trace <level>', 'graph: a graph launch is one record, its GPU time one row (default, as nsys; far less overhead per graph launch); node: one kernel record per graph node')
+    .option('--graph-trace <level>', 'graph: a graph launch is one record, its GPU time one row (the default: less overhead per graph launch); node: one kernel record per graph node')
     .option('--capture-range <range>', 'collect only between cudaProfilerStart and cudaProfilerStop (as nsys --capture-range=cudaProfilerApi): cudaProfilerApi')
     .action(act(() => import('./commands/trace.js') as Promise<{ execute: Action }>));
 
