@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "histogram.h"
+#include "nesting.h"
 
 namespace {
 
@@ -393,17 +394,9 @@ void apiMarker(ThreadState* ts) {
 //
 // With API records (the default) CUPTI writes one record per runtime or driver call into the
 // calling thread's activity buffer, and this library reads them later on CUPTI's worker thread,
-// so the calling thread runs none of our code. Two things the callbacks did at once are done here
-// after the fact:
-// - Nesting. A thread's records arrive in the order the calls ended, so the calls nested in a call X
-//   are exactly the records already read whose start is not before X's: they leave a per-thread
-//   stack of not-yet-outermost records when X arrives. A record is taken as outermost once
-//   kMaxPending later outermost records have arrived (or at exit): a call with more nested calls
-//   than that would count them as calls (counted in nestingUnresolved).
-// - Step boundaries. A boundary (an NVTX push or pop, or a marker call's end) is a Mark at a time
-//   on a thread; its figures are the thread's totals once every outermost call that started before
-//   it is counted. Marks wait in a per-thread queue and are filled as records are counted in start
-//   order; a step is a pair of marks, turned into a StepRecord at exit.
+// so the calling thread runs none of our code. Nesting and step boundaries are worked out from the
+// records after the fact (nesting.h says how); a step is a pair of marks, turned into a
+// StepRecord at exit.
 
 struct Mark {
   uint64_t t = 0;
@@ -452,19 +445,13 @@ void deferStep(uint64_t tid, Mark* start, Mark* end) {
 constexpr size_t kMaxPending = 4096;
 std::atomic<uint64_t> g_nestingUnresolved{0}, g_recordsOutOfOrder{0};
 
-struct PendingCall {
-  uint64_t start, end;
-  uint32_t cbid;
-  CUpti_CallbackDomain domain;
-};
+using graphprof_trace::Call;
 
 struct RecordThread {
   ThreadState* ts = nullptr;           // statistics and totals, as a calling thread's with callbacks
   MarkQueue* marks = nullptr;
-  std::deque<PendingCall> pending;     // disjoint, in start order: not yet known to be outermost
+  graphprof_trace::Nesting nesting{kMaxPending};
   Mark* lastMarker = nullptr;          // api: steps
-  uint64_t lastCountedStart = 0;       // the latest outermost call counted
-  bool countedAny = false;
 };
 
 // Record reader state, under g_act.mutex.
@@ -489,11 +476,7 @@ void resolveMarks(RecordThread& rt, uint64_t t) {
   MarkQueue* q = rt.marks;
   if (q->added.load(std::memory_order_acquire) <= q->resolved) return;
   std::lock_guard<std::mutex> lock(q->mutex);
-  while (q->resolved < q->marks.size() && q->marks[q->resolved].t <= t) {
-    Mark& m = q->marks[q->resolved++];
-    m.snap = rt.ts->snapshot(m.t);
-    m.resolved = true;
-  }
+  graphprof_trace::resolveMarksUpTo(q->marks, q->resolved, t, [&rt](Mark& m) { m.snap = rt.ts->snapshot(m.t); });
 }
 
 const char* callbackName(CUpti_CallbackDomain domain, uint32_t cbid) {
@@ -502,14 +485,13 @@ const char* callbackName(CUpti_CallbackDomain domain, uint32_t cbid) {
   return name;
 }
 
-void countOutermost(RecordThread& rt, const PendingCall& c) {
+void countOutermost(RecordThread& rt, const Call& c) {
   resolveMarks(rt, c.start);
-  rt.lastCountedStart = c.start;
-  rt.countedAny = true;
+  const auto domain = static_cast<CUpti_CallbackDomain>(c.domain);
   const bool runtime = c.domain == CUPTI_CB_DOMAIN_RUNTIME_API;
   ThreadState* ts = rt.ts;
-  Stat& s = ts->stat(c.domain, c.cbid);
-  if (!s.name) s.name = callbackName(c.domain, c.cbid);
+  Stat& s = ts->stat(domain, c.cbid);
+  if (!s.name) s.name = callbackName(domain, c.cbid);
   const uint64_t ns = c.end > c.start ? c.end - c.start : 0;
   s.add(ns);
   Totals& t = ts->totals;
@@ -524,23 +506,18 @@ void onApiRecord(const CUpti_ActivityAPI* a) {
   if (a->cbid >= (domain == CUPTI_CB_DOMAIN_RUNTIME_API ? kRtSize : kDrvSize)) return;
   g_apiRecords.fetch_add(1, std::memory_order_relaxed);
   RecordThread& rt = recordThread(a->threadId);
-  const PendingCall call{a->start, a->end, a->cbid, domain};
-  if (!rt.pending.empty() && call.end < rt.pending.back().end) g_recordsOutOfOrder.fetch_add(1, std::memory_order_relaxed);
-  while (!rt.pending.empty() && rt.pending.back().start >= call.start) {
-    const PendingCall& inner = rt.pending.back();
-    Stat& s = rt.ts->stat(inner.domain, inner.cbid);
-    if (!s.name) s.name = callbackName(inner.domain, inner.cbid);
-    ++s.nested;
-    rt.pending.pop_back();
-  }
-  // A call that began before a call already counted as outermost holds it: that one was counted
-  // too early (more than kMaxPending outermost calls inside one call).
-  if (rt.countedAny && call.start <= rt.lastCountedStart) g_nestingUnresolved.fetch_add(1, std::memory_order_relaxed);
-  rt.pending.push_back(call);
-  if (rt.pending.size() > kMaxPending) {
-    countOutermost(rt, rt.pending.front());
-    rt.pending.pop_front();
-  }
+  const Call call{a->start, a->end, a->cbid, static_cast<int>(domain)};
+  const graphprof_trace::NestingFlags f = rt.nesting.add(
+      call,
+      [&rt](const Call& inner) {
+        const auto d = static_cast<CUpti_CallbackDomain>(inner.domain);
+        Stat& s = rt.ts->stat(d, inner.cbid);
+        if (!s.name) s.name = callbackName(d, inner.cbid);
+        ++s.nested;
+      },
+      [&rt](const Call& outer) { countOutermost(rt, outer); });
+  if (f.outOfOrder) g_recordsOutOfOrder.fetch_add(1, std::memory_order_relaxed);
+  if (f.unresolved) g_nestingUnresolved.fetch_add(1, std::memory_order_relaxed);
   // api:NAME - each call of NAME (outermost or nested) ends a step at its end and starts the next.
   if (g_config.stepMode == StepMode::Api && (domain == CUPTI_CB_DOMAIN_RUNTIME_API ? g_stepRt[a->cbid] : g_stepDrv[a->cbid])) {
     Mark* m = addMark(rt.ts->tid, call.end);
@@ -554,8 +531,7 @@ void drainRecords() {
   std::lock_guard<std::mutex> lock(g_act.mutex);
   for (auto& kv : g_recordThreads) {
     RecordThread& rt = *kv.second;
-    for (const PendingCall& c : rt.pending) countOutermost(rt, c);
-    rt.pending.clear();
+    rt.nesting.drain([&rt](const Call& c) { countOutermost(rt, c); });
     resolveMarks(rt, UINT64_MAX);
   }
   // Threads with marks but no API call at all: their steps hold nothing.
