@@ -93,6 +93,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--max-batch <n>', withDefault('largest batch size served (vLLM max_num_seqs, SGLang cuda_graph_max_bs)', rd.maxBatch))
     .option('--mem-budget <size>', 'graph memory budget, e.g. 500MB, 2GiB (default: no limit)')
     .option('--capture-budget <time>', 'capture time budget, e.g. 20s, 1500ms (default: no limit)')
+    .option('--max-graphs <n>', 'capture at most N sizes (default: no limit)')
+    .option('--within <pct>', 'take the fewest sizes whose expected step is within PCT of the optimum, e.g. 1% (default: the optimum)')
     .option('--dist <spec>', withDefault('batch-size distribution: uniform, zipf:S, or a file of observed batch sizes (CSV or JSON)', rd.dist))
     .option('--from <run.json>', 'fit the model constants from a `graphprof run --json` result')
     .option('--step-base <time>', withDefault('graph step time at batch 0 (assumed)', md.stepBase))

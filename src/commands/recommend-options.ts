@@ -32,7 +32,7 @@ export const MODEL_FLAGS = {
   capturePerSeq: { flag: '--capture-per-seq', key: 'capturePerSeqNs', unit: 'duration' },
 } as const satisfies Record<string, { flag: string; key: keyof PoolCostModel; unit: 'duration' | 'bytes' }>;
 
-export type RawRecommendOptions = Partial<Record<keyof typeof RECOMMEND_DEFAULTS | keyof typeof MODEL_FLAGS | 'memBudget' | 'captureBudget' | 'from', string>> & {
+export type RawRecommendOptions = Partial<Record<keyof typeof RECOMMEND_DEFAULTS | keyof typeof MODEL_FLAGS | 'memBudget' | 'captureBudget' | 'from' | 'maxGraphs' | 'within', string>> & {
   sharedPool?: boolean;
   allowEagerTail?: boolean;
   json?: boolean;
@@ -43,6 +43,10 @@ export interface RecommendOptions {
   readonly dist: DistributionSpec;
   readonly memBudgetBytes: number | null;
   readonly captureBudgetNs: number | null;
+  /** --max-graphs: most graphs captured */
+  readonly maxGraphs: number | null;
+  /** --within: accept the fewest graphs within this share of the optimum (0.01 for 1%) */
+  readonly within: number | null;
   readonly fromPath: string | null;
   /** constants given by flags, in ns and bytes */
   readonly modelFlags: Readonly<Partial<PoolCostModel>>;
@@ -66,6 +70,8 @@ export function parseRecommendOptions(raw: RawRecommendOptions): RecommendOption
   if (memBudgetBytes !== null && memBudgetBytes <= 0) throw new UsageError(`--mem-budget: expected a size above 0, got "${raw.memBudget}"`);
   const captureBudgetNs = raw.captureBudget === undefined ? null : Math.round(durationFlag('--capture-budget', raw.captureBudget));
   if (captureBudgetNs !== null && captureBudgetNs <= 0) throw new UsageError(`--capture-budget: expected a duration above 0, got "${raw.captureBudget}"`);
+  const maxGraphs = raw.maxGraphs === undefined ? null : positiveInt('--max-graphs', raw.maxGraphs, MAX_BATCH_LIMIT);
+  const within = raw.within === undefined ? null : shareFlag('--within', raw.within);
   const modelFlags: Partial<PoolCostModel> = {};
   for (const [name, spec] of Object.entries(MODEL_FLAGS) as [keyof typeof MODEL_FLAGS, (typeof MODEL_FLAGS)[keyof typeof MODEL_FLAGS]][]) {
     const text = raw[name];
@@ -77,6 +83,8 @@ export function parseRecommendOptions(raw: RawRecommendOptions): RecommendOption
     dist,
     memBudgetBytes,
     captureBudgetNs,
+    maxGraphs,
+    within,
     fromPath: raw.from ?? null,
     modelFlags: Object.freeze(modelFlags),
     sharedPool: raw.sharedPool !== false,
@@ -84,6 +92,14 @@ export function parseRecommendOptions(raw: RawRecommendOptions): RecommendOption
     engine: oneOf('--engine', get('engine'), ENGINE_CHOICES),
     json: raw.json === true,
   });
+}
+
+/** "1%", "0.5%" -> 0.01, 0.005: a share above 0 and at most 100%, written as a percentage. */
+function shareFlag(flag: string, text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text);
+  const v = m ? Number(m[1]) / 100 : NaN;
+  if (!(v > 0 && v <= 1)) throw new UsageError(`${flag}: expected a percentage above 0 and at most 100, such as 1% or 0.5%, got "${text}"`);
+  return v;
 }
 
 /** The model constants' defaults as the help text shows them, with their units. */

@@ -76,9 +76,10 @@ export async function execute(raw: RawRecommendOptions, io: Io): Promise<number>
     sources,
     fromFile: options.fromPath,
     fitNotes: fitted?.notes ?? [],
-    budgets: { memoryBytes: options.memBudgetBytes, captureNs: options.captureBudgetNs },
+    budgets: { memoryBytes: options.memBudgetBytes, captureNs: options.captureBudgetNs, maxGraphs: options.maxGraphs },
     sharedPool: options.sharedPool,
     allowEagerTail: options.allowEagerTail,
+    within: options.within,
   });
   if (!outcome.ok) throw new UsageError(outcome.message);
 

@@ -27,6 +27,8 @@ export interface PoolBudgets {
   memoryBytes: number | null;
   /** null: no capture-time limit */
   captureNs: number | null;
+  /** most graphs captured (--max-graphs; recommend --within searches it); null or absent: no limit */
+  maxGraphs?: number | null;
 }
 
 /** A distribution over batch sizes 1..maxBatch, plus the mass observed above it (always eager). */
@@ -97,8 +99,12 @@ export function poolResources(model: PoolCostModel, sharedPool: boolean, count: 
   return { memoryBytes, captureNs };
 }
 
-function withinBudgets(budgets: PoolBudgets, r: { memoryBytes: number; captureNs: number }): boolean {
-  return (budgets.memoryBytes === null || r.memoryBytes <= budgets.memoryBytes) && (budgets.captureNs === null || r.captureNs <= budgets.captureNs);
+function withinBudgets(budgets: PoolBudgets, r: { memoryBytes: number; captureNs: number }, graphs: number): boolean {
+  return (
+    (budgets.memoryBytes === null || r.memoryBytes <= budgets.memoryBytes) &&
+    (budgets.captureNs === null || r.captureNs <= budgets.captureNs) &&
+    (budgets.maxGraphs === null || budgets.maxGraphs === undefined || graphs <= budgets.maxGraphs)
+  );
 }
 
 /** The figures of any pool (sizes in any order, duplicates ignored, sizes above maxBatch allowed). */
@@ -139,7 +145,7 @@ export function evaluatePool(problem: PoolProblem, sizesIn: readonly number[]): 
     paddingOverhead: ideal > 0 ? expected / ideal - 1 : 0,
     worstPaddingRatio: worst,
     eagerShare: eager,
-    fits: withinBudgets(problem.budgets, r),
+    fits: withinBudgets(problem.budgets, r, sizes.length),
   };
 }
 
@@ -203,14 +209,16 @@ function sumMatters(problem: PoolProblem): boolean {
 }
 
 function fitsKSM(problem: PoolProblem, k: number, sum: number, max: number): boolean {
-  return withinBudgets(problem.budgets, poolResources(problem.model, problem.sharedPool, k, sum, max));
+  // A graph-count limit is one more monotone constraint on k: both algorithms stay exact (the
+  // Lagrangian bounds of the Pareto DP ignore it, so they remain lower bounds).
+  return withinBudgets(problem.budgets, poolResources(problem.model, problem.sharedPool, k, sum, max), k);
 }
 
 export function optimisePool(problem: PoolProblem): OptimiseResult {
   const B = problem.distribution.maxBatch;
   const smallest = problem.allowEagerTail ? 1 : B;
   const minimal = poolResources(problem.model, problem.sharedPool, 1, smallest, smallest);
-  if (!withinBudgets(problem.budgets, minimal)) {
+  if (!withinBudgets(problem.budgets, minimal, 1)) {
     return {
       ok: false,
       smallestPool: [smallest],
@@ -377,6 +385,8 @@ function countDp(ctx: Ctx): { sizes: number[]; algorithm: 'count-dp'; states: nu
 interface Multipliers {
   capture: number;
   memory: number;
+  /** price of a graph under --max-graphs: makes the bounds count-aware */
+  graphs: number;
 }
 
 /** The model and budgets as the Lagrangian phases read them (an absent budget reads as 0, unused). */
@@ -386,24 +396,27 @@ function budgetView(problem: PoolProblem) {
     shared: problem.sharedPool,
     hasC: problem.budgets.captureNs !== null,
     hasM: problem.budgets.memoryBytes !== null,
+    hasG: problem.budgets.maxGraphs !== null && problem.budgets.maxGraphs !== undefined,
     C: problem.budgets.captureNs ?? 0,
     M: problem.budgets.memoryBytes ?? 0,
+    G: problem.budgets.maxGraphs ?? 0,
   };
 }
 
 function makeDual(ctx: Ctx) {
   const { problem, c, N, pc, tc, tail, canStop } = ctx;
-  const { m, shared, hasC, hasM, C, M } = budgetView(problem);
+  const { m, shared, hasC, hasM, hasG, C, M, G } = budgetView(problem);
   /** R(j): min over completions above c_j of cost + penalised resources; and the completion */
   const solve = (nu: Multipliers): { R: Float64Array; next: Int32Array } => {
     const R = new Float64Array(N + 1);
     const next = new Int32Array(N + 1);
     const nc = hasC ? nu.capture : 0;
     const nm = hasM ? nu.memory : 0;
+    const ng = hasG ? nu.graphs : 0;
     const stepRes = new Float64Array(N + 1);
     for (let j = 1; j <= N; j++) {
       const s = c[j]!;
-      stepRes[j] = nc * (m.captureBaseNs + m.capturePerSeqNs * s) + nm * (m.graphMemBytes + (shared ? 0 : m.poolPerSeqBytes * s));
+      stepRes[j] = nc * (m.captureBaseNs + m.capturePerSeqNs * s) + nm * (m.graphMemBytes + (shared ? 0 : m.poolPerSeqBytes * s)) + ng;
     }
     for (let j = N; j >= 0; j--) {
       let best = canStop[j] ? tail[j]! + (shared ? nm * m.poolPerSeqBytes * c[j]! : 0) : Infinity;
@@ -426,7 +439,7 @@ function makeDual(ctx: Ctx) {
     for (let j = next[0]!; j !== -1; j = next[j]!) sizes.push(c[j]!);
     return sizes;
   };
-  return { solve, pathFrom0, C, M, hasC, hasM };
+  return { solve, pathFrom0, C, M, G, hasC, hasM, hasG };
 }
 
 function paretoDp(ctx: Ctx): { sizes: number[]; algorithm: 'pareto-dp'; states: number } {
@@ -454,21 +467,23 @@ function paretoDp(ctx: Ctx): { sizes: number[]; algorithm: 'pareto-dp'; states: 
     const { R, next } = dual.solve(nu);
     const sizes = dual.pathFrom0(next);
     consider(sizes);
-    const value = R[0]! - (dual.hasC ? nu.capture * dual.C : 0) - (dual.hasM ? nu.memory * dual.M : 0);
+    const value = R[0]! - (dual.hasC ? nu.capture * dual.C : 0) - (dual.hasM ? nu.memory * dual.M : 0) - (dual.hasG ? nu.graphs * dual.G : 0);
     tried.push({ nu: { ...nu }, value, R, next });
     return { value, sizes };
   };
-  const over = (sizes: number[], which: 'capture' | 'memory'): boolean => {
+  const over = (sizes: number[], which: 'capture' | 'memory' | 'graphs'): boolean => {
+    if (which === 'graphs') return sizes.length > dual.G;
     let sum = 0;
     for (const s of sizes) sum += s;
     const r = poolResources(m, shared, sizes.length, sum, sizes.length ? sizes[sizes.length - 1]! : 0);
     return which === 'capture' ? r.captureNs > dual.C : r.memoryBytes > dual.M;
   };
-  const nu: Multipliers = { capture: 0, memory: 0 };
+  const nu: Multipliers = { capture: 0, memory: 0, graphs: 0 };
   evalNu(nu);
-  const coords: ('capture' | 'memory')[] = [];
+  const coords: ('capture' | 'memory' | 'graphs')[] = [];
   if (dual.hasC) coords.push('capture');
   if (dual.hasM) coords.push('memory');
+  if (dual.hasG) coords.push('graphs');
   for (let round = 0; round < (coords.length > 1 ? 3 : 1); round++) {
     for (const which of coords) {
       const at = (x: number) => evalNu({ ...nu, [which]: x });
@@ -494,7 +509,7 @@ function paretoDp(ctx: Ctx): { sizes: number[]; algorithm: 'pareto-dp'; states: 
   const bounds: { nu: Multipliers; R: Float64Array }[] = [];
   for (const t of tried) {
     if (bounds.length >= 4) break;
-    if (bounds.some((x) => x.nu.capture === t.nu.capture && x.nu.memory === t.nu.memory)) continue;
+    if (bounds.some((x) => x.nu.capture === t.nu.capture && x.nu.memory === t.nu.memory && x.nu.graphs === t.nu.graphs)) continue;
     bounds.push(t);
   }
   const dualValue = tried[0]!.value;
@@ -506,9 +521,10 @@ function paretoDp(ctx: Ctx): { sizes: number[]; algorithm: 'pareto-dp'; states: 
   const stepRes = new Float64Array(N + 1);
   const nc0 = dual.hasC ? best.nu.capture : 0;
   const nm0 = dual.hasM ? best.nu.memory : 0;
+  const ng0 = dual.hasG ? best.nu.graphs : 0;
   for (let j = 1; j <= N; j++) {
     const s = c[j]!;
-    stepRes[j] = nc0 * (m.captureBaseNs + m.capturePerSeqNs * s) + nm0 * (m.graphMemBytes + (shared ? 0 : m.poolPerSeqBytes * s));
+    stepRes[j] = nc0 * (m.captureBaseNs + m.capturePerSeqNs * s) + nm0 * (m.graphMemBytes + (shared ? 0 : m.poolPerSeqBytes * s)) + ng0;
   }
   const order = orderedTransitions(ctx, best.R, stepRes);
 
@@ -562,10 +578,11 @@ function labelDp(
   limitIn: number,
 ): { sizes: number[] | null; cost: number; states: number } {
   const { problem, c, N, pc, tc, tail, canStop } = ctx;
-  const { m, shared, hasC, hasM, C, M } = budgetView(problem);
+  const { m, shared, hasC, hasM, hasG, C, M, G } = budgetView(problem);
   const nb = bounds.length;
   const nuC = Float64Array.from(bounds, (x) => (hasC ? x.nu.capture : 0));
   const nuM = Float64Array.from(bounds, (x) => (hasM ? x.nu.memory : 0));
+  const nuG = Float64Array.from(bounds, (x) => (hasG ? x.nu.graphs : 0));
   const Rs = bounds.map((b) => b.R);
   let limit = limitIn;
   const tol = (x: number) => x + Math.abs(x) * 1e-12 + 1e-9;
@@ -573,7 +590,7 @@ function labelDp(
   const boundAt = (b: number, j: number, k: number, sum: number, cost: number): number => {
     const slackC = C - m.captureBaseNs * k - m.capturePerSeqNs * sum;
     const slackM = M - m.graphMemBytes * k - (shared ? 0 : m.poolPerSeqBytes * sum);
-    return cost + Rs[b]![j]! - (hasC ? nuC[b]! * slackC : 0) - (hasM ? nuM[b]! * slackM : 0);
+    return cost + Rs[b]![j]! - (hasC ? nuC[b]! * slackC : 0) - (hasM ? nuM[b]! * slackM : 0) - (hasG ? nuG[b]! * (G - k) : 0);
   };
   const B = c[N]!;
   const completable = (j: number, k: number, sum: number): boolean => {

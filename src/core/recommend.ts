@@ -235,6 +235,11 @@ export interface RecommendResult extends Omit<PoolFigures, 'fits'> {
   snippets: RecommendSnippets;
   model: PoolCostModel & { sources: Record<ModelConstant, ConstantSource>; fromFile: string | null };
   optimizer: OptimiserStats & { exact: true };
+  /**
+   * --within: the pool is the one with the fewest graphs whose expected step is within `share` of
+   * the optimum within the budgets; `optimum` is that optimum. null without --within.
+   */
+  within: { share: number; optimum: { sizes: number[]; graphCount: number; expectedStepNs: number } } | null;
   advice: string;
   notes: string[];
 }
@@ -270,6 +275,8 @@ export interface RecommendInput {
   budgets: PoolBudgets;
   sharedPool: boolean;
   allowEagerTail: boolean;
+  /** --within: accept the fewest graphs whose expected step is within this share of the optimum */
+  within?: number | null;
 }
 
 export type RecommendOutcome =
@@ -297,7 +304,9 @@ export function recommend(input: RecommendInput): RecommendOutcome {
       message: `no capture pool fits the budgets: ${why}, ${pool}, needs ${formatBytes(found.needMemoryBytes)} of graph memory and ${formatDuration(found.needCaptureNs)} of capture time; raise ${parts.join(' and ')}${input.allowEagerTail ? '' : ', lower --max-batch, or pass --allow-eager-tail'}`,
     };
   }
-  const pool = found.pool;
+  const optimum = found.pool;
+  const within = input.within ?? null;
+  const pool = within === null ? optimum : fewestGraphsWithin(problem, optimum, within);
   const baselines = baselineLists(B).map((b) => toBaseline(b, evaluatePool(problem, b.sizes), pool));
   const notes = [...input.fitNotes];
   const fromFile = MODEL_CONSTANTS.filter((k) => input.sources[k] === 'file');
@@ -306,6 +315,13 @@ export function recommend(input: RecommendInput): RecommendOutcome {
   if (fromFile.length) notes.push(`from ${input.fromFile}: ${fromFile.join(', ')}`);
   if (fromFlags.length) notes.push(`from flags: ${fromFlags.join(', ')}`);
   if (defaults.length) notes.push(`assumed defaults (not measurements; see docs/recommend.md): ${defaults.join(', ')}`);
+  if (within !== null && pool.sizes.length < optimum.sizes.length) {
+    notes.push(
+      `--within ${formatShare(within)}: ${pool.sizes.length} graph${pool.sizes.length === 1 ? '' : 's'} instead of the optimum's ${optimum.sizes.length}, expected step ${formatShare(pool.expectedStepNs / optimum.expectedStepNs - 1)} above its ${formatDuration(optimum.expectedStepNs)}`,
+    );
+  } else if (within !== null) {
+    notes.push(`--within ${formatShare(within)}: no pool with fewer graphs than the optimum's ${optimum.sizes.length} comes within it`);
+  }
   if (input.distributionInfo.aboveMaxShare > 0) {
     notes.push(`${formatShare(input.distributionInfo.aboveMaxShare)} of the observed steps are above --max-batch ${B} and always run eager`);
   }
@@ -329,11 +345,36 @@ export function recommend(input: RecommendInput): RecommendOutcome {
     snippets: engineSnippets(pool.sizes),
     model: { ...input.model, sources: input.sources, fromFile: input.fromFile },
     optimizer: { ...found.stats, exact: true as const },
+    within: within === null ? null : { share: within, optimum: { sizes: optimum.sizes, graphCount: optimum.sizes.length, expectedStepNs: optimum.expectedStepNs } },
     advice: '',
     notes,
   };
   result.advice = adviceLine(result);
   return { ok: true, result };
+}
+
+/**
+ * The pool with the fewest graphs whose expected step is within `share` of the optimum. The best
+ * expected step with at most k graphs never rises with k (each limit allows all the smaller ones'
+ * pools), so a binary search over k in [1, the optimum's count] finds the fewest, each step an exact
+ * optimisation under the budgets plus the count limit.
+ */
+function fewestGraphsWithin(problem: PoolProblem, optimum: PoolFigures, share: number): PoolFigures {
+  const limit = optimum.expectedStepNs * (1 + share);
+  let lo = 1;
+  let hi = optimum.sizes.length;
+  let best = optimum;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    const found = optimisePool({ ...problem, budgets: { ...problem.budgets, maxGraphs: mid } });
+    if (found.ok && found.pool.expectedStepNs <= limit) {
+      best = found.pool;
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  return best;
 }
 
 function toBaseline(b: { name: string; engine: Engine | null; sizes: number[] }, f: PoolFigures, best: PoolFigures): RecommendBaseline {

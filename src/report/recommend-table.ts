@@ -17,7 +17,8 @@ function describeDistribution(r: RecommendResult): string {
 function describeBudgets(r: RecommendResult): string {
   const mem = r.budgets.memoryBytes === null ? 'no memory budget' : `memory budget ${formatBytes(r.budgets.memoryBytes)}`;
   const cap = r.budgets.captureNs === null ? 'no capture budget' : `capture budget ${formatDuration(r.budgets.captureNs)}`;
-  return `${mem}, ${cap}, ${r.sharedPool ? 'shared memory pool' : 'one memory pool per graph'}${r.allowEagerTail ? ', eager tail allowed' : ''}`;
+  const graphs = r.budgets.maxGraphs === null || r.budgets.maxGraphs === undefined ? '' : `, at most ${r.budgets.maxGraphs} graphs`;
+  return `${mem}, ${cap}${graphs}, ${r.sharedPool ? 'shared memory pool' : 'one memory pool per graph'}${r.allowEagerTail ? ', eager tail allowed' : ''}`;
 }
 
 function describeModel(r: RecommendResult): string {

@@ -110,6 +110,35 @@ describe('optimisePool is exact', () => {
     expect(pareto).toBeGreaterThan(200);
   });
 
+  it('with a graph-count limit, matches exhaustive search on 600 random instances with B up to 11', () => {
+    const r = mulberry32(2026);
+    let limiting = 0;
+    let pareto = 0;
+    for (let t = 0; t < 600; t++) {
+      const B = 1 + Math.floor(r() * 11);
+      const base = randomProblem(r, B);
+      const maxGraphs = 1 + Math.floor(r() * B);
+      const problem = { ...base, budgets: { ...base.budgets, maxGraphs } };
+      const ref = bruteForce(problem);
+      const got = optimisePool(problem);
+      if (!ref) {
+        expect(got.ok, `instance ${t}`).toBe(false);
+        continue;
+      }
+      expect(got.ok, `instance ${t}`).toBe(true);
+      if (!got.ok) continue;
+      expect(got.pool.sizes.length).toBeLessThanOrEqual(maxGraphs);
+      if (got.stats.algorithm === 'pareto-dp') pareto++;
+      expect(got.pool.fits).toBe(true);
+      expect(close(got.pool.expectedStepNs, ref.expected), `instance ${t}: ${got.pool.expectedStepNs} vs ${ref.expected} (${ref.sizes})`).toBe(true);
+      const free = bruteForce(base);
+      if (free && free.sizes.length > maxGraphs && !close(free.expected, ref.expected)) limiting++;
+    }
+    // the limit binds (changes the optimum) in a good part of the sample, on both algorithms
+    expect(limiting).toBeGreaterThan(100);
+    expect(pareto).toBeGreaterThan(100);
+  });
+
   it('matches exhaustive search on instances with B from 16 to 20', () => {
     const r = mulberry32(7);
     for (let t = 0; t < 8; t++) {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import { uniformDistribution } from '../../src/core/distribution.js';
+import { optimisePool } from '../../src/core/pool.js';
 import { adviceLine, engineSnippets, fitFromRun, fitLine, MODEL_DEFAULTS, recommend, resolveModel } from '../../src/core/recommend.js';
 
 const run = JSON.parse(readFileSync('fixtures/recommend/run-linear.json', 'utf8')) as unknown;
@@ -84,6 +85,32 @@ describe('recommend', () => {
     expect(r.snippets.sglang).toBe(`--cuda-graph-bs ${r.sizes.join(' ')} --cuda-graph-max-bs 256`);
     expect(r.notes.join('\n')).toContain('assumed defaults');
     expect(r.advice).toMatch(/^Capture \d+ sizes: expected step /);
+  });
+
+  it('--within: the fewest graphs within the share of the optimum, and no fewer', () => {
+    const plain = recommend(input);
+    const out = recommend({ ...input, within: 0.01 });
+    expect(plain.ok && out.ok).toBe(true);
+    if (!plain.ok || !out.ok) return;
+    const opt = plain.result;
+    const r = out.result;
+    expect(plain.result.within).toBeNull();
+    expect(r.within).toEqual({ share: 0.01, optimum: { sizes: opt.sizes, graphCount: opt.graphCount, expectedStepNs: opt.expectedStepNs } });
+    expect(r.graphCount).toBeLessThan(opt.graphCount);
+    expect(r.expectedStepNs).toBeLessThanOrEqual(opt.expectedStepNs * 1.01);
+    // one graph fewer cannot stay within 1%: the exact optimum with that many is above the limit
+    const fewer = optimisePool({
+      distribution: input.distribution,
+      model: input.model,
+      budgets: { ...input.budgets, maxGraphs: r.graphCount - 1 },
+      sharedPool: true,
+      allowEagerTail: false,
+    });
+    expect(fewer.ok).toBe(true);
+    if (fewer.ok) expect(fewer.pool.expectedStepNs).toBeGreaterThan(opt.expectedStepNs * 1.01);
+    expect(r.notes.join('\n')).toContain(`--within 1.0%: ${r.graphCount} graphs instead of the optimum's ${opt.graphCount}`);
+    // the baselines compare with the pool recommended
+    expect(r.baselines[0]!.slowerThanRecommended).toBeCloseTo(r.baselines[0]!.expectedStepNs / r.expectedStepNs - 1, 12);
   });
 
   it('explains the smallest budget when nothing fits', () => {

@@ -79,6 +79,23 @@ describe('graphprof recommend', () => {
     expect(j.sizes).toEqual([1, 2, 4, 8, 16]);
   });
 
+  it('--max-graphs caps the pool; --within takes the fewest graphs near the optimum', () => {
+    const capped = json(['--max-batch', '256', '--max-graphs', '5']);
+    expect(capped.budgets.maxGraphs).toBe(5);
+    expect(capped.graphCount).toBeLessThanOrEqual(5);
+    expect(capped.within).toBeNull();
+    const near = json(['--max-batch', '256', '--mem-budget', '500MB', '--within', '2%']);
+    expect(near.within!.share).toBe(0.02);
+    expect(near.graphCount).toBeLessThan(near.within!.optimum.graphCount);
+    expect(near.expectedStepNs).toBeLessThanOrEqual(near.within!.optimum.expectedStepNs * 1.02);
+    for (const bad of ['0%', '2', 'abc', '150%']) {
+      const r = graphprof(['recommend', '--within', bad]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(`graphprof: --within: expected a percentage above 0 and at most 100, such as 1% or 0.5%, got "${bad}"`);
+    }
+    expect(graphprof(['recommend', '--max-graphs', '0']).code).toBe(2);
+  });
+
   it('--allow-eager-tail and --no-shared-pool', () => {
     const tail = json(['--max-batch', '256', '--mem-budget', '150MB', '--dist', 'zipf:1.5', '--allow-eager-tail']);
     expect(tail.sizes[tail.sizes.length - 1]).toBeLessThan(256);
