@@ -104,6 +104,25 @@ else:
 EOF
 }
 
+# ---------------------------------------------------------------- 2b. PyTorch CUDA graph replay
+check2b() {
+  log "2b: examples/torch_decode.py --graph: graph replays per nvtx:decode_step, graph-level records, step time untraced and traced"
+  $py -c "import torch; assert torch.cuda.is_available()" > /dev/null 2>&1 || { status "2b torch graph replay	SKIP	no PyTorch with CUDA"; return; }
+  $py examples/torch_decode.py --graph --steps 64 > "$work/c2b-plain.json" 2> "$work/c2b-plain.stderr" || { status "2b torch graph replay	FAIL	untraced run failed: $(tail -n 1 "$work/c2b-plain.stderr")"; return; }
+  gp trace --step-marker nvtx:decode_step -o "$work/c2b-trace.json" -- $py examples/torch_decode.py --graph --steps 64 \
+    > "$work/c2b.stdout" 2> "$work/c2b.stderr" || { status "2b torch graph replay	FAIL	trace exit $?: $(tail -n 2 "$work/c2b.stderr" | tr '\n' ' ')"; return; }
+  $py - "$work/c2b-plain.json" "$work/c2b.stdout" "$work/c2b-trace.json" <<'EOF' >> "$work/status.txt"
+import json, sys
+plain = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); traced = json.loads(open(sys.argv[2]).read().strip().splitlines()[-1])
+t = json.load(open(sys.argv[3])); s = t.get("steps")
+graphs = [k for k in t["kernels"] if k["name"].startswith("[CUDA graph")]
+runs = sum(k["count"] for k in graphs)
+ok = bool(s) and s["launches"]["max"] == 0 and s["graphLaunches"]["min"] == s["graphLaunches"]["max"] == 1 and runs >= 64
+detail = (f"{s['count']} steps, launches per step {s['launches']['min']:.0f}-{s['launches']['max']:.0f}, graph launches per step {s['graphLaunches']['p50']:.0f}; " if s else "no steps; ")
+print(f"2b torch graph replay\t{'PASS' if ok else 'FAIL'}\t{detail}{len(graphs)} graph row(s), {runs} executions; step {plain['stepMedianUs']} us untraced, {traced['stepMedianUs']} us traced (graph-level records)")
+EOF
+}
+
 # ---------------------------------------------------------------- 3. overhead
 # The target (issue 6): the traced program's eager step time rises by under 0.5 us per API call.
 # Measured for both collection modes: the default (API calls + kernel/memcpy device times through
@@ -236,7 +255,7 @@ EOF
   done
 }
 
-for c in ${CHECKS:-1 1c 2 3 4 5 6}; do "check$c"; done
+for c in ${CHECKS:-1 1c 2 2b 3 4 5 6}; do "check$c"; done
 
 # ---------------------------------------------------------------- summary (printed last)
 {

@@ -1,4 +1,5 @@
 # A small PyTorch decode loop (batch 1), the reference for `graphprof trace --step-marker nvtx:decode_step`.
+# `--graph`: capture the step into a CUDA graph (torch.cuda.graph) and replay it instead.
 # `--count`: torch.profiler counts one step's kernels and prints JSON. Run it apart from the trace:
 # torch.profiler and graphprof both use CUPTI, and a process has one CUPTI client.
 import argparse, json, time, torch
@@ -7,6 +8,7 @@ from torch.profiler import ProfilerActivity, profile
 p = argparse.ArgumentParser()
 for flag, default in (("--steps", 64), ("--layers", 4), ("--hidden", 512)): p.add_argument(flag, type=int, default=default)
 p.add_argument("--count", action="store_true", help="count one step with torch.profiler instead of tracing")
+p.add_argument("--graph", action="store_true", help="capture the step into a CUDA graph and replay it")
 a = p.parse_args()
 h, dev = a.hidden, "cuda"
 W = [[torch.randn(i, o, device=dev) / i**0.5 for i, o in ((h, 3 * h), (h, h), (h, 4 * h), (4 * h, h))] for _ in range(a.layers)]
@@ -22,6 +24,16 @@ x = torch.randn(1, h, device=dev)
 for _ in range(3):  # warm-up: cuBLAS handles, caching allocator, lazy module loading
     step(x)
 torch.cuda.synchronize()
+if a.graph:  # static input, captured once (side stream warm-up, as torch.cuda.graph's docs do)
+    s = torch.cuda.Stream(); s.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(s):
+        step(x)
+    torch.cuda.current_stream().wait_stream(s)
+    g = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(g):
+        y = step(x)
+    step = lambda _x: (g.replay(), y)[1]
+    torch.cuda.synchronize()
 if a.count:
     with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
         step(x); torch.cuda.synchronize()
@@ -35,7 +47,8 @@ else:
     for _ in range(a.steps):
         t = time.perf_counter()
         with torch.cuda.nvtx.range("decode_step"):
-            x = step(x)
+            out = step(x)
+            if not a.graph: x = out
             torch.cuda.synchronize()
         times.append(time.perf_counter() - t)
-    print(json.dumps({"steps": a.steps, "stepMedianUs": round(sorted(times)[len(times) // 2] * 1e6, 1)}))
+    print(json.dumps({"steps": a.steps, "graph": a.graph, "stepMedianUs": round(sorted(times)[len(times) // 2] * 1e6, 1)}))
