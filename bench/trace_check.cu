@@ -17,6 +17,8 @@
 #include <cuda_runtime.h>
 #include <nvtx3/nvToolsExt.h>
 
+#include "check.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
@@ -25,14 +27,6 @@ __global__ void tick(unsigned long long* p) {
   if (threadIdx.x == 0) atomicAdd(p, 1ull);
 }
 
-#define CHECK(x)                                                                                  \
-  do {                                                                                            \
-    cudaError_t e_ = (x);                                                                         \
-    if (e_ != cudaSuccess) {                                                                      \
-      std::fprintf(stderr, "%s:%d %s: %s\n", __FILE__, __LINE__, #x, cudaGetErrorString(e_));     \
-      std::exit(1);                                                                               \
-    }                                                                                             \
-  } while (0)
 
 constexpr int P = 20, K = 50;  // push/pop thread
 constexpr int D = 15, J = 40;  // driver-launch thread

@@ -21,6 +21,8 @@
 #include <cuda_profiler_api.h>
 #include <cuda_runtime.h>
 
+#include "check.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -40,14 +42,6 @@ __global__ void rmwKernel(unsigned long long* sum, unsigned long long index) {
   if (threadIdx.x == 0) *sum = *sum * 31ull + index;
 }
 
-#define CHECK(x)                                                                       \
-  do {                                                                                 \
-    cudaError_t e_ = (x);                                                              \
-    if (e_ != cudaSuccess) {                                                           \
-      std::fprintf(stderr, "%s:%d %s: %s\n", __FILE__, __LINE__, #x, cudaGetErrorString(e_)); \
-      std::exit(1);                                                                    \
-    }                                                                                  \
-  } while (0)
 
 struct Options {
   int kernels = 847, steps = 10, blocks = 40;
@@ -151,18 +145,8 @@ void measure(const Options& o) {
   const int pairs = o.blocks / 2 + 1;  // the first pair is warm-up
   for (int b = 0; b < 2 * pairs; ++b) {
     const bool collecting = (b % 2 == 1) != o.firstOn;
-    if (o.toggle && collecting) CHECK(cudaProfilerStart());
-    std::vector<double> steps;
-    for (int i = 0; i < o.steps; ++i) {
-      const double t0 = now();
-      for (int k = 0; k < o.kernels; ++k) launch();
-      const double t1 = now();
-      CHECK(cudaStreamSynchronize(s));
-      steps.push_back((t1 - t0) / o.kernels);
-    }
-    if (o.toggle && collecting) CHECK(cudaProfilerStop());
-    CHECK(cudaGetLastError());
-    if (b >= 2) (collecting ? on : off).push_back(median(steps));
+    const double perLaunch = block(collecting);
+    if (b >= 2) (collecting ? on : off).push_back(perLaunch);
   }
   // each on block against the mean of the off blocks before and after it
   std::vector<double> diff;
