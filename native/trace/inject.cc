@@ -266,6 +266,7 @@ struct Activity {
   std::map<std::string, DeviceStat> copies;             // "[CUDA memcpy Host-to-Device]", "[CUDA memset]"
   std::map<uint32_t, DeviceStat> graphs;                // by graph id, with graph-level records
   std::atomic<uint64_t> buffers{0}, records{0};
+  bool drained = false;  // drainRecords ran: API records of a late buffer are not counted
 };
 Activity& g_act = immortal<Activity>();
 
@@ -390,6 +391,22 @@ void apiMarker(ThreadState* ts) {
   ts->stepOpen = true;
 }
 
+// Times collection was switched on or off (capture range). Its own lock, held only around the
+// vector: never while calling CUPTI, which may deliver a buffer (and take g_act.mutex) meanwhile.
+struct SwitchTimes {
+  std::mutex mutex;
+  std::vector<uint64_t> at;
+};
+SwitchTimes& g_switches = immortal<SwitchTimes>();
+
+bool switchedBetween(uint64_t after, uint64_t upTo) {
+  if (!g_config.captureProfiler) return false;
+  std::lock_guard<std::mutex> lock(g_switches.mutex);
+  for (uint64_t t : g_switches.at)
+    if (t > after && t <= upTo) return true;
+  return false;
+}
+
 // ---------------------------------------------------------------- API activity records
 //
 // With API records (the default) CUPTI writes one record per runtime or driver call into the
@@ -425,10 +442,15 @@ MarkQueue* marksOf(uint64_t tid) {
   return q;
 }
 
+// Past GRAPHPROF_TRACE_MAX_STEPS no mark is added (marks are never freed): steps are only counted.
+bool stepsFull() { return g_storedSteps.load(std::memory_order_relaxed) >= g_config.maxSteps; }
+
+// A mark at `t`, or, with t == 0, now: read under the queue's lock, so that marks added from two
+// threads (an NVTX range ended on another thread) still queue in time order.
 Mark* addMark(uint64_t tid, uint64_t t) {
   MarkQueue* q = marksOf(tid);
   std::lock_guard<std::mutex> lock(q->mutex);
-  q->marks.push_back(Mark{t, {}, false});
+  q->marks.push_back(Mark{t ? t : stampNs(), {}, false});
   q->added.store(q->marks.size(), std::memory_order_release);
   return &q->marks.back();
 }
@@ -452,6 +474,7 @@ struct RecordThread {
   MarkQueue* marks = nullptr;
   graphprof_trace::Nesting nesting{kMaxPending};
   Mark* lastMarker = nullptr;          // api: steps
+  bool markerFull = false;             // a marker was seen after the step cap was reached
 };
 
 // Record reader state, under g_act.mutex.
@@ -520,8 +543,15 @@ void onApiRecord(const CUpti_ActivityAPI* a) {
   if (f.unresolved) g_nestingUnresolved.fetch_add(1, std::memory_order_relaxed);
   // api:NAME - each call of NAME (outermost or nested) ends a step at its end and starts the next.
   if (g_config.stepMode == StepMode::Api && (domain == CUPTI_CB_DOMAIN_RUNTIME_API ? g_stepRt[a->cbid] : g_stepDrv[a->cbid])) {
+    if (stepsFull()) {
+      if (rt.lastMarker || rt.markerFull) g_droppedSteps.fetch_add(1, std::memory_order_relaxed);
+      rt.lastMarker = nullptr;
+      rt.markerFull = true;
+      return;
+    }
     Mark* m = addMark(rt.ts->tid, call.end);
-    if (rt.lastMarker) deferStep(rt.ts->tid, rt.lastMarker, m);
+    // A step across a capture-range gap is not a step: its calls were not all collected.
+    if (rt.lastMarker && !switchedBetween(rt.lastMarker->t, call.end)) deferStep(rt.ts->tid, rt.lastMarker, m);
     rt.lastMarker = m;
   }
 }
@@ -534,6 +564,7 @@ void drainRecords() {
     rt.nesting.drain([&rt](const Call& c) { countOutermost(rt, c); });
     resolveMarks(rt, UINT64_MAX);
   }
+  g_act.drained = true;
   // Threads with marks but no API call at all: their steps hold nothing.
   std::lock_guard<std::mutex> book(g_marks.mutex);
   for (auto& kv : g_marks.byTid) {
@@ -673,7 +704,7 @@ void nvtxPush(const void* domain, const std::string& name) {
     ts->stepOpen = true;
     ts->stepNvtxDepth = depth;
     ts->stepNvtxDomain = domain;
-    if (g_config.apiRecords) ts->stepStartMark = addMark(ts->tid, stampNs());
+    if (g_config.apiRecords) ts->stepStartMark = stepsFull() ? nullptr : addMark(ts->tid, 0);
     else ts->stepStart = ts->snapshot(nowNs());
   }
 }
@@ -684,7 +715,8 @@ void nvtxPop(const void* domain) {
   int& depth = nvtxDepthOf(ts, domain);
   if (depth == 0) return;  // pushed before tracing began
   if (ts->stepOpen && ts->stepNvtxDomain == domain && ts->stepNvtxDepth == depth) {
-    if (g_config.apiRecords) deferStep(ts->tid, ts->stepStartMark, addMark(ts->tid, stampNs()));
+    if (g_config.apiRecords && !ts->stepStartMark) g_droppedSteps.fetch_add(1, std::memory_order_relaxed);
+    else if (g_config.apiRecords) deferStep(ts->tid, ts->stepStartMark, addMark(ts->tid, 0));
     else closeStep(ts, ts->stepStart, ts->snapshot(t), ts->steps);
     ts->stepOpen = false;
   }
@@ -695,7 +727,7 @@ void nvtxStart(const std::string& name, const void* returnValue) {
   if (name != g_config.stepName) return;
   ThreadState* ts = state();
   const uint64_t t = g_config.apiRecords ? stampNs() : nowNs();
-  OpenRange r{ts, g_config.apiRecords ? Snapshot{} : ts->snapshot(t), g_config.apiRecords ? addMark(ts->tid, t) : nullptr};
+  OpenRange r{ts, g_config.apiRecords ? Snapshot{} : ts->snapshot(t), g_config.apiRecords && !stepsFull() ? addMark(ts->tid, 0) : nullptr};
   const uint64_t id = returnValue ? *static_cast<const nvtxRangeId_t*>(returnValue) : 0;
   std::lock_guard<std::mutex> lock(g_rng.mutex);
   if (id != 0) g_rng.open[id] = r;
@@ -718,7 +750,8 @@ void nvtxEnd(uint64_t id) {
   }
   // The range may end on another thread: its figures are those of the thread that started it.
   if (g_config.apiRecords) {
-    deferStep(r.owner->tid, r.startMark, addMark(r.owner->tid, stampNs()));
+    if (r.startMark) deferStep(r.owner->tid, r.startMark, addMark(r.owner->tid, 0));
+    else g_droppedSteps.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   ThreadState* ts = state();
@@ -878,6 +911,10 @@ void setCollecting(bool on) {
   std::lock_guard<std::mutex> lock(g_switchMutex);
   if (g_collecting.load() == on) return;
   g_generation.fetch_add(1, std::memory_order_relaxed);
+  {
+    std::lock_guard<std::mutex> times(g_switches.mutex);
+    g_switches.at.push_back(stampNs());
+  }
   enableApiCallbacks(on);
   enableActivityKinds(on);
   g_collecting.store(on);
@@ -1021,7 +1058,8 @@ void CUPTIAPI bufferCompleted(CUcontext ctx, uint32_t streamId, uint8_t* buffer,
         }
         case CUPTI_ACTIVITY_KIND_RUNTIME:
         case CUPTI_ACTIVITY_KIND_DRIVER:
-          onApiRecord(reinterpret_cast<const CUpti_ActivityAPI*>(record));
+          // After the exit handler settled the records, the threads' figures are being merged.
+          if (!g_act.drained) onApiRecord(reinterpret_cast<const CUpti_ActivityAPI*>(record));
           break;
         case CUPTI_ACTIVITY_KIND_MEMSET: {
           auto* m = reinterpret_cast<const CUpti_ActivityMemset4*>(record);
@@ -1452,7 +1490,7 @@ void readConfig() {
   if (const char* t = std::getenv("GRAPHPROF_TRACE_PER_THREAD_BUFFERS"); t && *t) g_config.perThreadBuffers = std::atoi(t) ? 1 : 0;
   if (const char* b = std::getenv("GRAPHPROF_TRACE_BUFFER_BYTES"); b && *b) {
     const unsigned long long v = std::strtoull(b, nullptr, 10);
-    if (v >= (64u << 10)) g_config.bufferBytes = static_cast<size_t>(v);
+    if (v >= (64u << 10)) g_config.bufferBytes = static_cast<size_t>((v + 7) & ~7ull);  // aligned_alloc: a multiple of 8
   }
   if (const char* d = std::getenv("GRAPHPROF_TRACE_DEBUG"); d && std::strcmp(d, "1") == 0) g_config.debug = true;
   if (const char* b = std::getenv("GRAPHPROF_TRACE_BACKTRACE"); b && *b) g_config.backtraceApis = splitList(b);
@@ -1487,16 +1525,8 @@ bool attach() {
          (r == CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED ? " (another profiler, e.g. nsys or a framework profiler, holds CUPTI)" : ""));
     return false;
   }
-  // With a capture range nothing is collected until the program calls cudaProfilerStart.
-  if (g_config.subscribe && !enableApiCallbacks(!g_config.captureProfiler)) return false;
-  if (g_config.subscribe && g_config.stepMode == StepMode::Nvtx) {
-    r = cuptiEnableDomain(1, g_subscriber, CUPTI_CB_DOMAIN_NVTX);
-    if (r != CUPTI_SUCCESS) note(cuptiError("cuptiEnableDomain(NVTX)", r) + "; NVTX steps will be missing");
-  }
-  if (g_config.subscribe && g_config.resourceCallbacks) {
-    cuptiEnableCallback(1, g_subscriber, CUPTI_CB_DOMAIN_RESOURCE, CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING);
-    cuptiEnableCallback(1, g_subscriber, CUPTI_CB_DOMAIN_STATE, CUPTI_CBID_STATE_FATAL_ERROR);
-  }
+  // The activity set-up comes first: it settles whether API calls are counted from records or,
+  // if CUPTI refuses records, from callbacks, before any callback can arrive.
   if (g_config.activity && g_config.perThreadBuffers >= 0) {
     uint8_t v = static_cast<uint8_t>(g_config.perThreadBuffers);
     size_t n = sizeof v;
@@ -1515,6 +1545,7 @@ bool attach() {
     r = cuptiSetThreadIdType(CUPTI_ACTIVITY_THREAD_ID_TYPE_SYSTEM);  // record threadId == gettid()
     if (r != CUPTI_SUCCESS) note(cuptiError("cuptiSetThreadIdType", r) + "; NVTX steps may find no API calls");
   }
+  bool activityReady = false;
   if (!activityKinds().empty()) {
     if (g_config.flushMs) cuptiActivityFlushPeriod(g_config.flushMs);
     // Buffers touched now, at cuInit, rather than page by page while the program launches.
@@ -1526,13 +1557,26 @@ bool attach() {
     }
     r = cuptiActivityRegisterCallbacks(bufferRequested, bufferCompleted);
     if (r != CUPTI_SUCCESS) {
-      note(cuptiError("cuptiActivityRegisterCallbacks", r) + "; no device times");
+      note(cuptiError("cuptiActivityRegisterCallbacks", r) + "; no device times" +
+           (g_config.apiRecords ? "; API calls counted with callbacks instead of records" : ""));
       g_config.activity = false;
       g_config.apiRecords = false;
-    } else if (!g_config.captureProfiler) {
-      enableActivityKinds(true);
+      g_config.graphTrace = false;
+    } else {
+      activityReady = true;
     }
   }
+  // With a capture range nothing is collected until the program calls cudaProfilerStart.
+  if (g_config.subscribe && !enableApiCallbacks(!g_config.captureProfiler)) return false;
+  if (g_config.subscribe && g_config.stepMode == StepMode::Nvtx) {
+    r = cuptiEnableDomain(1, g_subscriber, CUPTI_CB_DOMAIN_NVTX);
+    if (r != CUPTI_SUCCESS) note(cuptiError("cuptiEnableDomain(NVTX)", r) + "; NVTX steps will be missing");
+  }
+  if (g_config.subscribe && g_config.resourceCallbacks) {
+    cuptiEnableCallback(1, g_subscriber, CUPTI_CB_DOMAIN_RESOURCE, CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING);
+    cuptiEnableCallback(1, g_subscriber, CUPTI_CB_DOMAIN_STATE, CUPTI_CBID_STATE_FATAL_ERROR);
+  }
+  if (activityReady && !g_config.captureProfiler) enableActivityKinds(true);
   g_collecting.store(!g_config.captureProfiler);
   return true;
 }

@@ -209,8 +209,8 @@ function sumMatters(problem: PoolProblem): boolean {
 }
 
 function fitsKSM(problem: PoolProblem, k: number, sum: number, max: number): boolean {
-  // A graph-count limit is one more monotone constraint on k: both algorithms stay exact (the
-  // Lagrangian bounds of the Pareto DP ignore it, so they remain lower bounds).
+  // A graph-count limit is one more monotone constraint on k, checked wherever the budgets are; the
+  // Pareto DP also prices it with its own Lagrangian multiplier, so its bounds account for it.
   return withinBudgets(problem.budgets, poolResources(problem.model, problem.sharedPool, k, sum, max), k);
 }
 
