@@ -100,9 +100,9 @@ struct Config {
   bool bufferPool = true;
   // GRAPHPROF_TRACE_GRAPH_TRACE=1 (`--graph-trace graph`, graphprof's default): a graph launch is
   // one record (CUPTI_ACTIVITY_KIND_GRAPH_TRACE), not one per node. Under CUPTI every graph launch
-  // is slowed down (on the H200, an 847-node graph: 2.5-4.7 us untraced, 180-320 us with CUPTI loaded
+  // is slowed down (on the H200, an 847-node graph: 2.5-4.7 us untraced, 175-315 us with CUPTI loaded
   // and nothing collected, 600-860 us with kernel records per node); with graph-level records it
-  // was 86-103 us and the GPU time per node stayed near the untraced one.
+  // was 86-167 us and the GPU time per node stayed nearer the untraced one.
   bool graphTrace = false;
   bool subscribe = true;           // GRAPHPROF_TRACE_SUBSCRIBE=0: no callback subscriber at all (measurement)
   bool resourceCallbacks = true;   // GRAPHPROF_TRACE_RESOURCE=0: no context-destroy / fatal-error callbacks
