@@ -2,7 +2,8 @@
 # Where `graphprof trace`'s cost per launch goes, measured inside one process (bench/trace_overhead.cu:
 # blocks with collection off and on alternate, switched by cudaProfilerStart/Stop under the library's
 # capture range). Each configuration is one process; all run ROUNDS times, interleaved, pinned to the
-# same CPUs. Needs nvcc and the injection library in build/Release (carry it, or the .gpu bundle).
+# same CPUs. This reads low (docs/trace.md, Overhead): whole processes are bench/gpu-trace-processes.sh.
+# Needs nvcc and the injection library in build/Release (carry it, or the .gpu bundle).
 #   bash bench/gpu-trace-overhead.sh        # table on stdout; per-run JSON lines and records under $OUT
 # Configurations: name|environment|arguments (docs/trace.md, Overhead, lists the knobs).
 set -uo pipefail
@@ -63,21 +64,6 @@ for r in $(seq 1 "$rounds"); do
     echo "{\"round\":$r,\"config\":$i,\"name\":\"$name\",\"result\":${line:-null}}" >> "$out/runs.jsonl"
   done
 done
-# Whole processes, collection on from the start (no capture range), alternated: untraced, traced,
-# traced without device times. The figure is the median block of the whole run.
-: > "$out/processes.jsonl"
-for r in $(seq 1 "${PROC_ROUNDS:-0}"); do
-  for mode in untraced traced nodev; do
-    case $mode in
-      untraced) line=$("${pin[@]}" /tmp/trace_overhead --no-toggle --blocks "$blocks" ${PROC_ARGS:-} 2>> "$out/processes.err") ;;
-      traced) line=$(env CUDA_INJECTION64_PATH="$lib" LD_LIBRARY_PATH="$cupti:${LD_LIBRARY_PATH:-}" GRAPHPROF_TRACE_DIR=/tmp \
-        "${pin[@]}" /tmp/trace_overhead --no-toggle --blocks "$blocks" ${PROC_ARGS:-} 2>> "$out/processes.err") ;;
-      nodev) line=$(env CUDA_INJECTION64_PATH="$lib" LD_LIBRARY_PATH="$cupti:${LD_LIBRARY_PATH:-}" GRAPHPROF_TRACE_DIR=/tmp $nodev \
-        "${pin[@]}" /tmp/trace_overhead --no-toggle --blocks "$blocks" ${PROC_ARGS:-} 2>> "$out/processes.err") ;;
-    esac
-    echo "{\"round\":$r,\"mode\":\"$mode\",\"result\":${line:-null}}" >> "$out/processes.jsonl"
-  done
-done
 tar czf "$out/records.tgz" -C "$out" records && rm -rf "$out/records"
 python3 - "$out/runs.jsonl" "$(cat "$out/gpu.txt")" <<'EOF' | tee "$out/table.txt"
 import json, sys
@@ -93,17 +79,4 @@ for n in names:
         print(f"{n:42} FAILED (see records)"); continue
     cells = "  ".join(f"{x['addedNs']:+6.0f} [{x['addedLoNs']:+.0f},{x['addedHiNs']:+.0f}]" for x in rs)
     print(f"{n:42} {sum(x['offNs'] for x in rs)/len(rs):11.0f}  {cells}")
-EOF
-python3 - "$out/processes.jsonl" <<'EOF' | tee -a "$out/table.txt"
-import json, sys, statistics as st
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-if rows:
-    by = {}
-    for r in rows:
-        x = r["result"]
-        by.setdefault(r["mode"], []).append(None if x is None else 0.5 * (x["offNs"] + x["onNs"]))
-    print("whole processes, alternated (ns per launch, each process; median):")
-    for m, v in by.items():
-        ok = [x for x in v if x is not None]
-        print(f"  {m:9} " + " ".join(f"{x:6.0f}" for x in ok) + (f"   median {st.median(ok):.0f}" if ok else " FAILED"))
 EOF

@@ -153,21 +153,19 @@ def interval(a, b):  # 95% bootstrap interval of median(b) - median(a)
     for _ in range(4000):
         d.append(st.median(rng.choices(b, k=len(b))) - st.median(rng.choices(a, k=len(a))))
     d.sort(); return d[int(0.025 * len(d))], d[int(0.975 * len(d)) - 1]
+def runs(kind):  # the results of one mode's runs, each file read once
+    out = []
+    for i in range(1, int(sys.argv[2]) + 1):
+        p = f"{w}/c3-{kind}-{i}.json"
+        if os.path.exists(p): out.append(json.load(open(p))["results"][0])
+    return out
 def graph(kind):
-    gl, gn = [], []
-    for i in range(1, int(sys.argv[2]) + 1):
-        p = f"{w}/c3-{kind}-{i}.json"
-        if os.path.exists(p):
-            g = json.load(open(p))["results"][0]["graph"]
-            gl.append(g["launchNs"]["p50Ns"]); gn.append(g["deviceNs"]["p50Ns"] / g["nodes"])
-    return f"graph launch p50 {st.median(gl) / 1e3:.1f} us, GPU {st.median(gn):.0f} ns/node" if gl else "no graph figures"
+    g = [r["graph"] for r in runs(kind)]
+    if not g: return "no graph figures"
+    return f"graph launch p50 {st.median([x['launchNs']['p50Ns'] for x in g]) / 1e3:.1f} us, GPU {st.median([x['deviceNs']['p50Ns'] / x['nodes'] for x in g]):.0f} ns/node"
 def fig(kind):
-    launch, step = [], []
-    for i in range(1, int(sys.argv[2]) + 1):
-        p = f"{w}/c3-{kind}-{i}.json"
-        if os.path.exists(p):
-            b = json.load(open(p))["results"][0]["eager"]
-            launch.append(b["launchNs"]["p50Ns"]); step.append(b["stepNs"]["p50Ns"])
+    e = [r["eager"] for r in runs(kind)]
+    launch = [x["launchNs"]["p50Ns"] for x in e]; step = [x["stepNs"]["p50Ns"] for x in e]
     return (st.median(launch), st.median(step), len(launch), launch) if launch else (None, None, 0, [])
 pl, ps, pn, pv = fig("plain")
 calls = 847 + 3  # per eager step: 847 launches, cudaGetLastError, cudaEventRecord, cudaStreamSynchronize

@@ -238,13 +238,13 @@ std::atomic<bool> g_stopping{false};  // set at exit: callbacks return at once
 std::atomic<bool> g_final{false};     // the final record is written: late activity buffers are freed unread
 std::atomic<uint64_t> g_storedSteps{0}, g_droppedSteps{0}, g_droppedRecords{0};
 std::atomic<uint64_t> g_nvtxCallbacks{0};
-std::atomic<int> g_nvtxInit{0};
+std::atomic<int> g_nvtxInit{0};  // InitializeInjectionNvtx2: 0 not called, 1 forwarded to CUPTI, -1 CUPTI's not found
 std::atomic<uint64_t> g_apiRecords{0}, g_graphRecords{0};
 // Bumped each time collection is switched on or off: a call whose entry or exit fell on the other
 // side of the switch would leave a thread's nesting depth wrong, so each thread resets it.
 std::atomic<uint32_t> g_generation{0};
 std::atomic<bool> g_collecting{false};
-std::atomic<uint64_t> g_captureRanges{0};  // InitializeInjectionNvtx2: 0 not called, 1 forwarded to CUPTI, -1 CUPTI's not found
+std::atomic<uint64_t> g_captureRanges{0};  // capture ranges started (cudaProfilerStart)
 
 bool g_launchRt[kRtSize], g_launchDrv[kDrvSize], g_graphRt[kRtSize], g_graphDrv[kDrvSize];
 bool g_stepRt[kRtSize], g_stepDrv[kDrvSize];
