@@ -192,22 +192,20 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
   for (const p of problems) io.err(`warning: trace: skipped a record: ${p}`);
 
   const failed = exit.code !== 0;
+  // Nothing to report: the command's own failure code wins (with a warning), else exit 3.
+  const nothingToReport = (why: string): number => {
+    if (!failed) throw new EnvironmentError(`trace: ${why}`);
+    io.err(`warning: trace: ${why}`);
+    return exit.code;
+  };
   if (records.length === 0) {
     const why = `no process of the command initialised CUDA under the tracer (no trace record was written): the command never touched CUDA, or the driver did not load the injection library${noDriverHint()}`;
-    if (failed) {
-      io.err(`warning: trace: ${why}`);
-      return exit.code;
-    }
-    throw new EnvironmentError(`trace: ${why}`);
+    return nothingToReport(why);
   }
   const attached = records.filter((r) => r.attached);
   if (attached.length === 0) {
     const why = `CUPTI did not attach to the command (${records[0]!.errors[0] ?? 'no reason given'})`;
-    if (failed) {
-      io.err(`warning: trace: ${why}`);
-      return exit.code;
-    }
-    throw new EnvironmentError(`trace: ${why}`);
+    return nothingToReport(why);
   }
 
   const notes: string[] = [];
@@ -219,11 +217,7 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
   const used = attached.filter((r) => r.complete);
   if (options.captureRange && used.length > 0 && used.every((r) => r.captureRanges === 0)) {
     const why = '--capture-range cudaProfilerApi: no traced process called cudaProfilerStart, so nothing was collected';
-    if (failed) {
-      io.err(`warning: trace: ${why}`);
-      return exit.code;
-    }
-    throw new EnvironmentError(`trace: ${why}`);
+    return nothingToReport(why);
   }
   const figures = traceFigures(used, launchClassifier, options.steps, options.stepMarker);
   if (figures.droppedRecords > 0) notes.push(`CUPTI dropped ${figures.droppedRecords} activity records: device times are incomplete`);
