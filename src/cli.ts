@@ -128,7 +128,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('trace')
-    .description("run any CUDA program with graphprof's CUPTI injection library and report its kernel launches, API host time and GPU time, per step and in total (the report goes to stderr; the program's output passes through)")
+    .description("run any CUDA program under graphprof's tracer and report its kernel launches and API host time (and, with --device-time, GPU time), per step and in total (the report goes to stderr; the program's output passes through)")
     .argument('<command...>', 'the command to trace, after --')
     .usage('[options] -- <command...>')
     .option('--steps <n>', 'divide the totals by N decode steps (default: the step-marker count, else 1)')
@@ -137,8 +137,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the report as JSON (on stderr, like the table)')
     .option('-o, --output <file>', 'also write the JSON result to FILE')
     .option('--cupti <path>', 'libcupti.so, or the folder that holds it (default: the CUDA toolkit, then python3 nvidia/cuda_cupti)')
-    .option('--no-device-time', 'count and time API calls only, without kernel and memcpy device times (CUPTI activity records): lower overhead per launch')
-    .option('--graph-trace <level>', 'graph: a graph launch is one record, its GPU time one row (the default: less overhead per graph launch); node: one kernel record per graph node')
+    .option('--tracer <tracer>', 'host: wrap the driver calls the program makes, no CUPTI (the default: least overhead, API calls and steps only); cupti: CUPTI records, with kernel and memcpy device times')
+    .option('--device-time', 'kernel and memcpy device times from CUPTI activity records (implies --tracer cupti; costs about 1-2 us per launch)')
+    .option('--no-device-time', 'with --tracer cupti: API calls only, no device times')
+    .option('--graph-trace <level>', 'with CUPTI: graph: a graph launch is one record, its GPU time one row (the default: less overhead per graph launch); node: one kernel record per graph node')
     .option('--capture-range <range>', 'collect only between cudaProfilerStart and cudaProfilerStop (as nsys --capture-range=cudaProfilerApi): cudaProfilerApi')
     .action(act(() => import('./commands/trace.js') as Promise<{ execute: Action }>));
 

@@ -41,11 +41,21 @@
 #include <vector>
 
 #include "histogram.h"
+#include "host.h"
 #include "nesting.h"
 
 namespace {
 
 using graphprof_trace::Stat;
+
+// Built twice: libgraphprof_inject.so (CUPTI: the driver loads it through CUDA_INJECTION64_PATH)
+// and libgraphprof_host.so (GRAPHPROF_HOST: no CUPTI; host_hooks.cc wraps the driver entry points
+// the program obtains and calls hostApiEnter/Exit). Counting, steps and the record are shared.
+#ifdef GRAPHPROF_HOST
+constexpr bool kHost = true;
+#else
+constexpr bool kHost = false;
+#endif
 
 constexpr uint32_t kRtSize = CUPTI_RUNTIME_TRACE_CBID_SIZE;
 constexpr uint32_t kDrvSize = CUPTI_DRIVER_TRACE_CBID_SIZE;
@@ -238,7 +248,7 @@ std::atomic<bool> g_stopping{false};  // set at exit: callbacks return at once
 std::atomic<bool> g_final{false};     // the final record is written: late activity buffers are freed unread
 std::atomic<uint64_t> g_storedSteps{0}, g_droppedSteps{0}, g_droppedRecords{0};
 std::atomic<uint64_t> g_nvtxCallbacks{0};
-std::atomic<int> g_nvtxInit{0};  // InitializeInjectionNvtx2: 0 not called, 1 forwarded to CUPTI, -1 CUPTI's not found
+std::atomic<int> g_nvtxInit{0};  // InitializeInjectionNvtx2: 0 not called, 1 forwarded to CUPTI, -1 CUPTI's not found, 2 host handlers
 std::atomic<uint64_t> g_apiRecords{0}, g_graphRecords{0};
 // Bumped each time collection is switched on or off: a call whose entry or exit fell on the other
 // side of the switch would leave a thread's nesting depth wrong, so each thread resets it.
@@ -372,7 +382,14 @@ void retire(ThreadState* ts) {
 
 // ---------------------------------------------------------------- steps
 
+bool switchedBetween(uint64_t after, uint64_t upTo);
+
 void closeStep(ThreadState* owner, const Snapshot& start, const Snapshot& end, std::vector<StepRecord>& into) {
+  // Counted at the call (callbacks, host tracer): with a capture range, a step that began or ended
+  // outside a range, or spans a gap, did not have all its calls counted, so it is not a step.
+  if (!g_config.apiRecords && g_config.captureProfiler &&
+      (!g_collecting.load(std::memory_order_relaxed) || switchedBetween(start.t, end.t)))
+    return;
   if (g_storedSteps.fetch_add(1, std::memory_order_relaxed) >= g_config.maxSteps) {
     g_droppedSteps.fetch_add(1, std::memory_order_relaxed);
     return;
@@ -620,29 +637,30 @@ inline ThreadState* apiState() {
   return ts;
 }
 
-void onApi(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_CallbackData* cb) {
+// A call's entry and exit, from CUPTI's callbacks or the host tracer's wrappers (host_hooks.cc).
+void apiEnter(CUpti_CallbackDomain domain, uint32_t cbid, const char* name) {
   const bool runtime = domain == CUPTI_CB_DOMAIN_RUNTIME_API;
-  if (cbid >= (runtime ? kRtSize : kDrvSize)) return;
-  if (cb->callbackSite == CUPTI_API_ENTER) {
-    ThreadState* ts = apiState();
-    if (__builtin_expect(g_config.debug, 0)) {
-      std::atomic<bool>& once = runtime ? g_backtraceRt[cbid] : g_backtraceDrv[cbid];
-      if (once.exchange(false)) printBacktrace(cb->functionName, ts->depth);
-    }
-    if (ts->depth++ == 0) {
-      ts->outerDomain = domain;
-      ts->outerCbid = cbid;
-      ts->outerStart = nowNs();  // last, so our own bookkeeping is not timed
-    } else {
-      Stat& s = ts->stat(domain, cbid);
-      if (!s.name) s.name = cb->functionName;
-      ++s.nested;
-    }
-    return;
-  }
-  const uint64_t end = nowNs();  // first, for the same reason
   ThreadState* ts = apiState();
-  if (ts->depth == 0) {  // the call began before the callbacks were enabled (cuInit itself)
+  if (__builtin_expect(g_config.debug, 0)) {
+    std::atomic<bool>& once = runtime ? g_backtraceRt[cbid] : g_backtraceDrv[cbid];
+    if (once.exchange(false)) printBacktrace(name, ts->depth);
+  }
+  if (ts->depth++ == 0) {
+    ts->outerDomain = domain;
+    ts->outerCbid = cbid;
+    ts->outerStart = nowNs();  // last, so our own bookkeeping is not timed
+  } else {
+    Stat& s = ts->stat(domain, cbid);
+    if (!s.name) s.name = name;
+    ++s.nested;
+  }
+}
+
+void apiExit(CUpti_CallbackDomain domain, uint32_t cbid, const char* name) {
+  const uint64_t end = nowNs();  // first, for the same reason
+  const bool runtime = domain == CUPTI_CB_DOMAIN_RUNTIME_API;
+  ThreadState* ts = apiState();
+  if (ts->depth == 0) {  // the call began before counting did (cuInit itself, a capture range's edge)
     ++ts->unmatchedExits;
     return;
   }
@@ -657,7 +675,7 @@ void onApi(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_Callb
   }
   const uint64_t ns = end - ts->outerStart;
   Stat& s = ts->stat(domain, cbid);
-  if (!s.name) s.name = cb->functionName;
+  if (!s.name) s.name = name;
   s.add(ns);
   Totals& t = ts->totals;
   t.bump(t.apiCalls, 1);
@@ -665,6 +683,12 @@ void onApi(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_Callb
   if (runtime ? g_launchRt[cbid] : g_launchDrv[cbid]) t.bump(t.launches, 1);
   if (runtime ? g_graphRt[cbid] : g_graphDrv[cbid]) t.bump(t.graphLaunches, 1);
   if (marker) apiMarker(ts);
+}
+
+void onApi(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_CallbackData* cb) {
+  if (cbid >= (domain == CUPTI_CB_DOMAIN_RUNTIME_API ? kRtSize : kDrvSize)) return;
+  if (cb->callbackSite == CUPTI_API_ENTER) apiEnter(domain, cbid, cb->functionName);
+  else apiExit(domain, cbid, cb->functionName);
 }
 
 // ---------------------------------------------------------------- NVTX callbacks (steps only)
@@ -915,8 +939,10 @@ void setCollecting(bool on) {
     std::lock_guard<std::mutex> times(g_switches.mutex);
     g_switches.at.push_back(stampNs());
   }
-  enableApiCallbacks(on);
-  enableActivityKinds(on);
+  if (!kHost) {
+    enableApiCallbacks(on);
+    enableActivityKinds(on);
+  }
   g_collecting.store(on);
   if (on) g_captureRanges.fetch_add(1, std::memory_order_relaxed);
 }
@@ -1271,7 +1297,7 @@ void writeFinal() {
   processInfo(j);
   j.key("wallNs"), j.u64(nowNs() - g_startNs), j.raw(",");
   uint32_t cuptiVersion = 0;
-  cuptiGetVersion(&cuptiVersion);
+  if (!kHost) cuptiGetVersion(&cuptiVersion);
   j.key("cuptiVersion"), j.u64(cuptiVersion), j.raw(",");
   j.key("driverVersion"), j.u64(static_cast<uint64_t>(versionOf("cuDriverGetVersion", "libcuda.so.1"))), j.raw(",");
   const int rt = versionOf("cudaRuntimeGetVersion", nullptr);
@@ -1282,7 +1308,7 @@ void writeFinal() {
   loadedList(j, "runtimeLibraries", "libcudart");
   // More than one CUPTI in a process means NVTX or another tool loaded its own (docs/trace.md).
   loadedList(j, "cuptiLibraries", "libcupti");
-  j.key("nvtxInjection"), j.str(g_nvtxInit.load() == 1 ? "forwarded" : g_nvtxInit.load() == -1 ? "cupti-missing" : "not-called"), j.raw(",");
+  j.key("nvtxInjection"), j.str(g_nvtxInit.load() == 2 ? "host" : g_nvtxInit.load() == 1 ? "forwarded" : g_nvtxInit.load() == -1 ? "cupti-missing" : "not-called"), j.raw(",");
   j.key("nvtxCallbacks"), j.u64(g_nvtxCallbacks.load()), j.raw(",");
   j.key("activityBuffers"), j.u64(g_act.buffers.load()), j.raw(",");
   j.key("activityRecords"), j.u64(g_act.records.load()), j.raw(",");
@@ -1292,7 +1318,7 @@ void writeFinal() {
     j.key("callbacks"), j.str(cb[g_config.callbacks]), j.raw(",");
     j.key("runtimeDomain"), j.raw(g_config.runtimeDomain ? "true," : "false,");
     j.key("driverDomain"), j.raw(g_config.driverDomain ? "true," : "false,");
-    j.key("api"), j.str(g_config.apiRecords ? "records" : "callbacks"), j.raw(",");
+    j.key("api"), j.str(kHost ? "host" : g_config.apiRecords ? "records" : "callbacks"), j.raw(",");
     j.key("clock"), j.str(g_cuptiClock ? "cupti" : "steady"), j.raw(",");
     j.key("apiRecords"), j.u64(g_apiRecords.load()), j.raw(",");
     j.key("graphRecords"), j.u64(g_graphRecords.load()), j.raw(",");
@@ -1494,9 +1520,29 @@ void readConfig() {
   }
   if (const char* d = std::getenv("GRAPHPROF_TRACE_DEBUG"); d && std::strcmp(d, "1") == 0) g_config.debug = true;
   if (const char* b = std::getenv("GRAPHPROF_TRACE_BACKTRACE"); b && *b) g_config.backtraceApis = splitList(b);
+  if (kHost) {  // the wrappers count on the calling thread, like callbacks; no CUPTI, no device times
+    g_config.apiRecords = false;
+    g_config.activity = false;
+    g_config.graphTrace = false;
+    g_config.subscribe = false;
+    g_config.exclude.clear();
+  }
+}
+
+void classifyHost() {
+  for (int i = 0; i < graphprof_trace::hostApiCount(); ++i) {
+    const graphprof_trace::HostApi a = graphprof_trace::hostApi(i);
+    if (!a.name || a.cbid >= kDrvSize) continue;
+    const std::string base = baseName(a.name);
+    g_launchDrv[a.cbid] = g_config.launchApis.count(base) > 0;
+    g_graphDrv[a.cbid] = g_config.graphApis.count(base) > 0;
+    g_stepDrv[a.cbid] = g_config.stepMode == StepMode::Api && base == g_config.stepName;
+    g_backtraceDrv[a.cbid] = g_config.debug && g_config.backtraceApis.count(base) > 0;
+  }
 }
 
 void classify() {
+  if (kHost) return classifyHost();
   for (uint32_t i = 1; i < kRtSize; ++i) {
     const char* name = nullptr;
     if (cuptiGetCallbackName(CUPTI_CB_DOMAIN_RUNTIME_API, i, &name) != CUPTI_SUCCESS || !name) continue;
@@ -1604,13 +1650,159 @@ void initialize() {
     for (int sig : {SIGSEGV, SIGBUS, SIGABRT, SIGILL}) sigaction(sig, &sa, nullptr);
   }
   classify();
-  g_attached = attach();
+  if (kHost) {
+    g_attached = true;  // the wrappers are in place: host_hooks.cc handed them out
+    g_collecting.store(!g_config.captureProfiler);
+  } else {
+    g_attached = attach();
+  }
   writeStarted();
   std::atexit(atExit);
 }
 
+std::once_flag g_initOnce;
+
 }  // namespace
 
+#ifdef GRAPHPROF_HOST
+// ---------------------------------------------------------------- host tracer: NVTX and entry points
+//
+// With no CUPTI, this library is NVTX's tool itself (NVTX_INJECTION64_PATH): it fills NVTX's
+// function tables with the handlers below, which do what CUPTI's NVTX callbacks do in the CUPTI
+// build. Every range call of the program lands here; only the marker's name makes a step.
+namespace {
+
+std::atomic<uint64_t> g_nvtxNextId{1};
+
+bool nvtxLive() {
+  g_nvtxCallbacks.fetch_add(1, std::memory_order_relaxed);
+  return g_pid == getpid() && !g_stopping.load(std::memory_order_relaxed) && g_config.stepMode == StepMode::Nvtx;
+}
+int depthAfter(const void* domain) { return nvtxDepthOf(state(), domain) - 1; }
+
+int NVTX_API hostPushA(const char* m) {
+  if (!nvtxLive()) return 0;
+  nvtxPush(nullptr, m ? m : "");
+  return depthAfter(nullptr);
+}
+int NVTX_API hostPushW(const wchar_t* m) {
+  if (!nvtxLive()) return 0;
+  nvtxEventAttributes_t a{};
+  a.messageType = NVTX_MESSAGE_TYPE_UNICODE;
+  a.message.unicode = m;
+  nvtxPush(nullptr, asciiOf(&a));
+  return depthAfter(nullptr);
+}
+int NVTX_API hostPushEx(const nvtxEventAttributes_t* a) {
+  if (!nvtxLive()) return 0;
+  nvtxPush(nullptr, asciiOf(a));
+  return depthAfter(nullptr);
+}
+int NVTX_API hostPop() {
+  if (!nvtxLive()) return -1;
+  const int level = nvtxDepthOf(state(), nullptr) - 1;
+  nvtxPop(nullptr);
+  return level;
+}
+int NVTX_API hostDomainPushEx(nvtxDomainHandle_t d, const nvtxEventAttributes_t* a) {
+  if (!nvtxLive()) return 0;
+  nvtxPush(d, asciiOf(a));
+  return depthAfter(d);
+}
+int NVTX_API hostDomainPop(nvtxDomainHandle_t d) {
+  if (!nvtxLive()) return -1;
+  const int level = nvtxDepthOf(state(), d) - 1;
+  nvtxPop(d);
+  return level;
+}
+nvtxRangeId_t startNamed(const std::string& name) {
+  const nvtxRangeId_t id = g_nvtxNextId.fetch_add(1, std::memory_order_relaxed);
+  if (nvtxLive()) nvtxStart(name, &id);
+  return id;
+}
+nvtxRangeId_t NVTX_API hostStartA(const char* m) { return startNamed(m ? m : ""); }
+nvtxRangeId_t NVTX_API hostStartW(const wchar_t* m) {
+  nvtxEventAttributes_t a{};
+  a.messageType = NVTX_MESSAGE_TYPE_UNICODE;
+  a.message.unicode = m;
+  return startNamed(asciiOf(&a));
+}
+nvtxRangeId_t NVTX_API hostStartEx(const nvtxEventAttributes_t* a) { return startNamed(asciiOf(a)); }
+nvtxRangeId_t NVTX_API hostDomainStartEx(nvtxDomainHandle_t, const nvtxEventAttributes_t* a) { return startNamed(asciiOf(a)); }
+void NVTX_API hostEnd(nvtxRangeId_t id) {
+  if (nvtxLive()) nvtxEnd(id);
+}
+void NVTX_API hostDomainEnd(nvtxDomainHandle_t, nvtxRangeId_t id) { hostEnd(id); }
+// Handles are our own, never freed: a registered string is its copy, a domain a unique address.
+nvtxStringHandle_t NVTX_API hostRegisterStringA(nvtxDomainHandle_t, const char* text) {
+  auto* copy = new std::string(text ? text : "");
+  const void* handle = copy;
+  std::lock_guard<std::mutex> lock(g_rng.mutex);
+  g_rng.registeredStrings[handle] = *copy;
+  return reinterpret_cast<nvtxStringHandle_t>(const_cast<void*>(handle));
+}
+nvtxStringHandle_t NVTX_API hostRegisterStringW(nvtxDomainHandle_t d, const wchar_t* text) {
+  std::string s;
+  for (const wchar_t* w = text; w && *w; ++w) s.push_back(*w < 128 ? static_cast<char>(*w) : '?');
+  return hostRegisterStringA(d, s.c_str());
+}
+nvtxDomainHandle_t NVTX_API hostDomainCreateA(const char*) { return reinterpret_cast<nvtxDomainHandle_t>(new char(0)); }
+nvtxDomainHandle_t NVTX_API hostDomainCreateW(const wchar_t*) { return reinterpret_cast<nvtxDomainHandle_t>(new char(0)); }
+
+void setSlot(NvtxFunctionTable table, unsigned int size, unsigned int id, NvtxFunctionPointer fn) {
+  if (table && id < size && table[id]) *table[id] = fn;
+}
+template <typename F>
+NvtxFunctionPointer fp(F f) {
+  return reinterpret_cast<NvtxFunctionPointer>(f);
+}
+
+}  // namespace
+
+extern "C" __attribute__((visibility("default"))) int InitializeInjectionNvtx2(NvtxGetExportTableFunc_t getExportTable) {
+  const auto* cb = getExportTable ? static_cast<const NvtxExportTableCallbacks*>(getExportTable(NVTX_ETID_CALLBACKS)) : nullptr;
+  if (!cb || !cb->GetModuleFunctionTable) return 0;
+  NvtxFunctionTable core = nullptr, core2 = nullptr;
+  unsigned int n = 0, n2 = 0;
+  if (!cb->GetModuleFunctionTable(NVTX_CB_MODULE_CORE, &core, &n)) return 0;
+  setSlot(core, n, NVTX_CBID_CORE_RangePushA, fp(&hostPushA));
+  setSlot(core, n, NVTX_CBID_CORE_RangePushW, fp(&hostPushW));
+  setSlot(core, n, NVTX_CBID_CORE_RangePushEx, fp(&hostPushEx));
+  setSlot(core, n, NVTX_CBID_CORE_RangePop, fp(&hostPop));
+  setSlot(core, n, NVTX_CBID_CORE_RangeStartA, fp(&hostStartA));
+  setSlot(core, n, NVTX_CBID_CORE_RangeStartW, fp(&hostStartW));
+  setSlot(core, n, NVTX_CBID_CORE_RangeStartEx, fp(&hostStartEx));
+  setSlot(core, n, NVTX_CBID_CORE_RangeEnd, fp(&hostEnd));
+  if (cb->GetModuleFunctionTable(NVTX_CB_MODULE_CORE2, &core2, &n2)) {
+    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRangePushEx, fp(&hostDomainPushEx));
+    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRangePop, fp(&hostDomainPop));
+    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRangeStartEx, fp(&hostDomainStartEx));
+    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRangeEnd, fp(&hostDomainEnd));
+    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRegisterStringA, fp(&hostRegisterStringA));
+    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRegisterStringW, fp(&hostRegisterStringW));
+    setSlot(core2, n2, NVTX_CBID_CORE2_DomainCreateA, fp(&hostDomainCreateA));
+    setSlot(core2, n2, NVTX_CBID_CORE2_DomainCreateW, fp(&hostDomainCreateW));
+  }
+  g_nvtxInit.store(2);
+  return 1;
+}
+
+namespace graphprof_trace {
+void hostStart() { std::call_once(g_initOnce, initialize); }
+void hostApiEnter(uint32_t cbid, const char* name) {
+  if (!g_collecting.load(std::memory_order_relaxed) || g_stopping.load(std::memory_order_relaxed)) return;
+  apiEnter(CUPTI_CB_DOMAIN_DRIVER_API, cbid, name);
+}
+void hostApiExit(uint32_t cbid, const char* name) {
+  if (!g_collecting.load(std::memory_order_relaxed) || g_stopping.load(std::memory_order_relaxed)) return;
+  apiExit(CUPTI_CB_DOMAIN_DRIVER_API, cbid, name);
+}
+void hostProfiler(bool start) {
+  if (g_config.captureProfiler && g_pid == getpid() && !g_stopping.load()) setCollecting(start);
+}
+}  // namespace graphprof_trace
+
+#else
 // NVTX's tool hook. `graphprof trace --step-marker nvtx:...` points NVTX_INJECTION64_PATH at this
 // library, not at a libcupti file: a process may already hold another libcupti.so.N (a PyTorch
 // wheel's, loaded with libtorch), and the driver resolved this library's libcupti.so.N to that one.
@@ -1627,9 +1819,10 @@ extern "C" __attribute__((visibility("default"))) int InitializeInjectionNvtx2(c
   return forward ? forward(getExportTable) : 0;
 }
 
+#endif
+
 extern "C" __attribute__((visibility("default"))) int InitializeInjection(void) {
-  static std::once_flag once;
-  std::call_once(once, initialize);
+  std::call_once(g_initOnce, initialize);
   // 1 even when CUPTI refused to attach: the program runs untraced, and the record says why.
   return 1;
 }

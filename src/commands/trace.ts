@@ -1,7 +1,9 @@
-// `graphprof trace [options] -- <command...>`: run any CUDA program with graphprof's CUPTI injection
-// library loaded by the driver (CUDA_INJECTION64_PATH), then merge the record every CUDA process
-// wrote at exit and report launch counts, host API time and device time, per step and in total.
-// Phases: validate -> locate the library and CUPTI -> run the command -> read and merge -> report.
+// `graphprof trace [options] -- <command...>`: run any CUDA program with one of graphprof's tracers,
+// then merge the record every CUDA process wrote at exit and report launch counts, host API time
+// and (under CUPTI) device time, per step and in total. The host tracer (the default) is loaded
+// with LD_PRELOAD and wraps the driver entry points the program obtains; the CUPTI tracer is
+// loaded by the driver (CUDA_INJECTION64_PATH). docs/trace.md says why there are two.
+// Phases: validate -> locate the library (and CUPTI) -> run the command -> read and merge -> report.
 //
 // Where output goes: the traced command owns stdout and stderr (inherited, untouched). graphprof's
 // report is printed on stderr after the command exits (a table, or JSON with --json); `-o FILE`
@@ -22,7 +24,8 @@ import { renderJson } from '../report/json.js';
 import { nsysCsvPath, renderNsysCsv, type NsysReport } from '../report/nsys-csv.js';
 import { renderTraceTable } from '../report/trace-table.js';
 import { runChild } from '../trace/child.js';
-import { locateCupti, locateInjectLibrary } from '../trace/locate.js';
+import { hostStepMarker } from '../trace/host-apis.js';
+import { locateCupti, locateHostLibrary, locateInjectLibrary } from '../trace/locate.js';
 import { toolInfo } from '../version.js';
 import { positiveInt } from './options.js';
 import { checkWritable, writeAtomically } from './output-file.js';
@@ -34,11 +37,14 @@ export interface RawTraceOptions {
   json?: boolean;
   cupti?: string;
   output?: string;
-  /** commander sets false for --no-device-time */
+  /** true for --device-time, false for --no-device-time */
   deviceTime?: boolean;
+  tracer?: string;
   captureRange?: string;
   graphTrace?: string;
 }
+
+export type Tracer = 'host' | 'cupti';
 
 export interface TraceOptions {
   readonly command: readonly string[];
@@ -49,7 +55,9 @@ export interface TraceOptions {
   readonly json: boolean;
   readonly cuptiPath: string | null;
   readonly outputPath: string | null;
-  /** false with --no-device-time: no CUPTI activity records, API calls only */
+  /** host: driver entry points wrapped, no CUPTI (the default); cupti: CUPTI records */
+  readonly tracer: Tracer;
+  /** CUPTI's kernel and memcpy records (--device-time; the CUPTI tracer's default) */
   readonly deviceTime: boolean;
   /** collect only between cudaProfilerStart and cudaProfilerStop */
   readonly captureRange: CaptureRange | null;
@@ -78,6 +86,12 @@ export function parseTraceOptions(raw: RawTraceOptions, command: readonly string
   if (raw.graphTrace !== undefined && raw.graphTrace !== 'graph' && raw.graphTrace !== 'node') {
     throw new UsageError(`--graph-trace: expected graph (a graph launch is one record, the default) or node (one kernel record per node), got "${raw.graphTrace}"`);
   }
+  if (raw.tracer !== undefined && raw.tracer !== 'host' && raw.tracer !== 'cupti') {
+    throw new UsageError(`--tracer: expected host (wrap the driver calls, the default: least overhead) or cupti (CUPTI records, with device times), got "${raw.tracer}"`);
+  }
+  const tracer: Tracer = raw.tracer === 'cupti' || (raw.tracer === undefined && raw.deviceTime === true) ? 'cupti' : 'host';
+  if (tracer === 'host' && raw.deviceTime === true) throw new UsageError('--device-time: kernel and memcpy device times come from CUPTI; use --tracer cupti (or --device-time alone)');
+  if (tracer === 'host' && raw.graphTrace !== undefined) throw new UsageError('--graph-trace: chooses how CUPTI records graphs; add --device-time (or --tracer cupti)');
   let outPrefix: string | null = null;
   if (raw.out !== undefined) {
     if (raw.out.trim() === '') throw new UsageError('--out: expected a file name prefix such as prof or out/run1, got ""');
@@ -94,7 +108,8 @@ export function parseTraceOptions(raw: RawTraceOptions, command: readonly string
     json: raw.json === true,
     cuptiPath: raw.cupti ?? null,
     outputPath: raw.output === undefined ? null : (checkWritable('-o', raw.output), raw.output),
-    deviceTime: raw.deviceTime !== false,
+    tracer,
+    deviceTime: tracer === 'cupti' && raw.deviceTime !== false,
     captureRange: raw.captureRange === undefined ? null : 'cudaProfilerApi',
     graphTrace: raw.graphTrace === 'node' ? 'node' : 'graph',
   };
@@ -144,32 +159,26 @@ function noDriverHint(): string {
 
 export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Promise<number> {
   const options = parseTraceOptions(raw, args, io.argv);
-  const lib = locateInjectLibrary();
-  const cupti = locateCupti(lib, options.cuptiPath);
-
   const dir = mkdtempSync(join(tmpdir(), 'graphprof-trace-'));
+  let setup: TracerSetup;
+  try {
+    setup = options.tracer === 'host' ? hostSetup(options) : cuptiSetup(options, io);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    CUDA_INJECTION64_PATH: lib.path,
-    LD_LIBRARY_PATH: [cupti.dir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+    ...setup.env,
     GRAPHPROF_TRACE_DIR: dir,
     GRAPHPROF_TRACE_LAUNCH_APIS: namesOf('kernel-launch'),
     GRAPHPROF_TRACE_GRAPH_APIS: namesOf('graph-launch'),
   };
   delete env.GRAPHPROF_TRACE_STEP;
-  if (options.stepMarker) env.GRAPHPROF_TRACE_STEP = options.stepMarker;
-  if (!options.deviceTime) env.GRAPHPROF_TRACE_ACTIVITY = '0';
+  if (setup.stepMarker) env.GRAPHPROF_TRACE_STEP = setup.stepMarker;
   delete env.GRAPHPROF_TRACE_CAPTURE;
-  // Graph-level records cut what CUPTI adds to every graph launch (docs/trace.md, Graphs), with or
-  // without device times.
-  env.GRAPHPROF_TRACE_GRAPH_TRACE = options.graphTrace === 'graph' ? '1' : '0';
   if (options.captureRange) env.GRAPHPROF_TRACE_CAPTURE = options.captureRange;
-  // NVTX calls reach CUPTI only through the tool library NVTX loads. It is the injection library,
-  // which forwards to the CUPTI it is bound to: pointing NVTX at a libcupti file would load a second
-  // CUPTI, with no subscriber, whenever the program already holds another one (a PyTorch wheel's).
-  if (options.stepKind === 'nvtx') env.NVTX_INJECTION64_PATH = lib.path;
-  const previous = process.env.CUDA_INJECTION64_PATH;
-  if (previous && previous !== lib.path) io.err(`warning: trace: CUDA_INJECTION64_PATH was ${previous}; graphprof's injection library replaces it for this run`);
+  const { lib, cupti } = setup;
 
   let exit;
   try {
@@ -199,7 +208,10 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
     return exit.code;
   };
   if (records.length === 0) {
-    const why = `no process of the command initialised CUDA under the tracer (no trace record was written): the command never touched CUDA, or the driver did not load the injection library${noDriverHint()}`;
+    const why =
+      options.tracer === 'host'
+        ? `no process of the command initialised CUDA under the tracer (no trace record was written): the command never touched CUDA, or it calls the driver without dlsym or cuGetProcAddress (linked with -lcuda), which only --tracer cupti sees${noDriverHint()}`
+        : `no process of the command initialised CUDA under the tracer (no trace record was written): the command never touched CUDA, or the driver did not load the injection library${noDriverHint()}`;
     return nothingToReport(why);
   }
   const attached = records.filter((r) => r.attached);
@@ -221,7 +233,7 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
   }
   const figures = traceFigures(used, launchClassifier, options.steps, options.stepMarker);
   if (figures.droppedRecords > 0) notes.push(`CUPTI dropped ${figures.droppedRecords} activity records: device times are incomplete`);
-  if (figures.launches.graphLaunchCalls > 0) {
+  if (figures.launches.graphLaunchCalls > 0 && options.tracer === 'cupti') {
     // Measured, not assumed: docs/trace.md, Graphs under CUPTI.
     notes.push(
       `graph launches run slower under CUPTI than without it: cudaGraphLaunch host time and graph GPU time here overstate the untraced program's (an 847-node graph on an H200: 3.4 µs untraced, about 150 µs traced; docs/trace.md)`,
@@ -233,6 +245,9 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
         ? `no NVTX range named "${options.stepMarker.slice(5)}" was seen: check the name, and that the program emits NVTX (torch.cuda.nvtx.range, nvtx.annotate)`
         : `no call of ${options.stepMarker.slice(4)} was seen, or only one (a step runs from one call to the next)`,
     );
+  }
+  if (options.tracer === 'host') {
+    notes.push('host tracer: driver API calls (cuLaunchKernel, ...) are counted and timed; cudart\'s own share of a runtime call is in the step time, not in the API rows; no GPU times (--device-time adds them, through CUPTI, at about 1-2 µs per launch)');
   }
   if (fake) notes.push('FAKE TRACE RECORDS (GRAPHPROF_FAKE_TRACE): these figures are synthetic, not measurements');
 
@@ -260,11 +275,18 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
     createdAt: new Date().toISOString(),
     fake,
     traced: { command: [...options.command], exitCode: exit.code, signal: exit.signal, wallNs: exit.wallNs },
-    options: { steps: options.steps, stepMarker: options.stepMarker, outPrefix: options.outPrefix, captureRange: options.captureRange, graphTrace: options.graphTrace },
+    options: {
+      steps: options.steps,
+      stepMarker: options.stepMarker,
+      outPrefix: options.outPrefix,
+      captureRange: options.captureRange,
+      graphTrace: options.tracer === 'cupti' ? options.graphTrace : null,
+      tracer: options.tracer,
+    },
     environment: {
-      injectLibrary: lib.path,
-      cuptiLibrary: cupti.library,
-      cuptiSource: cupti.source,
+      injectLibrary: lib,
+      cuptiLibrary: cupti?.library ?? null,
+      cuptiSource: cupti?.source ?? null,
       cuptiVersion: first.cuptiVersion || null,
       driverCudaVersion: cudaVersionString(first.driverVersion),
       runtimeCudaVersion: first.runtimeVersion ? cudaVersionString(first.runtimeVersion) : null,
@@ -286,6 +308,47 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
   if (options.outputPath) writeAtomically('-o', options.outputPath, renderJson(result));
   io.err(options.json ? renderJson(result) : `${renderTraceTable(result, io.color)}\n${renderAnalyzeTable(asAnalyzeResult(result), io.color)}`);
   return failed ? exit.code : EXIT.ok;
+}
+
+interface TracerSetup {
+  /** the library the command runs with */
+  lib: string;
+  cupti: { library: string; source: string } | null;
+  env: NodeJS.ProcessEnv;
+  /** GRAPHPROF_TRACE_STEP as the library matches it */
+  stepMarker: string | null;
+}
+
+/**
+ * The host tracer: LD_PRELOAD (ahead of any the user set), and NVTX's tool is the same library. No
+ * CUPTI is loaded. An api: marker naming a runtime API becomes the driver call cudart makes for it.
+ */
+function hostSetup(options: TraceOptions): TracerSetup {
+  const lib = locateHostLibrary();
+  const env: NodeJS.ProcessEnv = { LD_PRELOAD: [lib, process.env.LD_PRELOAD].filter(Boolean).join(' ') };
+  if (options.stepKind === 'nvtx') env.NVTX_INJECTION64_PATH = lib;
+  const stepMarker = options.stepKind === 'api' ? `api:${hostStepMarker(options.stepMarker!.slice(4))}` : options.stepMarker;
+  return { lib, cupti: null, env, stepMarker };
+}
+
+function cuptiSetup(options: TraceOptions, io: Io): TracerSetup {
+  const inject = locateInjectLibrary();
+  const cupti = locateCupti(inject, options.cuptiPath);
+  const env: NodeJS.ProcessEnv = {
+    CUDA_INJECTION64_PATH: inject.path,
+    LD_LIBRARY_PATH: [cupti.dir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+  };
+  if (!options.deviceTime) env.GRAPHPROF_TRACE_ACTIVITY = '0';
+  // Graph-level records cut what CUPTI adds to every graph launch (docs/trace.md, Graphs), with or
+  // without device times.
+  env.GRAPHPROF_TRACE_GRAPH_TRACE = options.graphTrace === 'graph' ? '1' : '0';
+  // NVTX calls reach CUPTI only through the tool library NVTX loads. It is the injection library,
+  // which forwards to the CUPTI it is bound to: pointing NVTX at a libcupti file would load a second
+  // CUPTI, with no subscriber, whenever the program already holds another one (a PyTorch wheel's).
+  if (options.stepKind === 'nvtx') env.NVTX_INJECTION64_PATH = inject.path;
+  const previous = process.env.CUDA_INJECTION64_PATH;
+  if (previous && previous !== inject.path) io.err(`warning: trace: CUDA_INJECTION64_PATH was ${previous}; graphprof's injection library replaces it for this run`);
+  return { lib: inject.path, cupti, env, stepMarker: options.stepMarker };
 }
 
 /** The analysis wrapped as `analyze` prints it, so the trace report ends with the same table. */

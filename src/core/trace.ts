@@ -603,11 +603,20 @@ export interface TraceResult {
   /** true only under GRAPHPROF_FAKE_TRACE (plumbing tests): the records are synthetic */
   fake: boolean;
   traced: { command: string[]; exitCode: number; signal: string | null; wallNs: number };
-  options: { steps: number | null; stepMarker: string | null; outPrefix: string | null; captureRange: CaptureRange | null; graphTrace: GraphTrace };
+  options: {
+    steps: number | null;
+    stepMarker: string | null;
+    outPrefix: string | null;
+    captureRange: CaptureRange | null;
+    /** null under the host tracer (no CUPTI records) */
+    graphTrace: GraphTrace | null;
+    tracer: 'host' | 'cupti';
+  };
   environment: {
+    /** the tracer's library: libgraphprof_host.so (LD_PRELOAD) or libgraphprof_inject.so (CUPTI) */
     injectLibrary: string;
-    cuptiLibrary: string;
-    cuptiSource: string;
+    cuptiLibrary: string | null;
+    cuptiSource: string | null;
     cuptiVersion: number | null;
     /** highest CUDA version the driver supports, e.g. "13.0" */
     driverCudaVersion: string | null;

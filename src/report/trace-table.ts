@@ -19,7 +19,7 @@ export function renderTraceTable(r: TraceResult, color: ChalkInstance): string {
   out.push(color.bold(`graphprof trace: ${cmd.length > 80 ? `${cmd.slice(0, 77)}...` : cmd}`));
   if (r.fake) out.push('FAKE TRACE RECORDS (GRAPHPROF_FAKE_TRACE): not a measurement');
   out.push(
-    `exit ${r.traced.exitCode}${r.traced.signal ? ` (${r.traced.signal})` : ''}, ${formatDuration(r.traced.wallNs)}, ${procs} process${procs === 1 ? '' : 'es'} with CUDA; CUPTI ${r.environment.cuptiVersion ?? '?'}, driver CUDA ${r.environment.driverCudaVersion ?? '?'}`,
+    `exit ${r.traced.exitCode}${r.traced.signal ? ` (${r.traced.signal})` : ''}, ${formatDuration(r.traced.wallNs)}, ${procs} process${procs === 1 ? '' : 'es'} with CUDA; ${r.options.tracer === 'host' ? 'host tracer (driver calls, no device times)' : `CUPTI ${r.environment.cuptiVersion ?? '?'}`}, driver CUDA ${r.environment.driverCudaVersion ?? '?'}`,
   );
   const l = r.launches;
   out.push(

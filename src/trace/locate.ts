@@ -56,6 +56,20 @@ export function locateInjectLibrary(): InjectLibrary {
   );
 }
 
+export const HOST_LIBRARY = 'libgraphprof_host.so';
+
+/** The host tracer's library (built with the injection library, from the same sources, without CUPTI). */
+export function locateHostLibrary(): string {
+  const fromEnv = process.env.GRAPHPROF_HOST_INJECT;
+  const candidates = fromEnv
+    ? [resolve(fromEnv)]
+    : [resolve(packageRoot, 'build', 'Release', HOST_LIBRARY), resolve(packageRoot, 'build', 'Debug', HOST_LIBRARY)];
+  for (const path of candidates) if (existsSync(path)) return path;
+  throw new EnvironmentError(
+    `trace: the host tracer library was not found (${candidates.join(', ')}); it is built by \`npm run build:native\` where the CUDA toolkit's headers (cuda.h, cupti.h) are installed`,
+  );
+}
+
 export interface Cupti {
   dir: string;
   /** the library file the injection library will load, e.g. /usr/local/cuda/lib64/libcupti.so.13 */

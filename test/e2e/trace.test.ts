@@ -13,6 +13,7 @@ const release = join(root, 'build', 'Release');
 const library = join(release, 'libgraphprof_inject.so');
 // CMake writes this note only where it found CUPTI and built the library.
 const builtWithCupti = existsSync(join(release, 'graphprof_inject.json'));
+const hostLibrary = join(release, 'libgraphprof_host.so');
 const fake = { GRAPHPROF_FAKE_TRACE: join(root, 'fixtures', 'trace', 'processes') };
 
 describe('graphprof trace without a GPU', () => {
@@ -23,9 +24,12 @@ describe('graphprof trace without a GPU', () => {
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     if (builtWithCupti) {
-      expect(lines[0]).toMatch(/^graphprof: trace: no process of the command initialised CUDA under the tracer \(no trace record was written\): the command never touched CUDA, or the driver did not load the injection library/);
+      expect(lines[0]).toMatch(/^graphprof: trace: no process of the command initialised CUDA under the tracer \(no trace record was written\): the command never touched CUDA, or it calls the driver without dlsym or cuGetProcAddress \(linked with -lcuda\), which only --tracer cupti sees/);
+      const cupti = graphprof(['trace', '--tracer', 'cupti', '--', 'true']);
+      expect(cupti.code).toBe(3);
+      expect(cupti.stderr.trim()).toMatch(/^graphprof: trace: (no process of the command initialised CUDA under the tracer \(no trace record was written\): the command never touched CUDA, or the driver did not load the injection library|CUPTI \(libcupti\.so[.\d]*\) not found)/);
     } else {
-      expect(lines[0]).toMatch(/^graphprof: trace: (the injection library was not found|CUPTI \(libcupti\.so[.\d]*\) not found)/);
+      expect(lines[0]).toMatch(/^graphprof: trace: the host tracer library was not found/);
     }
   });
 
@@ -61,7 +65,7 @@ describe('graphprof trace without a GPU', () => {
   });
 
   it('says when --cupti points nowhere, with exit 2', () => {
-    const r = graphprof(['trace', '--cupti', '/nonexistent/cupti', '--', 'true']);
+    const r = graphprof(['trace', '--tracer', 'cupti', '--cupti', '/nonexistent/cupti', '--', 'true']);
     if (!existsSync(library)) return; // the library check comes first (exit 3), asserted above
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^graphprof: --cupti: "\/nonexistent\/cupti" does not exist; give the folder that holds libcupti\.so/);
@@ -71,13 +75,47 @@ describe('graphprof trace without a GPU', () => {
 describe('graphprof trace on synthetic records (GRAPHPROF_FAKE_TRACE: CLI plumbing only)', () => {
   it.skipIf(!builtWithCupti)('hands the library its settings: NVTX to the injection library, --no-device-time turns activity records off', () => {
     const show = ['sh', '-c', 'echo "$GRAPHPROF_TRACE_ACTIVITY|$GRAPHPROF_TRACE_STEP|$NVTX_INJECTION64_PATH"'];
-    const on = graphprof(['trace', '--step-marker', 'nvtx:decode_step', '--', ...show], fake);
+    const on = graphprof(['trace', '--tracer', 'cupti', '--step-marker', 'nvtx:decode_step', '--', ...show], fake);
     expect(on.code).toBe(0);
     // one CUPTI per process: NVTX loads the injection library, which forwards to the CUPTI it is bound to
     expect(on.stdout).toBe(`|nvtx:decode_step|${library}\n`);
-    const off = graphprof(['trace', '--no-device-time', '--', ...show], fake);
+    const off = graphprof(['trace', '--tracer', 'cupti', '--no-device-time', '--', ...show], fake);
     expect(off.code).toBe(0);
     expect(off.stdout).toBe('0||\n');
+    // --device-time alone means the CUPTI tracer, with device times
+    const dev = graphprof(['trace', '--device-time', '--json', '--', 'sh', '-c', 'echo "[$GRAPHPROF_TRACE_ACTIVITY|$CUDA_INJECTION64_PATH|$LD_PRELOAD]"'], fake);
+    expect(dev.stdout).toBe(`[|${library}|]\n`);
+    expect((JSON.parse(dev.stderr) as TraceResult).options.tracer).toBe('cupti');
+  });
+
+  it.skipIf(!builtWithCupti)('runs the host tracer by default: LD_PRELOAD ahead of the user\'s, NVTX to the same library, no CUPTI', () => {
+    const show = ['sh', '-c', 'echo "$LD_PRELOAD|$NVTX_INJECTION64_PATH|$CUDA_INJECTION64_PATH|$GRAPHPROF_TRACE_STEP"'];
+    const r = graphprof(['trace', '--step-marker', 'nvtx:decode_step', '--json', '--', ...show], { ...fake, LD_PRELOAD: 'libc.so.6' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${hostLibrary} libc.so.6|${hostLibrary}||nvtx:decode_step\n`);
+    const j = JSON.parse(r.stderr) as TraceResult;
+    expect(j.options).toMatchObject({ tracer: 'host', graphTrace: null });
+    expect(j.environment).toMatchObject({ injectLibrary: hostLibrary, cuptiLibrary: null, cuptiSource: null });
+    // an api: marker on a runtime API becomes the driver call cudart makes for it
+    const api = graphprof(['trace', '--step-marker', 'api:cudaDeviceSynchronize', '--', ...show], fake);
+    expect(api.stdout).toBe(`${hostLibrary}|||api:cuCtxSynchronize\n`);
+  });
+
+  it.each([
+    [['trace', '--tracer', 'nvprof', '--', 'true'], 'graphprof: --tracer: expected host (wrap the driver calls, the default: least overhead) or cupti (CUPTI records, with device times), got "nvprof"'],
+    [['trace', '--tracer', 'host', '--device-time', '--', 'true'], 'graphprof: --device-time: kernel and memcpy device times come from CUPTI; use --tracer cupti (or --device-time alone)'],
+    [['trace', '--graph-trace', 'node', '--', 'true'], 'graphprof: --graph-trace: chooses how CUPTI records graphs; add --device-time (or --tracer cupti)'],
+  ])('refuses %j with exit 2', (args, message) => {
+    const r = graphprof(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(message);
+  });
+
+  it.skipIf(!builtWithCupti)('refuses an api: marker the host tracer cannot see, with exit 2', () => {
+    const r = graphprof(['trace', '--step-marker', 'api:cudaMemcpy', '--', 'true']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^graphprof: --step-marker api:cudaMemcpy: the host tracer sees driver calls only, and cudaMemcpy has no single driver call it maps to; use one of cudaLaunchKernel, .* or --tracer cupti$/);
+    expect(graphprof(['trace', '--step-marker', 'api:cuMemcpyPeer', '--', 'true']).stderr).toContain('cuMemcpyPeer is not one it wraps');
   });
 
   it.skipIf(!builtWithCupti)('--capture-range hands cudaProfilerApi to the library, and nothing else', () => {
@@ -94,14 +132,14 @@ describe('graphprof trace on synthetic records (GRAPHPROF_FAKE_TRACE: CLI plumbi
 
   it.skipIf(!builtWithCupti)('--graph-trace: graph-level records by default, per node on request', () => {
     const show = ['sh', '-c', 'echo "[$GRAPHPROF_TRACE_GRAPH_TRACE]"'];
-    const byDefault = graphprof(['trace', '--json', '--', ...show], fake);
+    const byDefault = graphprof(['trace', '--tracer', 'cupti', '--json', '--', ...show], fake);
     expect(byDefault.code).toBe(0);
     expect(byDefault.stdout).toBe('[1]\n');
     expect((JSON.parse(byDefault.stderr) as TraceResult).options.graphTrace).toBe('graph');
-    const node = graphprof(['trace', '--graph-trace', 'node', '--json', '--', ...show], fake);
+    const node = graphprof(['trace', '--tracer', 'cupti', '--graph-trace', 'node', '--json', '--', ...show], fake);
     expect(node.stdout).toBe('[0]\n');
     expect((JSON.parse(node.stderr) as TraceResult).options.graphTrace).toBe('node');
-    const bad = graphprof(['trace', '--graph-trace', 'nodes', '--', 'true']);
+    const bad = graphprof(['trace', '--tracer', 'cupti', '--graph-trace', 'nodes', '--', 'true']);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toBe('graphprof: --graph-trace: expected graph (a graph launch is one record, the default) or node (one kernel record per node), got "nodes"');
   });
@@ -127,7 +165,7 @@ describe('graphprof trace on synthetic records (GRAPHPROF_FAKE_TRACE: CLI plumbi
     const dir = mkdtempSync(join(tmpdir(), 'graphprof-trace-'));
     const prefix = join(dir, 'prof');
     const out = join(dir, 'trace.json');
-    const r = graphprof(['trace', '--step-marker', 'nvtx:decode_step', '--out', prefix, '--json', '-o', out, '--', 'sh', '-c', 'echo payload'], fake);
+    const r = graphprof(['trace', '--tracer', 'cupti', '--step-marker', 'nvtx:decode_step', '--out', prefix, '--json', '-o', out, '--', 'sh', '-c', 'echo payload'], fake);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('payload\n');
     const j = JSON.parse(r.stderr) as TraceResult;

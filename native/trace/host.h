@@ -1,0 +1,23 @@
+// The seam between the host tracer's hooks (host_hooks.cc: entry points the program obtains
+// through dlsym and cuGetProcAddress, wrapped) and the counting, steps and record of inject.cc,
+// built into libgraphprof_host.so with GRAPHPROF_HOST. docs/trace.md, "Host tracer".
+#pragma once
+#include <cstdint>
+
+namespace graphprof_trace {
+
+// inject.cc (GRAPHPROF_HOST build)
+void hostStart();                                    // the program's first successful cuInit returned
+void hostApiEnter(uint32_t cbid, const char* name);  // a wrapped driver call begins (CUPTI driver cbid)
+void hostApiExit(uint32_t cbid, const char* name);   // ... and ends
+void hostProfiler(bool start);                       // cuProfilerStart returned / cuProfilerStop entered
+
+// host_hooks.cc: the wrapped driver APIs, one entry per variant (legacy and per-thread stream).
+struct HostApi {
+  uint32_t cbid;
+  const char* name;
+};
+int hostApiCount();
+HostApi hostApi(int i);
+
+}  // namespace graphprof_trace

@@ -1,0 +1,284 @@
+// The host tracer's hooks (libgraphprof_host.so, loaded with LD_PRELOAD by `graphprof trace`).
+//
+// cudart (static or shared), PyTorch, Triton and most CUDA programs never call the driver through
+// the dynamic linker: they dlopen libcuda, take cuGetProcAddress (or single entry points) with
+// dlsym, and call through the pointers they get. This library interposes dlsym, hands out its own
+// cuGetProcAddress, and for the driver APIs listed below returns a wrapper that times the call and
+// reports it to inject.cc's counting (host.h). No CUPTI is loaded, so the driver is not in a
+// tool's mode: a launch costs two clock reads and our bookkeeping, and a graph launch stays a
+// graph launch (under CUPTI, the driver submits a graph node by node; docs/trace.md).
+//
+// Checked on an H200 (bench/gpu-preload-probe.sh with bench/preload_probe.cc, the same scheme):
+// graphprof run's static cudart obtained every launch this way (102,487 cuLaunchKernel calls =
+// 847 x 121 launches), and so did PyTorch 2.11's shared cudart.
+//
+// A wrapper is handed out only for the exact ABI it was written for: through cuGetProcAddress, a
+// request whose version lies in the API's range below; through dlsym, the exact symbol. Anything
+// else passes through untouched (and is not counted).
+#include <cuda.h>
+#include <cudaProfiler.h>
+#include <cupti_driver_cbid.h>
+#include <dlfcn.h>
+#include <link.h>
+
+#include <cstring>
+#include <mutex>
+#include <string>
+
+#include "host.h"
+
+namespace {
+
+using DlsymFn = void* (*)(void*, const char*);
+
+DlsymFn realDlsym() {
+  static DlsymFn fn = [] {
+    void* p = dlvsym(RTLD_NEXT, "dlsym", "GLIBC_2.34");
+    if (!p) p = dlvsym(RTLD_NEXT, "dlsym", "GLIBC_2.2.5");
+    return reinterpret_cast<DlsymFn>(p);
+  }();
+  return fn;
+}
+
+// One wrapped API: the legacy-stream variant and, where the driver has one, the per-thread one.
+struct Api {
+  const char* name;    // the exact symbol, e.g. "cuMemcpyHtoDAsync_v2"
+  const char* namePt;  // "cuMemcpyHtoDAsync_v2_ptsz", or nullptr
+  uint32_t cbid, cbidPt;
+  int minVersion, maxVersion;  // cuGetProcAddress versions that return this ABI
+  void* (*install[2])(void*);
+};
+
+template <int I, int P, typename F>
+struct Wrap;
+
+extern const Api kApis[];
+
+template <int I, int P, typename... A>
+struct Wrap<I, P, CUresult(CUDAAPI*)(A...)> {
+  using Fn = CUresult(CUDAAPI*)(A...);
+  static inline Fn real = nullptr;
+  static CUresult CUDAAPI call(A... a) {
+    const Api& api = kApis[I];
+    const uint32_t cbid = P ? api.cbidPt : api.cbid;
+    const char* name = P ? api.namePt : api.name;
+    graphprof_trace::hostApiEnter(cbid, name);
+    const CUresult r = real(a...);
+    graphprof_trace::hostApiExit(cbid, name);
+    return r;
+  }
+  // The wrapper for fn; fn itself if this slot already wraps another function (one real pointer
+  // per slot: never send a call to a function the caller did not ask for).
+  static void* install(void* fn) {
+    static std::mutex m;
+    std::lock_guard<std::mutex> lock(m);
+    if (real == nullptr) real = reinterpret_cast<Fn>(fn);
+    return reinterpret_cast<void*>(real) == fn ? reinterpret_cast<void*>(&call) : fn;
+  }
+};
+
+#define GP_PT(i, fn, pt, lo, hi)                                                                  \
+  {#fn, #fn #pt, CUPTI_DRIVER_TRACE_CBID_##fn, CUPTI_DRIVER_TRACE_CBID_##fn##pt, lo, hi,          \
+   {&Wrap<i, 0, decltype(&fn)>::install, &Wrap<i, 1, decltype(&fn)>::install}},
+#define GP_LEGACY(i, fn, lo, hi) \
+  {#fn, nullptr, CUPTI_DRIVER_TRACE_CBID_##fn, 0, lo, hi, {&Wrap<i, 0, decltype(&fn)>::install, nullptr}},
+
+constexpr int kNow = CUDA_VERSION;  // newest ABI these headers know; a newer request is not wrapped
+
+// Kernel and graph launches, copies, memsets, synchronisation, events, allocation, capture: what a
+// launch-overhead analysis classifies (src/core/launch-apis.ts). test/trace-host.test.ts checks
+// that this list and the TypeScript one (src/trace/host-apis.ts) agree.
+const Api kApis[] = {
+    GP_PT(0, cuLaunchKernel, _ptsz, 4000, kNow)
+    GP_PT(1, cuLaunchKernelEx, _ptsz, 11060, kNow)
+    GP_PT(2, cuLaunchCooperativeKernel, _ptsz, 9000, kNow)
+    GP_PT(3, cuLaunchHostFunc, _ptsz, 10000, kNow)
+    GP_PT(4, cuGraphLaunch, _ptsz, 10000, kNow)
+    GP_PT(5, cuGraphUpload, _ptsz, 11010, kNow)
+    GP_PT(6, cuMemcpy, _ptds, 4000, kNow)
+    GP_PT(7, cuMemcpyAsync, _ptsz, 4000, kNow)
+    GP_PT(8, cuMemcpyHtoD_v2, _ptds, 3020, kNow)
+    GP_PT(9, cuMemcpyDtoH_v2, _ptds, 3020, kNow)
+    GP_PT(10, cuMemcpyDtoD_v2, _ptds, 3020, kNow)
+    GP_PT(11, cuMemcpyHtoDAsync_v2, _ptsz, 3020, kNow)
+    GP_PT(12, cuMemcpyDtoHAsync_v2, _ptsz, 3020, kNow)
+    GP_PT(13, cuMemcpyDtoDAsync_v2, _ptsz, 3020, kNow)
+    GP_PT(14, cuMemcpy2DAsync_v2, _ptsz, 3020, kNow)
+    GP_PT(15, cuMemcpy3DAsync_v2, _ptsz, 3020, kNow)
+    GP_PT(16, cuMemcpyPeerAsync, _ptsz, 4000, kNow)
+    GP_PT(17, cuMemsetD8_v2, _ptds, 3020, kNow)
+    GP_PT(18, cuMemsetD32_v2, _ptds, 3020, kNow)
+    GP_PT(19, cuMemsetD8Async, _ptsz, 3020, kNow)
+    GP_PT(20, cuMemsetD16Async, _ptsz, 3020, kNow)
+    GP_PT(21, cuMemsetD32Async, _ptsz, 3020, kNow)
+    GP_PT(22, cuStreamSynchronize, _ptsz, 2000, kNow)
+    GP_LEGACY(23, cuCtxSynchronize, 2000, 12999)  // 13000 returns cuCtxSynchronize_v2(CUcontext)
+    GP_LEGACY(24, cuEventSynchronize, 2000, kNow)
+    GP_PT(25, cuEventRecord, _ptsz, 2000, kNow)
+    GP_PT(26, cuEventRecordWithFlags, _ptsz, 11010, kNow)
+    GP_PT(27, cuStreamWaitEvent, _ptsz, 3020, kNow)
+    GP_PT(28, cuStreamQuery, _ptsz, 2000, kNow)
+    GP_LEGACY(29, cuEventQuery, 2000, kNow)
+    GP_LEGACY(30, cuMemAlloc_v2, 3020, kNow)
+    GP_LEGACY(31, cuMemFree_v2, 3020, kNow)
+    GP_PT(32, cuMemAllocAsync, _ptsz, 11020, kNow)
+    GP_PT(33, cuMemFreeAsync, _ptsz, 11020, kNow)
+    GP_PT(34, cuMemAllocFromPoolAsync, _ptsz, 11020, kNow)
+    GP_LEGACY(35, cuMemAllocHost_v2, 3020, kNow)
+    GP_LEGACY(36, cuMemHostAlloc, 2020, kNow)
+    GP_LEGACY(37, cuMemFreeHost, 2000, kNow)
+    GP_LEGACY(38, cuMemAllocManaged, 6000, kNow)
+    GP_PT(39, cuStreamBeginCapture_v2, _ptsz, 10010, kNow)
+    GP_PT(40, cuStreamEndCapture, _ptsz, 10000, kNow)
+    GP_LEGACY(41, cuGraphInstantiateWithFlags, 11040, kNow)
+    GP_LEGACY(42, cuCtxSynchronize_v2, 13000, kNow)
+};
+constexpr int kApiCount = sizeof(kApis) / sizeof(kApis[0]);
+
+// "cuMemcpyHtoDAsync_v2" -> "cuMemcpyHtoDAsync": the name cuGetProcAddress is asked for.
+std::string requestName(const char* symbol) {
+  std::string s = symbol;
+  if (s.size() > 3 && s.compare(s.size() - 3, 3, "_v2") == 0) s.resize(s.size() - 3);
+  return s;
+}
+
+void* wrapRequested(const char* symbol, void* fn, int version, bool perThread) {
+  for (const Api& a : kApis) {  // cuCtxSynchronize has two ABIs, told apart by the version asked for
+    if (requestName(a.name) != symbol || version < a.minVersion || version > a.maxVersion) continue;
+    if (perThread && !a.namePt) return fn;
+    return a.install[perThread ? 1 : 0](fn);
+  }
+  return fn;
+}
+
+void* wrapSymbol(const char* symbol, void* fn) {
+  for (const Api& a : kApis) {
+    if (std::strcmp(a.name, symbol) == 0) return a.install[0](fn);
+    if (a.namePt && std::strcmp(a.namePt, symbol) == 0) return a.install[1](fn);
+  }
+  return fn;
+}
+
+// cuInit starts the tracer; the profiler calls open and close a capture range. Neither is counted
+// (as with CUPTI, where cuInit precedes the subscriber and the range calls are the range's edges).
+using InitFn = CUresult(CUDAAPI*)(unsigned int);
+using VoidFn = CUresult(CUDAAPI*)();
+InitFn g_cuInit = nullptr;
+VoidFn g_profilerStart = nullptr, g_profilerStop = nullptr;
+
+CUresult CUDAAPI hookInit(unsigned int flags) {
+  const CUresult r = g_cuInit(flags);
+  if (r == CUDA_SUCCESS) graphprof_trace::hostStart();
+  return r;
+}
+CUresult CUDAAPI hookProfilerStart() {
+  const CUresult r = g_profilerStart();
+  graphprof_trace::hostProfiler(true);
+  return r;
+}
+CUresult CUDAAPI hookProfilerStop() {
+  graphprof_trace::hostProfiler(false);
+  return g_profilerStop();
+}
+
+template <typename F>
+void* hookOnce(F& real, void* fn, void* hook) {
+  if (!real) real = reinterpret_cast<F>(fn);
+  return reinterpret_cast<void*>(real) == fn ? hook : fn;
+}
+
+void* hookSpecial(const char* base, void* fn) {
+  if (std::strcmp(base, "cuInit") == 0) return hookOnce(g_cuInit, fn, reinterpret_cast<void*>(&hookInit));
+  if (std::strcmp(base, "cuProfilerStart") == 0) return hookOnce(g_profilerStart, fn, reinterpret_cast<void*>(&hookProfilerStart));
+  if (std::strcmp(base, "cuProfilerStop") == 0) return hookOnce(g_profilerStop, fn, reinterpret_cast<void*>(&hookProfilerStop));
+  return nullptr;
+}
+
+using GetProc2 = CUresult(CUDAAPI*)(const char*, void**, int, cuuint64_t, CUdriverProcAddressQueryResult*);
+using GetProc1 = CUresult(CUDAAPI*)(const char*, void**, int, cuuint64_t);
+GetProc2 g_getProc2 = nullptr;
+GetProc1 g_getProc1 = nullptr;
+CUresult CUDAAPI getProc2(const char*, void**, int, cuuint64_t, CUdriverProcAddressQueryResult*);
+CUresult CUDAAPI getProc1(const char*, void**, int, cuuint64_t);
+
+// What cuGetProcAddress found for `symbol`, replaced by ours where we have one. cudart asks it for
+// cuGetProcAddress itself (11030: the v1 ABI, 12000: v2) and makes every later lookup through
+// what it gets, so that must be ours too.
+void substitute(const char* symbol, void** pfn, int version, cuuint64_t flags) {
+  if (!symbol || !pfn || !*pfn) return;
+  if (std::strcmp(symbol, "cuGetProcAddress") == 0) {
+    *pfn = version >= 12000 ? hookOnce(g_getProc2, *pfn, reinterpret_cast<void*>(&getProc2))
+                            : hookOnce(g_getProc1, *pfn, reinterpret_cast<void*>(&getProc1));
+    return;
+  }
+  if (void* special = hookSpecial(symbol, *pfn)) {
+    *pfn = special;
+    return;
+  }
+  *pfn = wrapRequested(symbol, *pfn, version, (flags & CU_GET_PROC_ADDRESS_PER_THREAD_DEFAULT_STREAM) != 0);
+}
+
+CUresult CUDAAPI getProc2(const char* symbol, void** pfn, int version, cuuint64_t flags, CUdriverProcAddressQueryResult* status) {
+  const CUresult r = g_getProc2(symbol, pfn, version, flags, status);
+  if (r == CUDA_SUCCESS) substitute(symbol, pfn, version, flags);
+  return r;
+}
+CUresult CUDAAPI getProc1(const char* symbol, void** pfn, int version, cuuint64_t flags) {
+  const CUresult r = g_getProc1(symbol, pfn, version, flags);
+  if (r == CUDA_SUCCESS) substitute(symbol, pfn, version, flags);
+  return r;
+}
+
+// dlsym(RTLD_NEXT, ...) means "after the caller's object"; forwarded as is it would mean "after
+// this library", which comes first. Search the objects loaded after the caller instead, as glibc
+// does inside dlsym; if the caller is not found, fall back to glibc's answer.
+struct NextSearch {
+  uintptr_t callerBase;
+  const char* callerPath;
+  const char* name;
+  bool past = false;
+  void* found = nullptr;
+};
+int searchNext(dl_phdr_info* info, size_t, void* data) {
+  auto* s = static_cast<NextSearch*>(data);
+  const char* path = info->dlpi_name && *info->dlpi_name ? info->dlpi_name : nullptr;
+  if (!s->past) {
+    s->past = info->dlpi_addr == s->callerBase || (path && s->callerPath && std::strcmp(path, s->callerPath) == 0);
+    return 0;
+  }
+  void* h = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+  if (!h) return 0;
+  s->found = realDlsym()(h, s->name);
+  dlclose(h);
+  return s->found ? 1 : 0;
+}
+
+void* dlsymNext(const char* name, void* returnAddress) {
+  Dl_info info{};
+  if (dladdr(returnAddress, &info)) {
+    NextSearch s{reinterpret_cast<uintptr_t>(info.dli_fbase), info.dli_fname, name};
+    dl_iterate_phdr(searchNext, &s);
+    if (s.past) return s.found;
+  }
+  return realDlsym()(RTLD_NEXT, name);
+}
+
+}  // namespace
+
+namespace graphprof_trace {
+int hostApiCount() { return kApiCount * 2; }
+HostApi hostApi(int i) {
+  const Api& a = kApis[i / 2];
+  if (i % 2 == 0) return HostApi{a.cbid, a.name};
+  return a.namePt ? HostApi{a.cbidPt, a.namePt} : HostApi{0, nullptr};
+}
+}  // namespace graphprof_trace
+
+extern "C" __attribute__((visibility("default"))) void* dlsym(void* handle, const char* name) {
+  void* p = handle == RTLD_NEXT ? dlsymNext(name, __builtin_return_address(0)) : realDlsym()(handle, name);
+  if (!p || name[0] != 'c' || name[1] != 'u') return p;
+  if (std::strcmp(name, "cuGetProcAddress_v2") == 0) return hookOnce(g_getProc2, p, reinterpret_cast<void*>(&getProc2));
+  if (std::strcmp(name, "cuGetProcAddress") == 0) return hookOnce(g_getProc1, p, reinterpret_cast<void*>(&getProc1));
+  if (void* special = hookSpecial(name, p)) return special;
+  return wrapSymbol(name, p);
+}

@@ -1,0 +1,64 @@
+// A stand-in libcuda.so.1 for testing the host tracer without a GPU (test/e2e/trace-host.test.ts):
+// the entry points host_program.cc uses, each counting its calls, and cuGetProcAddress as the real
+// driver answers it (by name, ABI version and per-thread-stream flag).
+// Plain C types, not cuda.h: cuda.h renames some of these symbols to their newest ABI.
+#include <cstdint>
+#include <cstring>
+
+using CUresult = int;
+using CUstream = void*;
+using CUfunction = void*;
+using CUcontext = void*;
+using CUgraphExec = void*;
+using cuuint64_t = uint64_t;
+using CUdriverProcAddressQueryResult = int;
+constexpr int CUDA_SUCCESS = 0, CUDA_ERROR_NOT_FOUND = 500;
+constexpr uint64_t CU_GET_PROC_ADDRESS_PER_THREAD_DEFAULT_STREAM = 2;
+#define CUDAAPI
+
+namespace {
+int g_calls[16];
+enum { kLaunch, kLaunchPt, kSync, kGraph, kCtxSync1, kCtxSync2, kProfStart, kProfStop, kInit, kCount };
+}  // namespace
+
+extern "C" {
+// NOLINTBEGIN: the driver's names
+__attribute__((visibility("default"))) int fake_cuda_calls(int i) { return g_calls[i]; }
+CUresult CUDAAPI cuInit(unsigned int) { ++g_calls[kInit]; return CUDA_SUCCESS; }
+CUresult CUDAAPI cuDriverGetVersion(int* v) { *v = 13000; return CUDA_SUCCESS; }
+CUresult CUDAAPI cuLaunchKernel(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, CUstream, void**, void**) {
+  ++g_calls[kLaunch];
+  return CUDA_SUCCESS;
+}
+CUresult CUDAAPI cuLaunchKernel_ptsz(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, CUstream, void**, void**) {
+  ++g_calls[kLaunchPt];
+  return CUDA_SUCCESS;
+}
+CUresult CUDAAPI cuStreamSynchronize(CUstream) { ++g_calls[kSync]; return CUDA_SUCCESS; }
+CUresult CUDAAPI cuGraphLaunch(CUgraphExec, CUstream) { ++g_calls[kGraph]; return CUDA_SUCCESS; }
+CUresult CUDAAPI cuCtxSynchronize() { ++g_calls[kCtxSync1]; return CUDA_SUCCESS; }
+CUresult CUDAAPI cuCtxSynchronize_v2(CUcontext) { ++g_calls[kCtxSync2]; return CUDA_SUCCESS; }
+CUresult CUDAAPI cuProfilerStart() { ++g_calls[kProfStart]; return CUDA_SUCCESS; }
+CUresult CUDAAPI cuProfilerStop() { ++g_calls[kProfStop]; return CUDA_SUCCESS; }
+
+CUresult CUDAAPI cuGetProcAddress_v2(const char* symbol, void** pfn, int version, cuuint64_t flags, CUdriverProcAddressQueryResult* status);
+CUresult CUDAAPI cuGetProcAddress(const char* symbol, void** pfn, int version, cuuint64_t flags) {
+  return cuGetProcAddress_v2(symbol, pfn, version, flags, nullptr);
+}
+CUresult CUDAAPI cuGetProcAddress_v2(const char* symbol, void** pfn, int version, cuuint64_t flags, CUdriverProcAddressQueryResult* status) {
+  const bool pt = (flags & CU_GET_PROC_ADDRESS_PER_THREAD_DEFAULT_STREAM) != 0;
+  void* fn = nullptr;
+  if (!std::strcmp(symbol, "cuGetProcAddress")) fn = version >= 12000 ? (void*)&cuGetProcAddress_v2 : (void*)&cuGetProcAddress;
+  else if (!std::strcmp(symbol, "cuInit")) fn = (void*)&cuInit;
+  else if (!std::strcmp(symbol, "cuDriverGetVersion")) fn = (void*)&cuDriverGetVersion;
+  else if (!std::strcmp(symbol, "cuLaunchKernel")) fn = pt ? (void*)&cuLaunchKernel_ptsz : (void*)&cuLaunchKernel;
+  else if (!std::strcmp(symbol, "cuStreamSynchronize")) fn = (void*)&cuStreamSynchronize;
+  else if (!std::strcmp(symbol, "cuGraphLaunch")) fn = (void*)&cuGraphLaunch;
+  else if (!std::strcmp(symbol, "cuCtxSynchronize")) fn = version >= 13000 ? (void*)&cuCtxSynchronize_v2 : (void*)&cuCtxSynchronize;
+  else if (!std::strcmp(symbol, "cuProfilerStart")) fn = (void*)&cuProfilerStart;
+  else if (!std::strcmp(symbol, "cuProfilerStop")) fn = (void*)&cuProfilerStop;
+  if (status) *status = fn ? 0 : 1;  // CU_GET_PROC_ADDRESS_SUCCESS, _SYMBOL_NOT_FOUND
+  *pfn = fn;
+  return fn ? CUDA_SUCCESS : CUDA_ERROR_NOT_FOUND;
+}
+}
