@@ -48,6 +48,17 @@ if [ "${SET:-}" = load ]; then
     "API records, no device, CUPTI clock, rmw, first on|GRAPHPROF_TRACE_CLOCK=cupti $nodev|--kernel rmw --first-on"
   )
 fi
+# SET=host: the host tracer (libgraphprof_host.so, LD_PRELOAD; no CUPTI). Nothing of it stays once
+# a capture range closes (a flag is cleared), so in-process blocks read it without the bias CUPTI has.
+hostlib=$(ls "$PWD"/build/Release/libgraphprof_host.so "$PWD"/.gpu/app/build/Release/libgraphprof_host.so 2>/dev/null | head -n 1)
+if [ "${SET:-}" = host ]; then
+  configs=(
+    "control: no library||"
+    "host tracer|HOST=1|"
+    "host tracer, rmw kernel|HOST=1|--kernel rmw"
+    "host tracer, cuLaunchKernel|HOST=1|--launch driver"
+  )
+fi
 : > "$out/runs.jsonl"
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader > "$out/gpu.txt" 2>&1
 for r in $(seq 1 "$rounds"); do
@@ -57,6 +68,9 @@ for r in $(seq 1 "$rounds"); do
     mkdir -p "$dir"
     if [ "$i" -eq 0 ]; then
       line=$("${pin[@]}" /tmp/trace_overhead --blocks "$blocks" $args 2> "$dir/stderr")
+    elif [ "$envs" = HOST=1 ]; then
+      line=$(env LD_PRELOAD="$hostlib" GRAPHPROF_TRACE_DIR="$dir" GRAPHPROF_TRACE_CAPTURE=cudaProfilerApi \
+        "${pin[@]}" /tmp/trace_overhead --blocks "$blocks" $args 2> "$dir/stderr")
     else
       line=$(env CUDA_INJECTION64_PATH="$lib" LD_LIBRARY_PATH="$cupti:${LD_LIBRARY_PATH:-}" GRAPHPROF_TRACE_DIR="$dir" \
         GRAPHPROF_TRACE_CAPTURE=cudaProfilerApi $envs "${pin[@]}" /tmp/trace_overhead --blocks "$blocks" $args 2> "$dir/stderr")

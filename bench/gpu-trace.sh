@@ -6,13 +6,15 @@
 #   bash bench/gpu-trace.sh                 # logs and JSON under $OUT (default bench/out/trace)
 # 1. launch counts of `graphprof run` under trace equal what the workload defines (eager, capture,
 #    graph replays, kernel instances); api:cudaStreamSynchronize steps hold one eager step each
+# 1h. the same under the host tracer (the default): counts by driver call, steps, graph launch time
+# 1c, 4: CUPTI-only figures (device times, graph-level records) run with --tracer cupti
 # 2. examples/torch_decode.py: kernel launches per nvtx:decode_step equal torch.profiler's count
-# 3. overhead: `graphprof run` untraced, traced, traced --no-device-time, alternated; host time added
-#    per API call in each mode (3: default with device times, 3b: API calls only)
+# 3. overhead: `graphprof run` untraced, traced, traced --device-time, alternated; host time added
+#    per API call in each mode (3: the default, host tracer; 3b: CUPTI with device times)
 # 4. side by side with the harness's own counters (graph nodes, copies, syncs, batch sizes)
 # 5. --capture-range cudaProfilerApi: only the launches between cudaProfilerStart and Stop are counted
 # 6. bench/trace_check.cu: three threads at once, NVTX push/pop and start/end steps (one ended on
-#    another thread), driver launches: every step's launches exact, with records and with callbacks
+#    another thread), driver launches: every step's launches exact: host tracer, CUPTI records, callbacks
 #   CHECKS="1 6" bash bench/gpu-trace.sh    # only some checks
 # Files that come back: summary.txt, summary.json, c1-trace.json, c2-trace.json, logs.tgz.
 set -uo pipefail
@@ -26,7 +28,7 @@ status() { echo "$1" >> "$work/status.txt"; }  # "check<TAB>PASS|FAIL|SKIP<TAB>d
 
 : > "$work/status.txt"
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader > "$work/gpu.txt" 2>&1 || echo "no nvidia-smi" > "$work/gpu.txt"
-if [ ! -f .gpu/run.sh ] || [ ! -f .gpu/app/build/Release/libgraphprof_inject.so ]; then
+if [ ! -f .gpu/run.sh ] || [ ! -f .gpu/app/build/Release/libgraphprof_inject.so ] || [ ! -f .gpu/app/build/Release/libgraphprof_host.so ]; then
   echo "gpu-trace: .gpu/ bundle with build/Release/libgraphprof_inject.so is missing: build with CUPTI, then run ../shared/gpu/bundle.sh" | tee "$out/summary.txt"
   exit 2
 fi
@@ -36,7 +38,7 @@ gprun=(bash .gpu/run.sh run)
 # ---------------------------------------------------------------- 1. launch counts of graphprof run
 check1() {
   log "1: trace graphprof run --kernels 847 --iterations 50 --warmup 10 --batch-sizes 1"
-  GRAPHPROF_TRACE_KEEP=1 gp trace --graph-trace node --step-marker api:cudaStreamSynchronize -o "$work/c1-trace.json" --out "$work/c1" -- \
+  GRAPHPROF_TRACE_KEEP=1 gp trace --tracer cupti --graph-trace node --step-marker api:cudaStreamSynchronize -o "$work/c1-trace.json" --out "$work/c1" -- \
     "${gprun[@]}" --kernels 847 --kernel empty --iterations 50 --warmup 10 --batch-sizes 1 --json -o "$work/c1-run.json" \
     > "$work/c1.stdout" 2> "$work/c1.stderr"
   local rc=$?
@@ -63,10 +65,32 @@ print(f"1b api:cudaStreamSynchronize steps\t{'PASS' if withK == B * (T + 1) else
 EOF
 }
 
+# ---------------------------------------------------------------- 1h. the host tracer (the default)
+check1h() {
+  log "1h: the same run under the host tracer (the default), api:cudaStreamSynchronize steps"
+  GRAPHPROF_TRACE_KEEP=1 gp trace --step-marker api:cudaStreamSynchronize -o "$work/c1h-trace.json" -- \
+    "${gprun[@]}" --kernels 847 --kernel empty --iterations 50 --warmup 10 --batch-sizes 1 --json -o "$work/c1h-run.json" \
+    > /dev/null 2> "$work/c1h.stderr" || { status "1h host tracer counts	FAIL	trace exit $?: $(tail -n 2 "$work/c1h.stderr" | tr '\n' ' ')"; return; }
+  local kept; kept=$(sed -n 's/^trace: records kept in //p' "$work/c1h.stderr" | tail -n 1)
+  $py - "$work/c1h-trace.json" "$work/c1h-run.json" "$kept" <<'EOF' >> "$work/status.txt"
+import json, sys, glob
+t = json.load(open(sys.argv[1])); r = json.load(open(sys.argv[2])); w = r["workload"]
+K, T = w["kernels"], w["warmup"] + w["iterations"]
+byapi = {a["name"]: a["calls"] for a in t["launches"]["byApi"]}
+steps = []
+for f in glob.glob((sys.argv[3] or "/nonexistent") + "/trace-*.json"):
+    steps += json.load(open(f)).get("steps", [])
+withK = sum(1 for s in steps if s["launches"] == K)
+ok = t["launches"]["launchCalls"] == K * (T + 1) and t["launches"]["graphLaunchCalls"] == T and byapi.get("cuLaunchKernel") == K * (T + 1) and withK == T + 1
+g = r["results"][0]["graph"]
+print(f"1h host tracer counts\t{'PASS' if ok else 'FAIL'}\tlaunch calls {t['launches']['launchCalls']} (expected {K * (T + 1)}), graph launches {t['launches']['graphLaunchCalls']} (expected {T}), by API {byapi}; {len(steps)} steps, {withK} with exactly {K} launches (expected {T + 1}); traced graph launch p50 {g['launchNs']['p50Ns'] / 1e3:.1f} us, GPU {g['deviceNs']['p50Ns'] / g['nodes']:.0f} ns per node; tracer {t['options']['tracer']}")
+EOF
+}
+
 # ---------------------------------------------------------------- 1c. graph-level records (the default)
 check1c() {
   log "1c: the same run with --graph-trace graph (the default)"
-  gp trace -o "$work/c1c-trace.json" -- "${gprun[@]}" --kernels 847 --kernel empty --iterations 50 --warmup 10 --batch-sizes 1 --json \
+  gp trace --tracer cupti -o "$work/c1c-trace.json" -- "${gprun[@]}" --kernels 847 --kernel empty --iterations 50 --warmup 10 --batch-sizes 1 --json \
     -o "$work/c1c-run.json" > /dev/null 2> "$work/c1c.stderr" || { status "1c graph-level records	FAIL	trace exit $?: $(tail -n 2 "$work/c1c.stderr" | tr '\n' ' ')"; return; }
   $py - "$work/c1c-trace.json" "$work/c1c-run.json" <<'EOF' >> "$work/status.txt"
 import json, sys
@@ -116,10 +140,10 @@ import json, sys
 plain = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); traced = json.loads(open(sys.argv[2]).read().strip().splitlines()[-1])
 t = json.load(open(sys.argv[3])); s = t.get("steps")
 graphs = [k for k in t["kernels"] if k["name"].startswith("[CUDA graph")]
-runs = sum(k["count"] for k in graphs)
+runs = sum(k["count"] for k in graphs) if t["activity"] else t["launches"]["graphLaunchCalls"]
 ok = bool(s) and s["launches"]["max"] == 0 and s["graphLaunches"]["min"] == s["graphLaunches"]["max"] == 1 and runs >= 64
 detail = (f"{s['count']} steps, launches per step {s['launches']['min']:.0f}-{s['launches']['max']:.0f}, graph launches per step {s['graphLaunches']['p50']:.0f}; " if s else "no steps; ")
-print(f"2b torch graph replay\t{'PASS' if ok else 'FAIL'}\t{detail}{len(graphs)} graph row(s), {runs} executions; step {plain['stepMedianUs']} us untraced, {traced['stepMedianUs']} us traced (graph-level records)")
+print(f"2b torch graph replay\t{'PASS' if ok else 'FAIL'}\t{detail}{len(graphs)} graph row(s), {runs} {'executions' if t['activity'] else 'graph launches'}; step {plain['stepMedianUs']} us untraced, {traced['stepMedianUs']} us traced ({t['options']['tracer']} tracer)")
 EOF
 }
 
@@ -142,8 +166,8 @@ check3() {
     "${pin[@]}" "${gprun[@]}" "${args[@]}" -o "$work/c3-plain-$i.json" > /dev/null 2>> "$work/c3.stderr"
     "${pin[@]}" bash .gpu/run.sh trace -o "$work/c3-tr-$i.json" -- "${gprun[@]}" "${args[@]}" -o "$work/c3-traced-$i.json" > /dev/null 2>> "$work/c3.stderr"
     echo "traced rc $?" >> "$work/c3.stderr"
-    "${pin[@]}" bash .gpu/run.sh trace --no-device-time -o "$work/c3-tr-noact-$i.json" -- "${gprun[@]}" "${args[@]}" -o "$work/c3-noact-$i.json" > /dev/null 2>> "$work/c3.stderr"
-    echo "traced --no-device-time rc $?" >> "$work/c3.stderr"
+    "${pin[@]}" bash .gpu/run.sh trace --device-time -o "$work/c3-tr-noact-$i.json" -- "${gprun[@]}" "${args[@]}" -o "$work/c3-noact-$i.json" > /dev/null 2>> "$work/c3.stderr"
+    echo "traced --device-time rc $?" >> "$work/c3.stderr"
   done
   $py - "$work" "$rounds" <<'EOF2' >> "$work/status.txt"
 import json, sys, statistics as st, os, random
@@ -169,7 +193,7 @@ def fig(kind):
     return (st.median(launch), st.median(step), len(launch), launch) if launch else (None, None, 0, [])
 pl, ps, pn, pv = fig("plain")
 calls = 847 + 3  # per eager step: 847 launches, cudaGetLastError, cudaEventRecord, cudaStreamSynchronize
-for label, kind in (("3 overhead, default (device times)", "traced"), ("3b overhead, --no-device-time", "noact")):
+for label, kind in (("3 overhead, default (host tracer)", "traced"), ("3b overhead, --device-time (CUPTI)", "noact")):
     tl, ts, tn, tv = fig(kind)
     if pl is None or tl is None:
         print(f"{label}\tFAIL\tmissing run results (see c3.stderr)"); continue
@@ -185,7 +209,7 @@ EOF2
 # ---------------------------------------------------------------- 4. against the harness's counters
 check4() {
   log "4: side by side with the harness: --memcpys 20 --syncs 5, batch sizes 1,2"
-  gp trace --graph-trace node -o "$work/c4-trace.json" -- "${gprun[@]}" --kernels 100 --memcpys 20 --syncs 5 --kernel empty --iterations 20 --warmup 5 \
+  gp trace --tracer cupti --graph-trace node -o "$work/c4-trace.json" -- "${gprun[@]}" --kernels 100 --memcpys 20 --syncs 5 --kernel empty --iterations 20 --warmup 5 \
     --batch-sizes 1,2 --json -o "$work/c4-run.json" > /dev/null 2> "$work/c4.stderr"
   local rc=$?
   [ $rc -eq 0 ] || { status "4 harness counters	FAIL	trace exit $rc: $(tail -n 2 "$work/c4.stderr" | tr '\n' ' ')"; return; }
@@ -227,8 +251,9 @@ EOF
 check6() {
   log "6: bench/trace_check.cu under --step-marker nvtx:step, API records and callbacks"
   nvcc -O2 -std=c++17 -arch=sm_90 bench/trace_check.cu -o "$work/trace_check" -ldl > "$work/c6-nvcc.txt" 2>&1 || { status "6 threads and ranges	FAIL	nvcc: $(tail -n 1 "$work/c6-nvcc.txt")"; return; }
-  for api in records callbacks; do
-    GRAPHPROF_TRACE_KEEP=1 GRAPHPROF_TRACE_API=$api gp trace --step-marker nvtx:step -o "$work/c6-$api.json" -- "$work/trace_check" \
+  for api in host records callbacks; do
+    local tr=(--tracer cupti); [ "$api" = host ] && tr=()
+    GRAPHPROF_TRACE_KEEP=1 GRAPHPROF_TRACE_API=$api gp trace "${tr[@]}" --step-marker nvtx:step -o "$work/c6-$api.json" -- "$work/trace_check" \
       > "$work/c6-$api.stdout" 2> "$work/c6-$api.stderr"
     local rc=$?
     [ $rc -eq 0 ] || { status "6 threads and ranges ($api)	FAIL	trace exit $rc: $(tail -n 2 "$work/c6-$api.stderr" | tr '\n' ' ')"; continue; }
@@ -246,6 +271,7 @@ got = collections.Counter(s["launches"] for s in steps)
 byapi = {a["name"]: a["calls"] for a in t["launches"]["byApi"]}
 total = sum(th[k]["steps"] * th[k]["launches"] for k in th)
 drv = th["driver"]["steps"] * th["driver"]["launches"]
+if api == "host": drv = total  # the host tracer sees every launch as the driver call cudart makes
 ok = got == want and t["launches"]["launchCalls"] == total and byapi.get("cuLaunchKernel") == drv and did["kernelsRun"] == did["expected"]
 tids = len({s["tid"] for s in steps})
 print(f"6 threads and ranges ({api})	{'PASS' if ok else 'FAIL'}	steps by launches {dict(sorted(got.items()))} (expected {dict(sorted(want.items()))}) on {tids} threads; launch calls {t['launches']['launchCalls']} (expected {total}), cuLaunchKernel {byapi.get('cuLaunchKernel')} (expected {drv}); by API {byapi}; notes {t.get('notes', [])[:2]}")
@@ -253,7 +279,7 @@ EOF
   done
 }
 
-for c in ${CHECKS:-1 1c 2 2b 3 4 5 6}; do "check$c"; done
+for c in ${CHECKS:-1 1h 1c 2 2b 3 4 5 6}; do "check$c"; done
 
 # ---------------------------------------------------------------- summary (printed last)
 {
