@@ -247,7 +247,7 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
     );
   }
   if (options.tracer === 'host') {
-    notes.push('host tracer: driver API calls (cuLaunchKernel, ...) are counted and timed; cudart\'s own share of a runtime call is in the step time, not in the API rows; no GPU times (--device-time adds them, through CUPTI, at about 1-2 µs per launch)');
+    notes.push('host tracer: driver API calls (cuLaunchKernel, ...) are counted and timed; cudart\'s own share of a runtime call is in the step time, not in the API rows; no GPU times (--device-time adds them, through CUPTI, at about 1.0-1.7 µs per launch on an H200; docs/trace.md)');
   }
   if (fake) notes.push('FAKE TRACE RECORDS (GRAPHPROF_FAKE_TRACE): these figures are synthetic, not measurements');
 
