@@ -18,6 +18,7 @@ struct HostApi {
   const char* name;
 };
 int hostApiCount();
+int hostPassedThrough();  // entry points handed out unwrapped (their slot wraps another function)
 HostApi hostApi(int i);
 
 }  // namespace graphprof_trace

@@ -20,6 +20,10 @@
 #include <cupti_driver_cbid.h>
 #include <dlfcn.h>
 #include <link.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <vector>
 
 #include <cstring>
 #include <mutex>
@@ -34,7 +38,13 @@ using DlsymFn = void* (*)(void*, const char*);
 DlsymFn realDlsym() {
   static DlsymFn fn = [] {
     void* p = dlvsym(RTLD_NEXT, "dlsym", "GLIBC_2.34");
-    if (!p) p = dlvsym(RTLD_NEXT, "dlsym", "GLIBC_2.2.5");
+    if (!p) p = dlvsym(RTLD_NEXT, "dlsym", "GLIBC_2.2.5");  // x86-64, glibc < 2.34
+    if (!p) p = dlvsym(RTLD_NEXT, "dlsym", "GLIBC_2.17");   // aarch64, glibc < 2.34
+    if (!p) {
+      static const char msg[] = "graphprof trace: the host tracer found no dlsym in libc; run with --tracer cupti\n";
+      (void)!write(2, msg, sizeof msg - 1);
+      _exit(3);
+    }
     return reinterpret_cast<DlsymFn>(p);
   }();
   return fn;
@@ -48,6 +58,11 @@ struct Api {
   int minVersion, maxVersion;  // cuGetProcAddress versions that return this ABI
   void* (*install[2])(void*);
 };
+
+// Entry points handed out unwrapped because their slot already wraps another function (a second
+// libcuda, or dlsym and cuGetProcAddress giving different addresses): calls through them are not
+// counted, and the record says how many there were (host.h).
+std::atomic<int> g_passedThrough{0};
 
 template <int I, int P, typename F>
 struct Wrap;
@@ -73,7 +88,9 @@ struct Wrap<I, P, CUresult(CUDAAPI*)(A...)> {
     static std::mutex m;
     std::lock_guard<std::mutex> lock(m);
     if (real == nullptr) real = reinterpret_cast<Fn>(fn);
-    return reinterpret_cast<void*>(real) == fn ? reinterpret_cast<void*>(&call) : fn;
+    if (reinterpret_cast<void*>(real) == fn) return reinterpret_cast<void*>(&call);
+    g_passedThrough.fetch_add(1, std::memory_order_relaxed);
+    return fn;
   }
 };
 
@@ -145,8 +162,8 @@ std::string requestName(const char* symbol) {
 void* wrapRequested(const char* symbol, void* fn, int version, bool perThread) {
   for (const Api& a : kApis) {  // cuCtxSynchronize has two ABIs, told apart by the version asked for
     if (requestName(a.name) != symbol || version < a.minVersion || version > a.maxVersion) continue;
-    if (perThread && !a.namePt) return fn;
-    return a.install[perThread ? 1 : 0](fn);
+    // An API with no per-thread variant: the driver answers a per-thread request with the legacy one.
+    return a.install[perThread && a.namePt ? 1 : 0](fn);
   }
   return fn;
 }
@@ -184,7 +201,9 @@ CUresult CUDAAPI hookProfilerStop() {
 template <typename F>
 void* hookOnce(F& real, void* fn, void* hook) {
   if (!real) real = reinterpret_cast<F>(fn);
-  return reinterpret_cast<void*>(real) == fn ? hook : fn;
+  if (reinterpret_cast<void*>(real) == fn) return hook;
+  g_passedThrough.fetch_add(1, std::memory_order_relaxed);
+  return fn;
 }
 
 void* hookSpecial(const char* base, void* fn) {
@@ -205,7 +224,7 @@ CUresult CUDAAPI getProc1(const char*, void**, int, cuuint64_t);
 // cuGetProcAddress itself (11030: the v1 ABI, 12000: v2) and makes every later lookup through
 // what it gets, so that must be ours too.
 void substitute(const char* symbol, void** pfn, int version, cuuint64_t flags) {
-  if (!symbol || !pfn || !*pfn) return;
+  if (!symbol || !pfn || !*pfn || version > kNow) return;  // a newer ABI than these headers know
   if (std::strcmp(symbol, "cuGetProcAddress") == 0) {
     *pfn = version >= 12000 ? hookOnce(g_getProc2, *pfn, reinterpret_cast<void*>(&getProc2))
                             : hookOnce(g_getProc1, *pfn, reinterpret_cast<void*>(&getProc1));
@@ -232,40 +251,45 @@ CUresult CUDAAPI getProc1(const char* symbol, void** pfn, int version, cuuint64_
 // dlsym(RTLD_NEXT, ...) means "after the caller's object"; forwarded as is it would mean "after
 // this library", which comes first. Search the objects loaded after the caller instead, as glibc
 // does inside dlsym; if the caller is not found, fall back to glibc's answer.
-struct NextSearch {
-  uintptr_t callerBase;
-  const char* callerPath;
-  const char* name;
-  bool past = false;
-  void* found = nullptr;
+struct Loaded {
+  uintptr_t base;
+  std::string path;  // "" for the main program
 };
-int searchNext(dl_phdr_info* info, size_t, void* data) {
-  auto* s = static_cast<NextSearch*>(data);
-  const char* path = info->dlpi_name && *info->dlpi_name ? info->dlpi_name : nullptr;
-  if (!s->past) {
-    s->past = info->dlpi_addr == s->callerBase || (path && s->callerPath && std::strcmp(path, s->callerPath) == 0);
-    return 0;
-  }
-  void* h = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
-  if (!h) return 0;
-  s->found = realDlsym()(h, s->name);
-  dlclose(h);
-  return s->found ? 1 : 0;
+int listLoaded(dl_phdr_info* info, size_t, void* data) {
+  static_cast<std::vector<Loaded>*>(data)->push_back(Loaded{info->dlpi_addr, info->dlpi_name ? info->dlpi_name : ""});
+  return 0;
 }
 
+// The loader's lock is held during dl_iterate_phdr, so the objects are only listed there and
+// searched after (dlopen inside the callback deadlocks against a dlopen on another thread). A hit
+// counts only if the object itself defines the symbol, not one of its dependencies.
 void* dlsymNext(const char* name, void* returnAddress) {
-  Dl_info info{};
-  if (dladdr(returnAddress, &info)) {
-    NextSearch s{reinterpret_cast<uintptr_t>(info.dli_fbase), info.dli_fname, name};
-    dl_iterate_phdr(searchNext, &s);
-    if (s.past) return s.found;
+  Dl_info caller{};
+  if (!dladdr(returnAddress, &caller)) return realDlsym()(RTLD_NEXT, name);
+  std::vector<Loaded> objects;
+  dl_iterate_phdr(listLoaded, &objects);
+  size_t at = 0;
+  while (at < objects.size() && objects[at].base != reinterpret_cast<uintptr_t>(caller.dli_fbase) &&
+         !(caller.dli_fname && objects[at].path == caller.dli_fname))
+    ++at;
+  if (at == objects.size()) return realDlsym()(RTLD_NEXT, name);
+  for (size_t i = at + 1; i < objects.size(); ++i) {
+    if (objects[i].path.empty()) continue;  // the vDSO, or the main program (never after a caller)
+    void* h = dlopen(objects[i].path.c_str(), RTLD_NOW | RTLD_NOLOAD);
+    if (!h) continue;
+    void* p = realDlsym()(h, name);
+    Dl_info where{};
+    const bool own = p && dladdr(p, &where) && reinterpret_cast<uintptr_t>(where.dli_fbase) == objects[i].base;
+    dlclose(h);
+    if (own) return p;
   }
-  return realDlsym()(RTLD_NEXT, name);
+  return nullptr;
 }
 
 }  // namespace
 
 namespace graphprof_trace {
+int hostPassedThrough() { return g_passedThrough.load(std::memory_order_relaxed); }
 int hostApiCount() { return kApiCount * 2; }
 HostApi hostApi(int i) {
   const Api& a = kApis[i / 2];

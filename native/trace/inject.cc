@@ -160,11 +160,13 @@ std::string baseName(const char* name) {
     s.erase(at);
     return true;
   };
+  // "cudaLaunchKernel_ptsz_v7000" and "cuStreamBeginCapture_v2_ptsz" both: version, tag, version.
   stripSuffix("_v");
   for (const char* tag : {"_ptsz", "_ptds"}) {
     const size_t n = std::strlen(tag);
     if (s.size() > n && s.compare(s.size() - n, n, tag) == 0) s.erase(s.size() - n);
   }
+  stripSuffix("_v");
   return s;
 }
 
@@ -1298,6 +1300,10 @@ void writeFinal() {
   j.key("wallNs"), j.u64(nowNs() - g_startNs), j.raw(",");
   uint32_t cuptiVersion = 0;
   if (!kHost) cuptiGetVersion(&cuptiVersion);
+#ifdef GRAPHPROF_HOST
+  if (const int n = graphprof_trace::hostPassedThrough())
+    note(std::to_string(n) + " driver entry points were handed out unwrapped (the program obtained the same API at two addresses, e.g. from two libcuda): calls through them are not counted");
+#endif
   j.key("cuptiVersion"), j.u64(cuptiVersion), j.raw(",");
   j.key("driverVersion"), j.u64(static_cast<uint64_t>(versionOf("cuDriverGetVersion", "libcuda.so.1"))), j.raw(",");
   const int rt = versionOf("cudaRuntimeGetVersion", nullptr);
@@ -1521,6 +1527,7 @@ void readConfig() {
   if (const char* d = std::getenv("GRAPHPROF_TRACE_DEBUG"); d && std::strcmp(d, "1") == 0) g_config.debug = true;
   if (const char* b = std::getenv("GRAPHPROF_TRACE_BACKTRACE"); b && *b) g_config.backtraceApis = splitList(b);
   if (kHost) {  // the wrappers count on the calling thread, like callbacks; no CUPTI, no device times
+    g_cuptiClock = false;
     g_config.apiRecords = false;
     g_config.activity = false;
     g_config.graphTrace = false;
@@ -1667,6 +1674,10 @@ std::once_flag g_initOnce;
 #ifdef GRAPHPROF_HOST
 // ---------------------------------------------------------------- host tracer: NVTX and entry points
 //
+// A preloaded library's static initialisers may run after another library's constructor has called
+// cuInit (or NVTX): until ours have run, the globals above are not built. Start-up is then left to
+// the initialiser at the end of this file (constant-initialised flags, no dynamic initialisation).
+//
 // With no CUPTI, this library is NVTX's tool itself (NVTX_INJECTION64_PATH): it fills NVTX's
 // function tables with the handlers below, which do what CUPTI's NVTX callbacks do in the CUPTI
 // build. Every range call of the program lands here; only the marker's name makes a step.
@@ -1734,9 +1745,13 @@ void NVTX_API hostEnd(nvtxRangeId_t id) {
 }
 void NVTX_API hostDomainEnd(nvtxDomainHandle_t, nvtxRangeId_t id) { hostEnd(id); }
 // Handles are our own, never freed: a registered string is its copy, a domain a unique address.
+bool g_libReady = false;     // this file's initialisers have run
+bool g_startPending = false;  // cuInit returned before they had
+
 nvtxStringHandle_t NVTX_API hostRegisterStringA(nvtxDomainHandle_t, const char* text) {
   auto* copy = new std::string(text ? text : "");
   const void* handle = copy;
+  if (!g_libReady) return reinterpret_cast<nvtxStringHandle_t>(const_cast<void*>(handle));
   std::lock_guard<std::mutex> lock(g_rng.mutex);
   g_rng.registeredStrings[handle] = *copy;
   return reinterpret_cast<nvtxStringHandle_t>(const_cast<void*>(handle));
@@ -1788,7 +1803,13 @@ extern "C" __attribute__((visibility("default"))) int InitializeInjectionNvtx2(N
 }
 
 namespace graphprof_trace {
-void hostStart() { std::call_once(g_initOnce, initialize); }
+void hostStart() {
+  if (!g_libReady) {
+    g_startPending = true;
+    return;
+  }
+  std::call_once(g_initOnce, initialize);
+}
 void hostApiEnter(uint32_t cbid, const char* name) {
   if (!g_collecting.load(std::memory_order_relaxed) || g_stopping.load(std::memory_order_relaxed)) return;
   apiEnter(CUPTI_CB_DOMAIN_DRIVER_API, cbid, name);
@@ -1801,6 +1822,16 @@ void hostProfiler(bool start) {
   if (g_config.captureProfiler && g_pid == getpid() && !g_stopping.load()) setCollecting(start);
 }
 }  // namespace graphprof_trace
+
+namespace {
+// Last in the file, so it runs after every initialiser above.
+struct Ready {
+  Ready() {
+    g_libReady = true;
+    if (g_startPending) graphprof_trace::hostStart();
+  }
+} g_ready;
+}  // namespace
 
 #else
 // NVTX's tool hook. `graphprof trace --step-marker nvtx:...` points NVTX_INJECTION64_PATH at this

@@ -89,7 +89,9 @@ export function parseTraceOptions(raw: RawTraceOptions, command: readonly string
   if (raw.tracer !== undefined && raw.tracer !== 'host' && raw.tracer !== 'cupti') {
     throw new UsageError(`--tracer: expected host (wrap the driver calls, the default: least overhead) or cupti (CUPTI records, with device times), got "${raw.tracer}"`);
   }
-  const tracer: Tracer = raw.tracer === 'cupti' || (raw.tracer === undefined && raw.deviceTime === true) ? 'cupti' : 'host';
+  // --device-time and --cupti only mean something under CUPTI: either alone picks it.
+  const tracer: Tracer = raw.tracer === 'cupti' || (raw.tracer === undefined && (raw.deviceTime === true || raw.cupti !== undefined)) ? 'cupti' : 'host';
+  if (tracer === 'host' && raw.cupti !== undefined) throw new UsageError('--cupti: the host tracer loads no CUPTI; use --tracer cupti (or --cupti alone)');
   if (tracer === 'host' && raw.deviceTime === true) throw new UsageError('--device-time: kernel and memcpy device times come from CUPTI; use --tracer cupti (or --device-time alone)');
   if (tracer === 'host' && raw.graphTrace !== undefined) throw new UsageError('--graph-trace: chooses how CUPTI records graphs; add --device-time (or --tracer cupti)');
   let outPrefix: string | null = null;
@@ -162,7 +164,7 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
   const dir = mkdtempSync(join(tmpdir(), 'graphprof-trace-'));
   let setup: TracerSetup;
   try {
-    setup = options.tracer === 'host' ? hostSetup(options) : cuptiSetup(options, io);
+    setup = options.tracer === 'host' ? hostSetup(options, io) : cuptiSetup(options, io);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -323,8 +325,10 @@ interface TracerSetup {
  * The host tracer: LD_PRELOAD (ahead of any the user set), and NVTX's tool is the same library. No
  * CUPTI is loaded. An api: marker naming a runtime API becomes the driver call cudart makes for it.
  */
-function hostSetup(options: TraceOptions): TracerSetup {
+function hostSetup(options: TraceOptions, io: Io): TracerSetup {
   const lib = locateHostLibrary();
+  const inject = process.env.CUDA_INJECTION64_PATH;
+  if (inject) io.err(`warning: trace: CUDA_INJECTION64_PATH is set (${inject}): the driver loads that tool into the command, and its cost is in the figures`);
   const env: NodeJS.ProcessEnv = { LD_PRELOAD: [lib, process.env.LD_PRELOAD].filter(Boolean).join(' ') };
   if (options.stepKind === 'nvtx') env.NVTX_INJECTION64_PATH = lib;
   const stepMarker = options.stepKind === 'api' ? `api:${hostStepMarker(options.stepMarker!.slice(4))}` : options.stepMarker;

@@ -48,7 +48,7 @@ export const RUNTIME_TO_DRIVER: Readonly<Record<string, string>> = {
 
 /** `api:NAME` as the host tracer sees it: a driver name it wraps (runtime names translated). */
 export function hostStepMarker(name: string): string {
-  const base = name.replace(/_v\d{4,5}$/, '').replace(/_pt(sz|ds)$/, '');
+  const base = name.replace(/_v\d+$/, '').replace(/_pt(sz|ds)$/, '').replace(/_v\d+$/, '');
   const driver = base.startsWith('cu') && !base.startsWith('cuda') ? base : RUNTIME_TO_DRIVER[base];
   const wrapped = new Set(HOST_APIS.map(baseOf));
   if (driver === undefined || !wrapped.has(driver)) {

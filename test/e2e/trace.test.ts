@@ -105,6 +105,7 @@ describe('graphprof trace on synthetic records (GRAPHPROF_FAKE_TRACE: CLI plumbi
     [['trace', '--tracer', 'nvprof', '--', 'true'], 'graphprof: --tracer: expected host (wrap the driver calls, the default: least overhead) or cupti (CUPTI records, with device times), got "nvprof"'],
     [['trace', '--tracer', 'host', '--device-time', '--', 'true'], 'graphprof: --device-time: kernel and memcpy device times come from CUPTI; use --tracer cupti (or --device-time alone)'],
     [['trace', '--graph-trace', 'node', '--', 'true'], 'graphprof: --graph-trace: chooses how CUPTI records graphs; add --device-time (or --tracer cupti)'],
+    [['trace', '--tracer', 'host', '--cupti', '/usr', '--', 'true'], 'graphprof: --cupti: the host tracer loads no CUPTI; use --tracer cupti (or --cupti alone)'],
   ])('refuses %j with exit 2', (args, message) => {
     const r = graphprof(args);
     expect(r.code).toBe(2);
@@ -116,6 +117,9 @@ describe('graphprof trace on synthetic records (GRAPHPROF_FAKE_TRACE: CLI plumbi
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^graphprof: --step-marker api:cudaMemcpy: the host tracer sees driver calls only, and cudaMemcpy has no single driver call it maps to; use one of cudaLaunchKernel, .* or --tracer cupti$/);
     expect(graphprof(['trace', '--step-marker', 'api:cuMemcpyPeer', '--', 'true']).stderr).toContain('cuMemcpyPeer is not one it wraps');
+    // exact driver symbols are taken as their base name
+    const v2 = graphprof(['trace', '--step-marker', 'api:cuMemcpyHtoDAsync_v2_ptsz', '--', 'sh', '-c', 'echo $GRAPHPROF_TRACE_STEP'], fake);
+    expect(v2.stdout).toBe('api:cuMemcpyHtoDAsync\n');
   });
 
   it.skipIf(!builtWithCupti)('--capture-range hands cudaProfilerApi to the library, and nothing else', () => {
