@@ -8,9 +8,9 @@
 // tool's mode: a launch costs two clock reads and our bookkeeping, and a graph launch stays a
 // graph launch (under CUPTI, the driver submits a graph node by node; docs/trace.md).
 //
-// Checked on an H200 (bench/gpu-preload-probe.sh with bench/preload_probe.cc, the same scheme):
-// graphprof run's static cudart obtained every launch this way (102,487 cuLaunchKernel calls =
-// 847 x 121 launches), and so did PyTorch 2.11's shared cudart.
+// Checked on an H200 (bench/gpu-trace.sh checks 1h, 2, 6; first with a prototype of the same
+// scheme, bench/preload_probe.cc in commit c3ce09d): graphprof run's static cudart obtained every
+// launch this way (51,667 cuLaunchKernel calls = 847 x 61), and so did PyTorch 2.11's shared cudart.
 //
 // A wrapper is handed out only for the exact ABI it was written for: through cuGetProcAddress, a
 // request whose version lies in the API's range below; through dlsym, the exact symbol. Anything
@@ -152,16 +152,15 @@ const Api kApis[] = {
 };
 constexpr int kApiCount = sizeof(kApis) / sizeof(kApis[0]);
 
-// "cuMemcpyHtoDAsync_v2" -> "cuMemcpyHtoDAsync": the name cuGetProcAddress is asked for.
-std::string requestName(const char* symbol) {
-  std::string s = symbol;
-  if (s.size() > 3 && s.compare(s.size() - 3, 3, "_v2") == 0) s.resize(s.size() - 3);
-  return s;
+// Whether cuGetProcAddress's `symbol` names this API: "cuMemcpyHtoDAsync" for cuMemcpyHtoDAsync_v2.
+bool requested(const char* name, const char* symbol) {
+  const size_t n = std::strlen(symbol);
+  return std::strncmp(name, symbol, n) == 0 && (name[n] == '\0' || std::strcmp(name + n, "_v2") == 0);
 }
 
 void* wrapRequested(const char* symbol, void* fn, int version, bool perThread) {
   for (const Api& a : kApis) {  // cuCtxSynchronize has two ABIs, told apart by the version asked for
-    if (requestName(a.name) != symbol || version < a.minVersion || version > a.maxVersion) continue;
+    if (!requested(a.name, symbol) || version < a.minVersion || version > a.maxVersion) continue;
     // An API with no per-thread variant: the driver answers a per-thread request with the legacy one.
     return a.install[perThread && a.namePt ? 1 : 0](fn);
   }

@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { analyzeProfile, DEFAULT_REPLAY_COST, type AnalyzeResult } from '../core/analyze.js';
 import { API_RULES, classifyApi } from '../core/launch-apis.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
-import { parseStepMarker, toProfileInput, toTraceRecord, traceFigures, type CaptureRange, type GraphTrace, type LaunchClassifier, type TraceRecord, type TraceResult } from '../core/trace.js';
+import { parseStepMarker, toProfileInput, toTraceRecord, traceFigures, type CaptureRange, type GraphTrace, type LaunchClassifier, type TraceRecord, type TraceResult, type Tracer } from '../core/trace.js';
 import { EnvironmentError, EXIT, InputError, UsageError, ValueError } from '../errors.js';
 import { cudaVersionString } from '../harness/native.js';
 import type { Io } from '../io.js';
@@ -43,8 +43,6 @@ export interface RawTraceOptions {
   captureRange?: string;
   graphTrace?: string;
 }
-
-export type Tracer = 'host' | 'cupti';
 
 export interface TraceOptions {
   readonly command: readonly string[];
@@ -161,14 +159,8 @@ function noDriverHint(): string {
 
 export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Promise<number> {
   const options = parseTraceOptions(raw, args, io.argv);
+  const setup = options.tracer === 'host' ? hostSetup(options, io) : cuptiSetup(options, io);
   const dir = mkdtempSync(join(tmpdir(), 'graphprof-trace-'));
-  let setup: TracerSetup;
-  try {
-    setup = options.tracer === 'host' ? hostSetup(options, io) : cuptiSetup(options, io);
-  } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
-    throw err;
-  }
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...setup.env,
@@ -210,10 +202,11 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
     return exit.code;
   };
   if (records.length === 0) {
-    const why =
+    const unseen =
       options.tracer === 'host'
-        ? `no process of the command initialised CUDA under the tracer (no trace record was written): the command never touched CUDA, or it calls the driver without dlsym or cuGetProcAddress (linked with -lcuda), which only --tracer cupti sees${noDriverHint()}`
-        : `no process of the command initialised CUDA under the tracer (no trace record was written): the command never touched CUDA, or the driver did not load the injection library${noDriverHint()}`;
+        ? 'it calls the driver without dlsym or cuGetProcAddress (linked with -lcuda), which only --tracer cupti sees'
+        : 'the driver did not load the injection library';
+    const why = `no process of the command initialised CUDA under the tracer (no trace record was written): the command never touched CUDA, or ${unseen}${noDriverHint()}`;
     return nothingToReport(why);
   }
   const attached = records.filter((r) => r.attached);

@@ -593,6 +593,9 @@ export function parseStepMarker(text: string): { kind: 'nvtx' | 'api'; name: str
   return { kind, name };
 }
 
+/** host: driver entry points wrapped, no CUPTI (the default); cupti: CUPTI records. */
+export type Tracer = 'host' | 'cupti';
+
 /** `graphprof trace --json` (schema: docs/trace.md). */
 export interface TraceResult {
   schemaVersion: string;
@@ -610,7 +613,7 @@ export interface TraceResult {
     captureRange: CaptureRange | null;
     /** null under the host tracer (no CUPTI records) */
     graphTrace: GraphTrace | null;
-    tracer: 'host' | 'cupti';
+    tracer: Tracer;
   };
   environment: {
     /** the tracer's library: libgraphprof_host.so (LD_PRELOAD) or libgraphprof_inject.so (CUPTI) */
