@@ -42,9 +42,22 @@ export interface BatchDistribution {
   aboveBatchMoment: number;
 }
 
+/**
+ * A measured step-time curve in place of the line base + perSeq x s (recommend --curve): T(n) for
+ * n = 0..maxBatch, non-decreasing (src/core/step-curve.ts makes it so and says how), and above
+ * maxBatch T(maxBatch) + slopeAboveNs x (n - maxBatch). Every proof below needs only that T is
+ * non-decreasing, so the optimiser stays exact for any such table.
+ */
+export interface StepTable {
+  table: Float64Array;
+  slopeAboveNs: number;
+}
+
 export interface PoolProblem {
   distribution: BatchDistribution;
   model: PoolCostModel;
+  /** measured T(n); absent or null: the model's line */
+  stepTable?: StepTable | null;
   budgets: PoolBudgets;
   /** graphs share one memory pool (vLLM, SGLang, PyTorch); false: each graph has its own */
   sharedPool: boolean;
@@ -92,6 +105,24 @@ export function stepNs(model: PoolCostModel, batch: number): number {
   return model.stepBaseNs + model.stepPerSeqNs * batch;
 }
 
+/** T(n) of a problem: its measured table where it has one, else the model's line. */
+export function stepFunction(problem: Pick<PoolProblem, 'model' | 'stepTable'>): (batch: number) => number {
+  const t = problem.stepTable;
+  if (!t) return (n) => stepNs(problem.model, n);
+  const B = t.table.length - 1;
+  return (n) => (n <= B ? t.table[n]! : t.table[B]! + t.slopeAboveNs * (n - B));
+}
+
+/** Expected eager step of the mass above maxBatch (excluding the eager penalty): Σ p(n) T(n), n > B. */
+function aboveStepNs(problem: Pick<PoolProblem, 'model' | 'stepTable' | 'distribution'>): number {
+  const d = problem.distribution;
+  const t = problem.stepTable;
+  if (!t) return d.aboveProbability * problem.model.stepBaseNs + problem.model.stepPerSeqNs * d.aboveBatchMoment;
+  const B = t.table.length - 1;
+  // T(n) = T(B) + slope (n - B) is linear in n above B, so the first moment gives the sum exactly
+  return d.aboveProbability * (t.table[B]! - t.slopeAboveNs * B) + t.slopeAboveNs * d.aboveBatchMoment;
+}
+
 /** Memory and capture time of a pool with `count` sizes, sum `sum` and largest `max`. */
 export function poolResources(model: PoolCostModel, sharedPool: boolean, count: number, sum: number, max: number): { memoryBytes: number; captureNs: number } {
   const memoryBytes = sharedPool ? model.poolPerSeqBytes * max + model.graphMemBytes * count : model.graphMemBytes * count + model.poolPerSeqBytes * sum;
@@ -112,7 +143,8 @@ export function evaluatePool(problem: PoolProblem, sizesIn: readonly number[]): 
   const { distribution: d, model } = problem;
   const sizes = [...new Set(sizesIn)].sort((a, b) => a - b);
   const B = d.maxBatch;
-  const aboveIdeal = d.aboveProbability * model.stepBaseNs + model.stepPerSeqNs * d.aboveBatchMoment;
+  const T = stepFunction(problem);
+  const aboveIdeal = aboveStepNs(problem);
   let expected = aboveIdeal + d.aboveProbability * model.eagerPenaltyNs;
   let ideal = aboveIdeal;
   let eager = d.aboveProbability;
@@ -122,11 +154,11 @@ export function evaluatePool(problem: PoolProblem, sizesIn: readonly number[]): 
     const p = d.probabilities[n]!;
     if (p === 0) continue;
     while (idx < sizes.length && sizes[idx]! < n) idx++;
-    const t = stepNs(model, n);
+    const t = T(n);
     ideal += p * t;
     if (idx < sizes.length) {
       const s = sizes[idx]!;
-      expected += p * stepNs(model, s);
+      expected += p * T(s);
       if (s / n > worst) worst = s / n;
     } else {
       expected += p * (t + model.eagerPenaltyNs);
@@ -180,14 +212,15 @@ function buildCtx(problem: PoolProblem): Ctx {
   const N = cand.length;
   const c = new Int32Array(N + 1);
   for (let j = 0; j < N; j++) c[j + 1] = cand[j]!;
+  const T = stepFunction(problem);
   const P = new Float64Array(B + 1);
   const Q = new Float64Array(B + 1);
   for (let n = 1; n <= B; n++) {
     const p = d.probabilities[n]!;
     P[n] = P[n - 1]! + p;
-    Q[n] = Q[n - 1]! + p * stepNs(model, n);
+    Q[n] = Q[n - 1]! + p * T(n);
   }
-  const aboveEager = d.aboveProbability * (model.stepBaseNs + model.eagerPenaltyNs) + model.stepPerSeqNs * d.aboveBatchMoment;
+  const aboveEager = aboveStepNs(problem) + d.aboveProbability * model.eagerPenaltyNs;
   const pc = new Float64Array(N + 1);
   const tc = new Float64Array(N + 1);
   const tail = new Float64Array(N + 1);
@@ -195,7 +228,7 @@ function buildCtx(problem: PoolProblem): Ctx {
   for (let j = 0; j <= N; j++) {
     const s = c[j]!;
     pc[j] = P[s]!;
-    tc[j] = stepNs(model, s);
+    tc[j] = T(s);
     tail[j] = Q[B]! - Q[s]! + model.eagerPenaltyNs * (P[B]! - P[s]!) + aboveEager;
     canStop[j] = j >= 1 && (problem.allowEagerTail || j === N) ? 1 : 0;
   }
@@ -252,7 +285,7 @@ function pruneUseless(ctx: Ctx, sizes: number[]): number[] {
   }
   const keep: number[] = [];
   const keepCum: number[] = [];
-  const m = problem.model;
+  const T = stepFunction(problem);
   for (let i = 0; i < sizes.length; i++) {
     const s = sizes[i]!;
     if (i === sizes.length - 1) {
@@ -263,7 +296,7 @@ function pruneUseless(ctx: Ctx, sizes: number[]): number[] {
     const prevCum = keepCum.length ? keepCum[keepCum.length - 1]! : 0;
     const mass = cum[i]! - prevCum;
     const next = sizes[i + 1]!;
-    const delta = (stepNs(m, next) - stepNs(m, s)) * mass;
+    const delta = (T(next) - T(s)) * mass;
     if (delta <= 0) continue; // removing s leaves E unchanged: its batches move to the next size at no cost
     keep.push(s);
     keepCum.push(cum[i]!);

@@ -12,6 +12,7 @@ import {
   type BatchDistribution,
   type PoolCostModel,
   type PoolProblem,
+  type StepTable,
 } from '../../src/core/pool.js';
 import { MODEL_DEFAULTS } from '../../src/core/model-defaults.js';
 import { mulberry32 } from '../../src/core/random.js';
@@ -253,6 +254,75 @@ describe('optimisePool is exact', () => {
     // with an eager tail the smallest pool is {1}
     const tail = optimisePool({ ...problem, allowEagerTail: true });
     expect(tail.ok).toBe(true);
+  });
+});
+
+/** A random non-decreasing T(n), n = 0..B: a staircase, a concave curve, a convex one, or noise made monotone. */
+function randomTable(r: () => number, B: number): StepTable {
+  const table = new Float64Array(B + 1);
+  const shape = r();
+  const base = Math.round(r() * 1e6);
+  let step = 1 + Math.floor(r() * 4);
+  for (let n = 0; n <= B; n++) {
+    let v: number;
+    if (shape < 0.35) v = base + Math.ceil(n / step) * Math.round(r() < 0.3 ? 0 : 2e5 * r()); // staircase, random tread
+    else if (shape < 0.55) v = base + 3e5 * Math.sqrt(n);
+    else if (shape < 0.75) v = base + 2e3 * n * n;
+    else v = base + r() * 4e5;
+    table[n] = n === 0 ? v : Math.max(v, table[n - 1]!);
+    if (shape < 0.35 && n % step === 0) step = 1 + Math.floor(r() * 4);
+  }
+  return { table, slopeAboveNs: r() < 0.5 ? 0 : Math.round(r() * 5e4) };
+}
+
+describe('optimisePool is exact for measured step-time tables', () => {
+  it('matches exhaustive search on 1200 random instances with non-linear and staircase T(n), B up to 12', () => {
+    const r = mulberry32(1414);
+    let staircase = 0;
+    let pareto = 0;
+    let binding = 0;
+    for (let t = 0; t < 1200; t++) {
+      const B = 1 + Math.floor(r() * 12);
+      const base = randomProblem(r, B);
+      const stepTable = randomTable(r, B);
+      if (r() < 0.3) base.budgets.maxGraphs = 1 + Math.floor(r() * B);
+      const problem: PoolProblem = { ...base, stepTable };
+      const ref = bruteForce(problem);
+      const got = optimisePool(problem);
+      if (!ref) {
+        expect(got.ok, `instance ${t}`).toBe(false);
+        continue;
+      }
+      expect(got.ok, `instance ${t}`).toBe(true);
+      if (!got.ok) continue;
+      if (got.stats.algorithm === 'pareto-dp') pareto++;
+      if (new Set(stepTable.table).size < B) staircase++;
+      if (ref.sizes.length < B) binding++;
+      expect(got.pool.fits).toBe(true);
+      expect(close(got.pool.expectedStepNs, ref.expected), `instance ${t}: ${got.pool.expectedStepNs} vs ${ref.expected} (${ref.sizes})`).toBe(true);
+    }
+    expect(staircase).toBeGreaterThan(200);
+    expect(pareto).toBeGreaterThan(150);
+    expect(binding).toBeGreaterThan(200);
+  });
+
+  it('prices a step by the table, not the line: a staircase makes padding up to the tread free', () => {
+    // T = 1 ms up to 8, 2 ms from 9 to 16: one graph at 8 and one at 16 serve everything at the ideal cost
+    const table = Float64Array.from({ length: 17 }, (_, n) => (n <= 8 ? 1e6 : 2e6));
+    const problem: PoolProblem = { distribution: dist(Array(16).fill(1)), model: MODEL, stepTable: { table, slopeAboveNs: 0 }, budgets: { memoryBytes: null, captureNs: null }, sharedPool: true, allowEagerTail: false };
+    const got = optimisePool(problem);
+    expect(got.ok && got.pool.sizes).toEqual([8, 16]);
+    expect(got.ok && got.pool.expectedStepNs).toBeCloseTo(1.5e6, 6);
+    expect(got.ok && got.pool.paddingOverhead).toBeCloseTo(0, 12);
+  });
+
+  it('charges the mass above maxBatch along the table\'s slope above it', () => {
+    const table = Float64Array.from({ length: 5 }, (_, n) => 1e6 + n * 1e5);
+    const problem: PoolProblem = { distribution: dist([1, 0, 0, 1], [[10, 2]]), model: { ...MODEL, eagerPenaltyNs: 5e5 }, stepTable: { table, slopeAboveNs: 2e5 }, budgets: { memoryBytes: null, captureNs: null }, sharedPool: true, allowEagerTail: false };
+    const f = evaluatePool(problem, [1, 4]);
+    // 1/4 at T(1), 1/4 at T(4), 1/2 eager at T(4) + 6 x 0.2 ms + 0.5 ms
+    expect(f.expectedStepNs).toBeCloseTo(0.25 * 1.1e6 + 0.25 * 1.4e6 + 0.5 * (1.4e6 + 1.2e6 + 0.5e6), 3);
+    expect(f.eagerShare).toBeCloseTo(0.5, 12);
   });
 });
 
