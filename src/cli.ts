@@ -97,6 +97,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--within <pct>', 'take the fewest sizes whose expected step is within PCT of the optimum, e.g. 1% (default: the optimum)')
     .option('--dist <spec>', withDefault('batch-size distribution: uniform, zipf:S, or a file of observed batch sizes (CSV or JSON)', rd.dist))
     .option('--from <run.json>', 'fit the model constants from a `graphprof run --json` result')
+    .option('--curve <curve.json>', 'measured step time per batch size from `graphprof sweep -o` (repeat for several runs: medians merged)', collect)
+    .option('--engine-log <file>', 'capture time and memory per graph from a vLLM or SGLang start-up log (repeat for several logs; two size lists allow a per-sequence fit)', collect)
     .option('--step-base <time>', withDefault('graph step time at batch 0 (assumed)', md.stepBase))
     .option('--step-per-seq <time>', withDefault('graph step time per sequence (assumed)', md.stepPerSeq))
     .option('--eager-penalty <time>', withDefault('extra time of an eager step over a graph replay (assumed)', md.eagerPenalty))

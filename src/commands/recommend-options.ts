@@ -36,6 +36,10 @@ export type RawRecommendOptions = Partial<Record<keyof typeof RECOMMEND_DEFAULTS
   sharedPool?: boolean;
   allowEagerTail?: boolean;
   json?: boolean;
+  /** --curve, repeatable */
+  curve?: string[];
+  /** --engine-log, repeatable */
+  engineLog?: string[];
 };
 
 export interface RecommendOptions {
@@ -48,6 +52,10 @@ export interface RecommendOptions {
   /** --within: accept the fewest graphs within this share of the optimum (0.01 for 1%) */
   readonly within: number | null;
   readonly fromPath: string | null;
+  /** --curve files (measured step time per batch size, from `graphprof sweep`); medians merged */
+  readonly curvePaths: readonly string[];
+  /** --engine-log files (vLLM or SGLang start-up logs): capture time and memory per graph */
+  readonly engineLogPaths: readonly string[];
   /** constants given by flags, in ns and bytes */
   readonly modelFlags: Readonly<Partial<PoolCostModel>>;
   readonly sharedPool: boolean;
@@ -78,6 +86,11 @@ export function parseRecommendOptions(raw: RawRecommendOptions): RecommendOption
     if (text === undefined) continue;
     modelFlags[spec.key] = spec.unit === 'bytes' ? bytesFlag(spec.flag, text) : durationFlag(spec.flag, text);
   }
+  if ((raw.curve ?? []).length > 0) {
+    for (const k of ['stepBase', 'stepPerSeq'] as const) {
+      if (raw[k] !== undefined) throw new UsageError(`${MODEL_FLAGS[k].flag}: the step time comes from --curve (measured); drop one of them`);
+    }
+  }
   return Object.freeze({
     maxBatch,
     dist,
@@ -86,6 +99,8 @@ export function parseRecommendOptions(raw: RawRecommendOptions): RecommendOption
     maxGraphs,
     within,
     fromPath: raw.from ?? null,
+    curvePaths: Object.freeze([...(raw.curve ?? [])]),
+    engineLogPaths: Object.freeze([...(raw.engineLog ?? [])]),
     modelFlags: Object.freeze(modelFlags),
     sharedPool: raw.sharedPool !== false,
     allowEagerTail: raw.allowEagerTail === true,

@@ -4,8 +4,12 @@
 import { readFileSync } from 'node:fs';
 
 import { meanBatch, observedDistribution, uniformDistribution, zipfDistribution } from '../core/distribution.js';
-import type { BatchDistribution } from '../core/pool.js';
-import { fitFromRun, recommend, resolveModel, type DistributionInfo, type Engine, type RecommendResult } from '../core/recommend.js';
+import type { BatchDistribution, PoolCostModel } from '../core/pool.js';
+import { mergeCurves, curveStepModel, type CurveStepModel } from '../core/step-curve.js';
+import { readCurveFile } from '../ingest/curve.js';
+import { readEngineLog } from '../ingest/engine-log.js';
+import { engineLogConstants, summarizeEngineLog, type EngineLogSummary } from '../core/engine-log.js';
+import { curveConstants, fitFromRun, recommend, resolveModel, type DistributionInfo, type Engine, type RecommendResult } from '../core/recommend.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
 import { EXIT, InputError, UsageError, ValueError } from '../errors.js';
 import { readObservedBatches } from '../ingest/distribution.js';
@@ -67,7 +71,12 @@ export async function execute(raw: RawRecommendOptions, io: Io): Promise<number>
       throw err;
     }
   }
-  const { model, sources } = resolveModel(options.modelFlags, fitted?.values ?? null);
+  const curve = options.curvePaths.length ? loadCurves(options.curvePaths, options.maxBatch) : null;
+  const logs = options.engineLogPaths.length ? loadEngineLogs(options.engineLogPaths) : null;
+  const measured: { source: 'curve' | 'engine-log'; values: Partial<PoolCostModel> }[] = [];
+  if (curve) measured.push({ source: 'curve', values: curve.values });
+  if (logs) measured.push({ source: 'engine-log', values: logs.values });
+  const { model, sources } = resolveModel(options.modelFlags, fitted?.values ?? null, measured);
 
   const outcome = recommend({
     distribution,
@@ -80,6 +89,9 @@ export async function execute(raw: RawRecommendOptions, io: Io): Promise<number>
     sharedPool: options.sharedPool,
     allowEagerTail: options.allowEagerTail,
     within: options.within,
+    curve: curve ? { model: curve.model, files: [...options.curvePaths], notes: curve.notes } : null,
+    fitRawStepSlopeNs: fitted?.rawStepSlopeNs ?? null,
+    engineLogs: logs ? { summaries: logs.summaries, notes: logs.notes } : null,
   });
   if (!outcome.ok) throw new UsageError(outcome.message);
 
@@ -92,6 +104,35 @@ export async function execute(raw: RawRecommendOptions, io: Io): Promise<number>
   };
   io.out(options.json ? renderJson(result) : renderRecommendTable(result, selectedEngines(options.engine), io.color));
   return EXIT.ok;
+}
+
+/** --curve files: read, merged (medians), made monotone and interpolated (src/core/step-curve.ts). */
+function loadCurves(paths: readonly string[], maxBatch: number): { model: CurveStepModel; values: Partial<PoolCostModel>; notes: string[] } {
+  const files = paths.map(readCurveFile);
+  const notes: string[] = [];
+  for (const f of files) {
+    if (!f.complete) notes.push(`${f.file}: the sweep did not finish (complete: false); its measured sizes are used`);
+    for (const x of f.failed) notes.push(`${f.file}: batch ${x.batch} failed in the sweep (exit ${x.exitCode}${x.error ? `: ${x.error}` : ''}) and is not used`);
+  }
+  const steps = mergeCurves(files.map((f) => f.points));
+  if (steps.every((s) => s.graphLaunchesPerStep === 0)) {
+    notes.push('the curve\'s program launched no CUDA graph in its steps: T(s) is its eager step time, above what a graph replay takes');
+  }
+  const model = curveStepModel(steps, maxBatch);
+  const fitted = curveConstants(model, steps);
+  return { model, values: fitted.values, notes: [...notes, ...fitted.notes] };
+}
+
+/** --engine-log files: what each says about capture, and the per-graph constants they give. */
+function loadEngineLogs(paths: readonly string[]): { summaries: EngineLogSummary[]; values: Partial<PoolCostModel>; notes: string[] } {
+  const summaries = paths.map((p) => summarizeEngineLog(readEngineLog(p)));
+  const notes: string[] = [];
+  for (const s of summaries) {
+    const what = `${s.engine ?? 'engine'}${s.version ? ` ${s.version}` : ''}`;
+    if (s.unread.length) notes.push(`${s.file} (${what}): could not read ${s.unread.join('; ')}`);
+  }
+  const fitted = engineLogConstants(summaries);
+  return { summaries, values: fitted.values, notes: [...notes, ...fitted.notes] };
 }
 
 export function selectedEngines(choice: EngineChoice): Engine[] {

@@ -21,9 +21,13 @@ import type { ToolInfo } from './schema.js';
 import { median } from './stats.js';
 import { formatBytes, formatDuration, formatShare } from './units.js';
 import { MODEL_DEFAULTS } from './model-defaults.js';
+import type { CurveStepModel, MeasuredStep } from './step-curve.js';
+import type { EngineLogSummary } from './engine-log.js';
+import { FLAT_RISE_SHARE } from './step-curve.js';
 
 export type ModelConstant = keyof PoolCostModel;
-export type ConstantSource = 'flag' | 'file' | 'default';
+/** flag; file: --from run.json; curve: --curve (sweep); engine-log: --engine-log; default: assumed */
+export type ConstantSource = 'flag' | 'file' | 'curve' | 'engine-log' | 'default';
 
 export { MODEL_DEFAULTS } from './model-defaults.js';
 
@@ -42,6 +46,8 @@ export interface FittedConstants {
   notes: string[];
   /** batch sizes the run measured */
   batches: number[];
+  /** least-squares slope of the measured graph step times before any clamping (null: one size) */
+  rawStepSlopeNs: number | null;
 }
 
 interface RunRow {
@@ -96,7 +102,7 @@ export function fitLine(xs: readonly number[], ys: readonly number[]): { interce
 }
 
 /** Non-negative line fit: a negative slope becomes 0 (intercept = mean), a negative intercept 0. */
-function fitNonNegative(xs: number[], ys: number[], what: string, notes: string[]): { intercept: number; slope: number } | null {
+export function fitNonNegative(xs: number[], ys: number[], what: string, notes: string[]): { intercept: number; slope: number } | null {
   const f = fitLine(xs, ys);
   if (!f) return null;
   if (f.slope < 0) {
@@ -155,27 +161,55 @@ export function fitFromRun(run: unknown, perSeqFallback: Pick<PoolCostModel, 'st
   } else {
     values.captureBaseNs = Math.max(0, rows[0]!.captureNs - perSeqFallback.capturePerSeqNs * rows[0]!.batch);
   }
-  return { values, notes, batches: [...new Set(xs)].sort((a, b) => a - b) };
+  return { values, notes, batches: [...new Set(xs)].sort((a, b) => a - b), rawStepSlopeNs: fitLine(xs, rows.map((r) => r.graphStepNs))?.slope ?? null };
 }
 
-/** flag > file > default, with where each constant came from. Resource constants are whole units. */
+/**
+ * Constants a measured curve gives: the step line (least squares over the fixed points; for
+ * reference only, the optimiser uses the table), and per-graph memory and capture time as lines in
+ * the batch size over the sizes that measured them (the same fits as --from).
+ */
+export function curveConstants(model: CurveStepModel, steps: readonly MeasuredStep[]): { values: Partial<PoolCostModel>; notes: string[] } {
+  const notes: string[] = [];
+  const values: Partial<PoolCostModel> = {};
+  const line = fitLine(model.points.map((p) => p.batch), model.points.map((p) => p.stepNs));
+  values.stepBaseNs = line ? Math.max(0, line.intercept) : model.points[0]!.stepNs;
+  values.stepPerSeqNs = line ? Math.max(0, line.slope) : 0;
+  const mem = steps.filter((s) => s.captureMemoryBytes !== null);
+  if (mem.length) {
+    const f = fitNonNegative(mem.map((s) => s.batch), mem.map((s) => s.captureMemoryBytes!), 'capture memory', notes);
+    values.graphMemBytes = Math.round(f ? f.intercept : mem[0]!.captureMemoryBytes!);
+    if (f) values.poolPerSeqBytes = Math.round(f.slope);
+  }
+  const cap = steps.filter((s) => s.captureNs !== null);
+  if (cap.length) {
+    const f = fitNonNegative(cap.map((s) => s.batch), cap.map((s) => s.captureNs!), 'capture time', notes);
+    values.captureBaseNs = f ? f.intercept : cap[0]!.captureNs!;
+    if (f) values.capturePerSeqNs = f.slope;
+  }
+  return { values, notes };
+}
+
+/**
+ * flag > measured layers in the order given (recommend: curve, then engine log) > file (--from) >
+ * default, with where each constant came from. Resource constants are whole units.
+ */
 export function resolveModel(
   flags: Partial<PoolCostModel>,
   fitted: Partial<PoolCostModel> | null,
+  measured: readonly { source: ConstantSource; values: Partial<PoolCostModel> }[] = [],
 ): { model: PoolCostModel; sources: Record<ModelConstant, ConstantSource> } {
   const model = { ...MODEL_DEFAULTS };
   const sources = {} as Record<ModelConstant, ConstantSource>;
+  const layers = [{ source: 'flag' as ConstantSource, values: flags }, ...measured, { source: 'file' as ConstantSource, values: fitted ?? {} }];
   for (const k of MODEL_CONSTANTS) {
-    const f = flags[k];
-    const v = fitted?.[k];
-    if (f !== undefined) {
-      model[k] = f;
-      sources[k] = 'flag';
-    } else if (v !== undefined) {
+    sources[k] = 'default';
+    for (const layer of layers) {
+      const v = layer.values[k];
+      if (v === undefined) continue;
       model[k] = v;
-      sources[k] = 'file';
-    } else {
-      sources[k] = 'default';
+      sources[k] = layer.source;
+      break;
     }
   }
   // memory in whole bytes and capture time in whole nanoseconds, so the budgets compare exactly
@@ -199,6 +233,8 @@ export interface RecommendBaseline extends Omit<PoolFigures, 'idealStepNs'> {
   graphCount: number;
   /** expectedStepNs / the recommended pool's - 1 */
   slowerThanRecommended: number;
+  /** sizes whose step time is interpolated or extrapolated, not measured ([] without a curve) */
+  interpolatedSizes: number[];
 }
 
 export interface RecommendSnippets {
@@ -216,6 +252,34 @@ export interface DistributionInfo {
   /** share of observed steps above --max-batch (always eager) */
   aboveMaxShare: number;
   meanBatch: number;
+}
+
+/** The measured curve the step times came from (recommend --curve); docs/recommend.md. */
+export interface CurveSummary {
+  files: string[];
+  /** staircase up to the next measured size, after an isotonic (monotone) fix of noisy points */
+  interpolation: 'isotonic-step-up';
+  /** measured sizes: measuredNs as merged (median of the files' medians), stepNs as used */
+  points: CurveStepModel['points'];
+  /** sizes above this one, up to maxBatch, are extrapolated (null: the curve reaches maxBatch) */
+  extrapolatedFrom: number | null;
+  /** growth per sequence above the largest measured size (extrapolation) */
+  slopeNs: number;
+  /** largest relative change the monotone fix made to a point */
+  maxAdjustShare: number;
+}
+
+/** Whether the step time grows with the batch size (point 4 of issue 14). */
+export interface StepTrend {
+  kind: 'rising' | 'flat' | 'falling';
+  /** T(last) / T(first) - 1 (after the monotone fix for a curve) */
+  riseShare: number;
+  /** where T comes from: curve (measured), file (--from, fitted line), flag or default (assumed) */
+  source: ConstantSource;
+  firstBatch: number;
+  lastBatch: number;
+  firstStepNs: number;
+  lastStepNs: number;
 }
 
 export interface RecommendResult extends Omit<PoolFigures, 'fits'> {
@@ -240,6 +304,13 @@ export interface RecommendResult extends Omit<PoolFigures, 'fits'> {
    * the optimum within the budgets; `optimum` is that optimum. null without --within.
    */
   within: { share: number; optimum: { sizes: number[]; graphCount: number; expectedStepNs: number } } | null;
+  /** the measured step-time curve, or null when T is the model's line */
+  curve: CurveSummary | null;
+  /** sizes of the pool whose step time is interpolated or extrapolated, not measured ([] without a curve) */
+  interpolatedSizes: number[];
+  trend: StepTrend;
+  /** --engine-log files as read: figures per log and what could not be read ([] without) */
+  engineLogs: EngineLogSummary[];
   advice: string;
   notes: string[];
 }
@@ -277,6 +348,12 @@ export interface RecommendInput {
   allowEagerTail: boolean;
   /** --within: accept the fewest graphs whose expected step is within this share of the optimum */
   within?: number | null;
+  /** --curve: measured T(s) in place of the model's line */
+  curve?: { model: CurveStepModel; files: string[]; notes: string[] } | null;
+  /** --from: the raw slope of the run's graph step times (a negative one means a falling curve) */
+  fitRawStepSlopeNs?: number | null;
+  /** --engine-log: what each log said, and its notes */
+  engineLogs?: { summaries: EngineLogSummary[]; notes: string[] } | null;
 }
 
 export type RecommendOutcome =
@@ -284,9 +361,11 @@ export type RecommendOutcome =
   | { ok: false; message: string };
 
 export function recommend(input: RecommendInput): RecommendOutcome {
+  const curve = input.curve ?? null;
   const problem: PoolProblem = {
     distribution: input.distribution,
     model: input.model,
+    stepTable: curve ? curve.model.table : null,
     budgets: input.budgets,
     sharedPool: input.sharedPool,
     allowEagerTail: input.allowEagerTail,
@@ -307,12 +386,31 @@ export function recommend(input: RecommendInput): RecommendOutcome {
   const optimum = found.pool;
   const within = input.within ?? null;
   const pool = within === null ? optimum : fewestGraphsWithin(problem, optimum, within);
-  const baselines = baselineLists(B).map((b) => toBaseline(b, evaluatePool(problem, b.sizes), pool));
-  const notes = [...input.fitNotes];
+  const measured = new Set(curve ? curve.model.points.map((p) => p.batch) : []);
+  const unmeasured = (sizes: readonly number[]): number[] => (curve ? sizes.filter((s) => !measured.has(s)) : []);
+  const logs = input.engineLogs?.summaries ?? [];
+  const logLists = logs
+    .filter((l) => l.sizes)
+    .map((l) => ({ name: `${l.engine === 'sglang' ? 'SGLang' : l.engine === 'vllm' ? 'vLLM' : 'engine'} list in ${l.file}`, engine: null, sizes: l.sizes! }));
+  const baselines = [...baselineLists(B), ...logLists].map((b) => toBaseline(b, evaluatePool(problem, b.sizes), pool, unmeasured(b.sizes)));
+  const notes = [...input.fitNotes, ...(curve?.notes ?? []), ...(input.engineLogs?.notes ?? [])];
+  const fromLog = MODEL_CONSTANTS.filter((k) => input.sources[k] === 'engine-log');
+  if (fromLog.length) notes.push(`from the engine log${logs.length === 1 ? '' : 's'}: ${fromLog.join(', ')}`);
   const fromFile = MODEL_CONSTANTS.filter((k) => input.sources[k] === 'file');
   const fromFlags = MODEL_CONSTANTS.filter((k) => input.sources[k] === 'flag');
   const defaults = MODEL_CONSTANTS.filter((k) => input.sources[k] === 'default');
   if (fromFile.length) notes.push(`from ${input.fromFile}: ${fromFile.join(', ')}`);
+  const fromCurve = MODEL_CONSTANTS.filter((k) => input.sources[k] === 'curve');
+  if (curve) {
+    notes.push(
+      `step time T(s) measured at ${curve.model.points.length} sizes (${curve.files.join(', ')}); between them a staircase up to the next measured size${curve.model.extrapolatedFrom !== null ? `; above ${curve.model.extrapolatedFrom} extrapolated at ${formatDuration(curve.model.slopeNs)}/seq (not measured)` : ''}`,
+    );
+    const adjusted = curve.model.points.filter((p) => p.adjusted);
+    if (adjusted.length) notes.push(`${adjusted.length} measured point${adjusted.length === 1 ? '' : 's'} fell below a smaller size's time and ${adjusted.length === 1 ? 'was' : 'were'} averaged with ${adjusted.length === 1 ? 'it' : 'them'} (isotonic fix; largest change ${formatShare(curve.model.maxAdjustShare)}): sizes ${adjusted.map((p) => p.batch).join(', ')}`);
+    if (fromCurve.some((k) => k !== 'stepBaseNs' && k !== 'stepPerSeqNs')) notes.push(`from the curve: ${fromCurve.filter((k) => k !== 'stepBaseNs' && k !== 'stepPerSeqNs').join(', ')}`);
+    const interp = unmeasured(pool.sizes);
+    if (interp.length) notes.push(`sizes ${interp.join(', ')} of the pool were not measured: their step time is the next measured size's (an upper bound when T rises)`);
+  }
   if (fromFlags.length) notes.push(`from flags: ${fromFlags.join(', ')}`);
   if (defaults.length) notes.push(`assumed defaults (not measurements; see docs/recommend.md): ${defaults.join(', ')}`);
   if (within !== null && pool.sizes.length < optimum.sizes.length) {
@@ -346,10 +444,16 @@ export function recommend(input: RecommendInput): RecommendOutcome {
     model: { ...input.model, sources: input.sources, fromFile: input.fromFile },
     optimizer: { ...found.stats, exact: true as const },
     within: within === null ? null : { share: within, optimum: { sizes: optimum.sizes, graphCount: optimum.sizes.length, expectedStepNs: optimum.expectedStepNs } },
+    curve: curve
+      ? { files: curve.files, interpolation: 'isotonic-step-up' as const, points: curve.model.points, extrapolatedFrom: curve.model.extrapolatedFrom, slopeNs: curve.model.slopeNs, maxAdjustShare: curve.model.maxAdjustShare }
+      : null,
+    interpolatedSizes: unmeasured(pool.sizes),
+    trend: stepTrend(input, B),
+    engineLogs: logs,
     advice: '',
     notes,
   };
-  result.advice = adviceLine(result);
+  result.advice = result.trend.kind === 'rising' ? adviceLine(result) : flatAdvice(result, evaluatePool(problem, [B]));
   return { ok: true, result };
 }
 
@@ -377,8 +481,48 @@ function fewestGraphsWithin(problem: PoolProblem, optimum: PoolFigures, share: n
   return best;
 }
 
-function toBaseline(b: { name: string; engine: Engine | null; sizes: number[] }, f: PoolFigures, best: PoolFigures): RecommendBaseline {
+/** Whether T grows with the batch: from the curve (after the fix), else from the model's line. */
+export function stepTrend(input: Pick<RecommendInput, 'curve' | 'model' | 'sources' | 'fitRawStepSlopeNs'>, maxBatch: number): StepTrend {
+  const curve = input.curve?.model;
+  if (curve) {
+    const inRange = curve.points.filter((p) => p.batch <= maxBatch);
+    const pts = inRange.length ? inRange : [curve.points[0]!];
+    const a = pts[0]!;
+    const z = pts[pts.length - 1]!;
+    return { kind: curve.trend, riseShare: curve.riseShare, source: 'curve', firstBatch: a.batch, lastBatch: z.batch, firstStepNs: a.measuredNs, lastStepNs: z.measuredNs };
+  }
+  const m = input.model;
+  const first = m.stepBaseNs + m.stepPerSeqNs;
+  const last = m.stepBaseNs + m.stepPerSeqNs * maxBatch;
+  const riseShare = first > 0 ? last / first - 1 : 0;
+  const source = input.sources.stepPerSeqNs;
+  const falling = source === 'file' && (input.fitRawStepSlopeNs ?? 0) < 0;
+  return { kind: falling ? 'falling' : riseShare < FLAT_RISE_SHARE ? 'flat' : 'rising', riseShare, source, firstBatch: 1, lastBatch: maxBatch, firstStepNs: first, lastStepNs: last };
+}
+
+/**
+ * The advice when T does not grow: the optimum is then one graph (or a few tied ones), which is
+ * true for that curve but is not advice about padding; say what the curve means instead.
+ */
+export function flatAdvice(r: Pick<RecommendResult, 'trend' | 'maxBatch' | 'graphCount' | 'expectedStepNs' | 'memoryBytes' | 'sizes' | 'within'>, one: PoolFigures): string {
+  const t = r.trend;
+  const measuredBy = t.source === 'curve' ? 'measured' : t.source === 'file' ? 'fitted from the run' : 'as assumed';
+  const head =
+    t.kind === 'falling'
+      ? `The step time falls as the batch grows (${measuredBy}: ${formatDuration(t.firstStepNs)} at batch ${t.firstBatch}, ${formatDuration(t.lastStepNs)} at ${t.lastBatch}).`
+      : `The step time barely grows with the batch (${measuredBy}: +${formatShare(t.riseShare)} from batch ${t.firstBatch} to ${t.lastBatch}, under the ${formatShare(FLAT_RISE_SHARE)} taken as flat).`;
+  const pool = r.within ? `the pool within ${formatShare(r.within.share)} of the optimum` : 'the optimum';
+  const meaning = `Padding is then nearly free, so the pool is decided by memory and capture time, not by step time: one graph at ${r.maxBatch} gives ${formatDuration(one.expectedStepNs)} with ${formatBytes(one.memoryBytes)}${one.fits ? '' : ' (over the budgets)'}, ${formatShare(Math.max(0, one.expectedStepNs / r.expectedStepNs - 1))} above ${pool} (${r.graphCount} size${r.graphCount === 1 ? '' : 's'}, ${formatDuration(r.expectedStepNs)}, ${formatBytes(r.memoryBytes)})${r.within ? '' : '; --within PCT takes the fewest sizes within PCT of the optimum'}.`;
+  const check =
+    t.kind === 'falling'
+      ? 'A real decode step does not get faster with more sequences: re-measure (warm-up, clocks, and that the batch size reached the program: {batch} or GRAPHPROF_BATCH).'
+      : "A real decode step grows with the batch (attention, GEMM tiles): check that the program's work depends on the batch size (graphprof run's spin kernels do not) before taking one graph as the answer.";
+  return `${head} ${meaning} ${check}`;
+}
+
+function toBaseline(b: { name: string; engine: Engine | null; sizes: number[] }, f: PoolFigures, best: PoolFigures, interpolatedSizes: number[]): RecommendBaseline {
   return {
+    interpolatedSizes,
     name: b.name,
     engine: b.engine,
     sizes: f.sizes,

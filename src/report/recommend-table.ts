@@ -4,7 +4,7 @@
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 
-import { ENGINE_NAMES, type Engine, type RecommendResult } from '../core/recommend.js';
+import { ENGINE_NAMES, type ConstantSource, type Engine, type RecommendResult } from '../core/recommend.js';
 import { formatBytes, formatDuration, formatRatio, formatShare } from '../core/units.js';
 
 function describeDistribution(r: RecommendResult): string {
@@ -21,26 +21,42 @@ function describeBudgets(r: RecommendResult): string {
   return `${mem}, ${cap}${graphs}, ${r.sharedPool ? 'shared memory pool' : 'one memory pool per graph'}${r.allowEagerTail ? ', eager tail allowed' : ''}`;
 }
 
+/** measured, fitted or assumed, as each constant's source says */
+function basis(...sources: ConstantSource[]): string {
+  const label = (s: ConstantSource) => (s === 'default' ? 'assumed' : s === 'flag' ? 'flag' : s === 'file' ? 'fitted from --from' : s === 'curve' ? 'measured, curve' : 'measured, engine log');
+  return [...new Set(sources.map(label))].join(' / ');
+}
+
 function describeModel(r: RecommendResult): string {
   const m = r.model;
+  const src = m.sources;
+  const step = r.curve
+    ? `step measured at ${r.curve.points.length} sizes (${r.curve.points[0]!.batch}..${r.curve.points[r.curve.points.length - 1]!.batch}; staircase between${r.curve.extrapolatedFrom !== null ? `, extrapolated above ${r.curve.extrapolatedFrom}` : ''})`
+    : `step ${formatDuration(m.stepBaseNs)} + ${formatDuration(m.stepPerSeqNs)}/seq (${basis(src.stepBaseNs, src.stepPerSeqNs)})`;
   return [
-    `step ${formatDuration(m.stepBaseNs)} + ${formatDuration(m.stepPerSeqNs)}/seq`,
-    `eager +${formatDuration(m.eagerPenaltyNs)}`,
-    `graph ${formatBytes(m.graphMemBytes)} + pool ${formatBytes(m.poolPerSeqBytes)}/seq`,
-    `capture ${formatDuration(m.captureBaseNs)} + ${formatDuration(m.capturePerSeqNs)}/seq`,
+    step,
+    `eager +${formatDuration(m.eagerPenaltyNs)} (${basis(src.eagerPenaltyNs)})`,
+    `graph ${formatBytes(m.graphMemBytes)} + pool ${formatBytes(m.poolPerSeqBytes)}/seq (${basis(src.graphMemBytes, src.poolPerSeqBytes)})`,
+    `capture ${formatDuration(m.captureBaseNs)} + ${formatDuration(m.capturePerSeqNs)}/seq (${basis(src.captureBaseNs, src.capturePerSeqNs)})`,
   ].join(', ');
+}
+
+function stepBasis(r: RecommendResult, sizes: readonly number[], interpolated: readonly number[]): string {
+  if (!r.curve) return 'model';
+  return interpolated.length === 0 ? 'measured' : `${interpolated.length}/${sizes.length} interp.`;
 }
 
 export function renderRecommendTable(r: RecommendResult, engines: readonly Engine[], color: ChalkInstance): string {
   const table = new Table({
-    head: ['pool', 'graphs', 'expected step', 'vs recommended', 'padding', 'worst pad', 'eager', 'graph memory', 'capture', 'budgets'],
+    head: ['pool', 'graphs', 'expected step', 'T(s)', 'vs recommended', 'padding', 'worst pad', 'eager', 'graph memory', 'capture', 'budgets'],
     style: { head: color.level > 0 ? ['cyan'] : [], border: color.level > 0 ? ['grey'] : [], compact: true },
-    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
   });
   table.push([
     color.bold('recommended'),
     String(r.graphCount),
     formatDuration(r.expectedStepNs),
+    stepBasis(r, r.sizes, r.interpolatedSizes),
     '-',
     formatShare(r.paddingOverhead),
     formatRatio(r.worstPaddingRatio),
@@ -55,6 +71,7 @@ export function renderRecommendTable(r: RecommendResult, engines: readonly Engin
       b.name,
       String(b.graphCount),
       formatDuration(b.expectedStepNs),
+      stepBasis(r, b.sizes, b.interpolatedSizes),
       `${b.slowerThanRecommended >= 0 ? '+' : ''}${formatShare(b.slowerThanRecommended)}`,
       formatShare(b.paddingOverhead),
       formatRatio(b.worstPaddingRatio),
@@ -68,7 +85,7 @@ export function renderRecommendTable(r: RecommendResult, engines: readonly Engin
     `graphprof recommend: max batch ${r.maxBatch}, ${describeDistribution(r)}; ${describeBudgets(r)}`,
     `model: ${describeModel(r)}; ideal step ${formatDuration(r.idealStepNs)}`,
     table.toString(),
-    'padding = expected step / ideal - 1 (ideal: every batch at its own size); worst pad = largest padded / real batch; eager = share of steps above the largest size.',
+    `padding = expected step / ideal - 1 (ideal: every batch at its own size); worst pad = largest padded / real batch; eager = share of steps above the largest size; T(s): step times ${r.curve ? 'measured at every size of the pool, or how many are interpolated' : 'from the model line (see model:)'}.`,
     `sizes (${r.graphCount}): ${r.sizes.join(', ')}`,
     color.bold(r.advice),
   ];

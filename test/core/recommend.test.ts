@@ -139,7 +139,7 @@ describe('recommend', () => {
       captureNs: 1e9,
       eagerShare: 0,
       baselines: [
-        { name: 'vLLM default', engine: 'vllm', sizes: [], graphCount: 51, fits: false, memoryBytes: 0, captureNs: 0, expectedStepNs: 0, paddingOverhead: 0, worstPaddingRatio: 1, eagerShare: 0, slowerThanRecommended: 0.05 },
+        { name: 'vLLM default', engine: 'vllm', sizes: [], graphCount: 51, fits: false, memoryBytes: 0, captureNs: 0, expectedStepNs: 0, paddingOverhead: 0, worstPaddingRatio: 1, eagerShare: 0, slowerThanRecommended: 0.05, interpolatedSizes: [] },
       ],
     });
     expect(line).toBe("Capture 3 sizes: expected step 10.0 ms (1.0% over ideal), 1.0 MiB of graph memory, 1.00 s of capture. vLLM's default list (51 graphs) is 5.0% slower and does not fit the budgets.");

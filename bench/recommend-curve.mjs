@@ -1,0 +1,51 @@
+// recommend --curve at scale (issue 14): a 256-point measured curve up to B = 8192, interpolated
+// between points, with the exact optimiser, through the CLI as a user runs it (reading, merging,
+// the monotone fix, the table, both optimisers). Not run in CI: `npm run build:ts` first, then
+// `node bench/recommend-curve.mjs`. Limit: 10 s per run. Results: bench/RESULTS-recommend.md.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dir = mkdtempSync(join(tmpdir(), 'graphprof-curve-bench-'));
+// 256 sizes, 32 apart, up to 8192; a staircase (a tread every 128 sequences) on a rising line,
+// with 1% noise so the monotone fix has work to do; capture 100 ms + 20 us/seq, 8 MiB + 1 MiB/seq.
+let seed = 12345;
+const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const points = [];
+for (let i = 1; i <= 256; i++) {
+  const batch = i * 32;
+  const t = 6e6 + 2e3 * batch + 4e5 * Math.ceil(batch / 128);
+  points.push({
+    batch, status: 'ok', exitCode: 0,
+    stepNs: { medianNs: t * (1 + (rand() - 0.5) * 0.02), madNs: t * 0.003, count: 50 },
+    launchesPerStep: 0, graphLaunchesPerStep: 1,
+    captureNs: 100e6 + 2e4 * batch, captureMemoryBytes: 8 * 2 ** 20 + 2 ** 20 * batch, captureMemoryMethod: 'synthetic', error: null,
+  });
+}
+const curve = join(dir, 'curve.json');
+writeFileSync(curve, JSON.stringify({ schemaVersion: '1.0', command: 'sweep', format: 'graphprof-curve/1', complete: true, points }));
+
+const cases = [
+  ['B = 8192, uniform, 16 GiB (count DP)', ['--max-batch', '8192', '--mem-budget', '16GiB']],
+  ['B = 8192, zipf:1.1, 16 GiB, capture budget 60 s (Pareto DP)', ['--max-batch', '8192', '--mem-budget', '16GiB', '--capture-budget', '60s', '--dist', 'zipf:1.1']],
+  ['B = 8192, uniform, 16 GiB, --within 1%', ['--max-batch', '8192', '--mem-budget', '16GiB', '--within', '1%']],
+];
+console.log(`node ${process.version}, ${cpus().length} logical cores, ${cpus()[0]?.model ?? 'unknown CPU'}`);
+let failed = 0;
+for (const [name, args] of cases) {
+  const runs = [];
+  let out;
+  for (let i = 0; i < 3; i++) {
+    const t0 = process.hrtime.bigint();
+    out = spawnSync(process.execPath, ['bin/graphprof.js', 'recommend', '--curve', curve, ...args, '--json'], { encoding: 'utf8' });
+    runs.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    if (out.status !== 0) throw new Error(`${name}: exit ${out.status}: ${out.stderr}`);
+  }
+  runs.sort((a, b) => a - b);
+  const j = JSON.parse(out.stdout);
+  const ok = runs[1] <= 10;
+  if (!ok) failed++;
+  console.log(`${ok ? 'ok  ' : 'SLOW'} ${name}: median of 3 ${runs[1].toFixed(2)} s (min ${runs[0].toFixed(2)}, max ${runs[2].toFixed(2)}; limit 10 s); ${j.graphCount} graphs, E = ${(j.expectedStepNs / 1e6).toFixed(4)} ms, ${j.optimizer.algorithm}, ${j.optimizer.states} states, ${j.interpolatedSizes.length} interpolated sizes`);
+}
+process.exitCode = failed ? 1 : 0;
