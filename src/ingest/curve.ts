@@ -2,7 +2,7 @@
 // points. A bad value is an InputError naming the file, the line of the point and the field.
 import { readFileSync } from 'node:fs';
 
-import { CURVE_FORMAT, type CurvePoint } from '../core/step-curve.js';
+import { CURVE_FORMAT, type CurvePoint } from '../core/recommend/step-curve.js';
 import { InputError } from '../errors.js';
 
 export interface CurveFile {

@@ -4,7 +4,7 @@
 // Lines that match nothing are skipped; what could not be read is listed, not guessed.
 import { readFileSync } from 'node:fs';
 
-import type { EngineLogCapture, EngineLogFacts } from '../core/engine-log.js';
+import type { EngineLogCapture, EngineLogFacts } from '../core/recommend/engine-log.js';
 import { InputError } from '../errors.js';
 
 const GIB = 2 ** 30;

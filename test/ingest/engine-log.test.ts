@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { engineLogConstants, summarizeEngineLog, type EngineLogSummary } from '../../src/core/engine-log.js';
+import { engineLogConstants, summarizeEngineLog, type EngineLogSummary } from '../../src/core/recommend/engine-log.js';
 import { readEngineLog } from '../../src/ingest/engine-log.js';
 
 const GIB = 2 ** 30;

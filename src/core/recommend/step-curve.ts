@@ -3,8 +3,8 @@
 // sizes, and whether the curve rises at all. Pure: reading the file is src/ingest/curve.ts.
 // docs/recommend.md ("Measured curves") says why each choice was made; docs/json.md has the format.
 import type { StepTable } from './pool.js';
-import type { ToolInfo } from './schema.js';
-import { median } from './stats.js';
+import type { ToolInfo } from '../schema.js';
+import { median } from '../stats.js';
 
 /** The curve format's own version, beside the result header's schemaVersion. */
 export const CURVE_FORMAT = 'graphprof-curve/1';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { curveStepModel, isotonic, mergeCurves, type CurvePoint, type MeasuredStep } from '../../src/core/step-curve.js';
+import { curveStepModel, isotonic, mergeCurves, type CurvePoint, type MeasuredStep } from '../../../src/core/recommend/step-curve.js';
 
 function step(batch: number, stepNs: number, files = 1): MeasuredStep {
   return { batch, stepNs, madNs: 0, count: 10, files, captureNs: null, captureMemoryBytes: null, graphLaunchesPerStep: 1 };
