@@ -1,6 +1,6 @@
 // Which API calls a step counts as launches, graph launches, syncs, allocations, copies and
 // memsets, and which launch device work. The table itself is defined once, in TypeScript
-// (src/core/launch-apis.ts); `graphprof trace` hands it over in GRAPHPROF_TRACE_API_CLASSES as
+// (src/core/analyze/launch-apis.ts); `graphprof trace` hands it over in GRAPHPROF_TRACE_API_CLASSES as
 // "kernel-launch=cudaLaunchKernel,...;memcpy=cudaMemcpy*,cuMemcpy*;..." (a trailing * is a prefix).
 // Matching is on base names (names.h): an exact name first, else the longest prefix, as
 // classifyApi does. Pure code: test/native/scope_test.cc checks it.

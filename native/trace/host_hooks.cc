@@ -103,7 +103,7 @@ struct Wrap<I, P, CUresult(CUDAAPI*)(A...)> {
 constexpr int kNow = CUDA_VERSION;  // newest ABI these headers know; a newer request is not wrapped
 
 // Kernel and graph launches, copies, memsets, synchronisation, events, allocation, capture: what a
-// launch-overhead analysis classifies (src/core/launch-apis.ts). The wrappers need each API's C
+// launch-overhead analysis classifies (src/core/analyze/launch-apis.ts). The wrappers need each API's C
 // type, so the list is held here and in TypeScript (src/core/trace/host-apis.ts, for api: markers);
 // test/e2e/trace-host.test.ts checks that the two agree.
 const Api kApis[] = {

@@ -1,6 +1,6 @@
 // API names as the tracers match them: the one suffix-stripping rule of the C++ side (the
-// TypeScript one is baseApiName in src/core/launch-apis.ts; test/native/scope_test.cc and
-// test/core/launch-apis.test.ts hold the same cases). Pure code.
+// TypeScript one is baseApiName in src/core/analyze/launch-apis.ts; test/native/scope_test.cc and
+// test/native/scope.test.ts holds the two against each other). Pure code.
 #pragma once
 
 #include <cstring>

@@ -14,8 +14,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { analyzeProfile, DEFAULT_REPLAY_COST, type AnalyzeResult } from '../core/analyze.js';
-import { classifyApi } from '../core/launch-apis.js';
+import { analyzeProfile, DEFAULT_REPLAY_COST, type AnalyzeResult } from '../core/analyze/analyze.js';
+import { classifyApi } from '../core/analyze/launch-apis.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
 import { tableFigures, toProfileInput, traceFigures, type LaunchClassifier, type TraceFigures } from '../core/trace/figures.js';
 import type { TraceRecord } from '../core/trace/record.js';
@@ -36,7 +36,7 @@ import { parseTraceOptions, type RawTraceOptions, type TraceOptions } from './tr
 
 export type { RawTraceOptions } from './trace-options.js';
 
-/** Kernel and graph launches as analyze's API table (src/core/launch-apis.ts) defines them. */
+/** Kernel and graph launches as analyze's API table (src/core/analyze/launch-apis.ts) defines them. */
 export const launchClassifier: LaunchClassifier = {
   isLaunch: (name) => classifyApi(name).rule?.cls === 'kernel-launch',
   isGraphLaunch: (name) => classifyApi(name).rule?.cls === 'graph-launch',

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { API_RULES, baseApiName } from '../../src/core/launch-apis.js';
+import { API_RULES, baseApiName } from '../../src/core/analyze/launch-apis.js';
 import { HOST_APIS } from '../../src/core/trace/host-apis.js';
 import { root } from '../e2e/cli.js';
 

@@ -1,6 +1,6 @@
 // The figures `graphprof trace` reports from the merged records: launch counts, totals, steps, and
 // the per-step figures, divided here and nowhere else. Pure code.
-import type { ApiRow, KernelRow, MemOpRow, ProfileInput } from '../analyze-schema.js';
+import type { ApiRow, KernelRow, MemOpRow, ProfileInput } from '../analyze/schema.js';
 import { mergeApi, mergeRows, stdDevNs, type RowSet, type StatRow } from './merge.js';
 import type { TraceRecord } from './record.js';
 import { stepFigures, type StepFigures } from './steps.js';

@@ -3,7 +3,7 @@
 // `api:` step marker naming a runtime API means under it. test/e2e/trace-host.test.ts checks that
 // the list matches the C++ table.
 import { UsageError } from '../../errors.js';
-import { baseApiName } from '../launch-apis.js';
+import { baseApiName } from '../analyze/launch-apis.js';
 
 /** The wrapped driver APIs, as the symbols the driver exports (legacy-stream variants). */
 export const HOST_APIS: readonly string[] = [

@@ -1,6 +1,6 @@
 // `graphprof trace --json`: the result's shape (docs/trace.md, "The JSON result"), and the option
 // values it echoes. Types only.
-import type { ProfileAnalysis } from '../analyze-schema.js';
+import type { ProfileAnalysis } from '../analyze/schema.js';
 import type { ToolInfo } from '../schema.js';
 import type { ApiFigures, DeviceFigures, LaunchCounts, PerStep, ProcessSummary, TableFigures, TraceCounts, TraceFigures } from './figures.js';
 import type { TimelineStep } from './record.js';
