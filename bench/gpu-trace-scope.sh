@@ -12,7 +12,7 @@
 # Files that come back: table.txt (last lines printed too), scope.jsonl, logs.tgz.
 set -uo pipefail
 out=${OUT:-bench/out/trace-scope}
-work=$out/work
+work=${WORK:-$out/work}  # WORK elsewhere: only table.txt, scope.jsonl and logs.tgz land in $out
 mkdir -p "$work"
 gp() { bash .gpu/run.sh "$@"; }
 py=python3
