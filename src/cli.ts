@@ -148,6 +148,19 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--timeline-steps <n>', 'with a step marker: keep every event of N marked steps per process (a uniform sample), for the report\'s timeline; 0: none (default: 3)')
     .action(act(() => import('./commands/trace.js') as Promise<{ execute: Action }>));
 
+  program
+    .command('sweep')
+    .description('run a program once per batch size under the host tracer and record its step time at each size: the measured curve for `recommend --curve` (table or JSON on stdout; the program\'s output goes to stderr)')
+    .argument('<command...>', 'the command to run, after --; {batch} is replaced by each size (GRAPHPROF_BATCH is set too)')
+    .usage('[options] -- <command...>')
+    .option('--batch-sizes <list>', 'sizes to run, e.g. 1,2,4,8,16')
+    .option('--max-batch <n>', 'run powers of two and the vLLM and SGLang default capture sizes up to N')
+    .option('--step-marker <marker>', 'what marks a step: nvtx:NAME (an NVTX range) or api:NAME (a CUDA API call); required')
+    .option('--batch-env', 'the program reads the size from GRAPHPROF_BATCH: run the command unchanged (no {batch} needed)')
+    .option('-o, --output <file>', 'write the curve (JSON, docs/json.md) to FILE, rewritten after each size')
+    .option('--json', 'print the curve as JSON instead of the table')
+    .action(act(() => import('./commands/sweep.js') as Promise<{ execute: Action }>));
+
   return program;
 }
 

@@ -14,12 +14,17 @@ export interface ChildExit {
   wallNs: number;
 }
 
-export function runChild(command: readonly string[], env: NodeJS.ProcessEnv): Promise<ChildExit> {
+/**
+ * `how.stdout: 'stderr'` sends the command's stdout to graphprof's stderr (sweep: stdout carries only
+ * the result); `how.name` is the command named in errors.
+ */
+export function runChild(command: readonly string[], env: NodeJS.ProcessEnv, how: { stdout?: 'inherit' | 'stderr'; name?: string } = {}): Promise<ChildExit> {
   const [file, ...args] = command;
-  if (!file) return Promise.reject(new UsageError('trace: no command given'));
+  const name = how.name ?? 'trace';
+  if (!file) return Promise.reject(new UsageError(`${name}: no command given`));
   const started = process.hrtime.bigint();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(file, args, { stdio: 'inherit', env });
+    const child = spawn(file, args, { stdio: ['inherit', how.stdout === 'stderr' ? process.stderr : 'inherit', 'inherit'], env });
     const forward = (signal: NodeJS.Signals) => () => {
       if (signal === 'SIGINT' && process.stdin.isTTY) return;
       child.kill(signal);
@@ -31,8 +36,8 @@ export function runChild(command: readonly string[], env: NodeJS.ProcessEnv): Pr
     };
     child.on('error', (err: NodeJS.ErrnoException) => {
       done();
-      if (err.code === 'ENOENT') reject(new UsageError(`trace: cannot run "${file}": command not found`));
-      else if (err.code === 'EACCES') reject(new UsageError(`trace: cannot run "${file}": permission denied`));
+      if (err.code === 'ENOENT') reject(new UsageError(`${name}: cannot run "${file}": command not found`));
+      else if (err.code === 'EACCES') reject(new UsageError(`${name}: cannot run "${file}": permission denied`));
       else reject(err);
     });
     child.on('exit', (code, signal) => {

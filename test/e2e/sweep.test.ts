@@ -1,0 +1,121 @@
+// graphprof sweep end to end, without a GPU: test/native/sweep_program.cc runs NVTX-marked steps on
+// the stand-in driver (fake_cuda.cc) with `batch` launches, one graph launch and a busy wait of
+// 300 + 40 x batch microseconds per step. The sweep must record each size's step time and launch
+// counts, keep going past a size that crashes, write the curve after each size, and refuse a
+// command without {batch}.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import type { CurveResult } from '../../src/core/recommend/step-curve.js';
+import type { RecommendResult } from '../../src/core/recommend/recommend.js';
+import { graphprof, root } from './cli.js';
+
+const hostLibrary = join(root, 'build', 'Release', 'libgraphprof_host.so');
+const compiler = ['c++', 'g++', 'clang++'].find((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
+const cudaInclude = [process.env.CUDA_HOME, process.env.CUDA_PATH, '/usr/local/cuda'].filter((d): d is string => !!d).map((d) => join(d, 'include')).find((d) => existsSync(join(d, 'nvtx3', 'nvToolsExt.h')));
+const runnable = existsSync(hostLibrary) && compiler !== undefined && cudaInclude !== undefined;
+
+let dir = '';
+let env: Record<string, string> = {};
+let program = '';
+
+function build(args: string[]): void {
+  const r = spawnSync(compiler!, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${compiler} ${args.join(' ')}: ${r.stderr}`);
+}
+
+describe.skipIf(!runnable)('graphprof sweep on a stand-in driver', () => {
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'graphprof-sweep-'));
+    build(['-std=c++17', '-O1', '-shared', '-fPIC', join(root, 'test', 'native', 'fake_cuda.cc'), '-o', join(dir, 'libcuda.so.1')]);
+    build(['-std=c++17', '-O1', '-I', cudaInclude!, join(root, 'test', 'native', 'sweep_program.cc'), '-o', join(dir, 'sweep_program'), '-ldl']);
+    env = { LD_LIBRARY_PATH: [dir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
+    program = join(dir, 'sweep_program');
+  }, 60_000);
+
+  it('records the step time, launches and graph launches per step at each size, and writes the curve', () => {
+    const out = join(dir, 'curve.json');
+    const r = graphprof(['sweep', '--batch-sizes', '1,4,16', '--step-marker', 'nvtx:decode_step', '-o', out, '--json', '--', program, '{batch}', '12'], env);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as CurveResult;
+    expect(j).toMatchObject({ command: 'sweep', format: 'graphprof-curve/1', complete: true, schemaVersion: '1.0' });
+    expect(j.config).toMatchObject({ batchSizes: [1, 4, 16], stepMarker: 'nvtx:decode_step', tracer: 'host', batchVia: 'placeholder' });
+    expect(j.points.map((p) => [p.batch, p.status, p.stepNs?.count, p.launchesPerStep, p.graphLaunchesPerStep])).toEqual([
+      [1, 'ok', 12, 1, 1],
+      [4, 'ok', 12, 4, 1],
+      [16, 'ok', 12, 16, 1],
+    ]);
+    // a step waits 300 + 40 x batch us: the median is at least that, and not far above on an idle core
+    for (const p of j.points) {
+      const floor = (300 + 40 * p.batch) * 1e3;
+      expect(p.stepNs!.medianNs).toBeGreaterThanOrEqual(floor);
+      expect(p.stepNs!.medianNs).toBeLessThan(floor * 1.5 + 200e3);
+    }
+    expect(j.points.every((p) => p.captureNs === null && p.captureMemoryBytes === null)).toBe(true);
+    expect(j.notes[0]).toMatch(/^capture time and capture memory per graph are not measured by sweep yet/);
+    // the program's own output went to stderr, never into the result
+    expect(r.stderr).toContain('sweep_program: batch 16, 12 steps');
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(j);
+    // and recommend reads it
+    const rec = graphprof(['recommend', '--max-batch', '16', '--curve', out, '--json']);
+    expect(rec.code).toBe(0);
+    const rj = JSON.parse(rec.stdout) as RecommendResult;
+    expect(rj.curve?.points.map((p) => p.batch)).toEqual([1, 4, 16]);
+    expect(rj.trend.kind).toBe('rising');
+  });
+
+  it('a size that crashes is reported with its exit code, the sweep goes on, and the exit is 1; nothing measured is lost', () => {
+    const out = join(dir, 'crash.json');
+    const r = graphprof(['sweep', '--batch-sizes', '2,3,5', '--step-marker', 'nvtx:decode_step', '-o', out, '--', program, '{batch}', '6'], { ...env, SWEEP_CRASH_AT: '3' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('sweep: batch 3 failed: the command exited 134 (SIGABRT); the sweep goes on');
+    expect(r.stdout).toMatch(/│ +3 │ failed \(exit 134\) │/);
+    expect(r.stdout).toContain('failed: batch 3: the command exited 134 (SIGABRT)');
+    const j = JSON.parse(readFileSync(out, 'utf8')) as CurveResult;
+    expect(j.complete).toBe(true);
+    expect(j.points.map((p) => [p.batch, p.status, p.exitCode])).toEqual([
+      [2, 'ok', 0],
+      [3, 'failed', 134],
+      [5, 'ok', 0],
+    ]);
+    // recommend uses the measured sizes and names the failed one
+    const rec = JSON.parse(graphprof(['recommend', '--max-batch', '5', '--curve', out, '--json']).stdout) as RecommendResult;
+    expect(rec.curve?.points.map((p) => p.batch)).toEqual([2, 5]);
+    expect(rec.notes).toContain(`${out}: batch 3 failed in the sweep (exit 134: the command exited 134 (SIGABRT)) and is not used`);
+  });
+
+  it('--batch-env runs the command unchanged with GRAPHPROF_BATCH set', () => {
+    const r = graphprof(['sweep', '--batch-sizes', '2,8', '--step-marker', 'nvtx:decode_step', '--batch-env', '--json', '--', program, '-', '5'], env);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as CurveResult;
+    expect(j.config.batchVia).toBe('env');
+    expect(j.points.map((p) => p.launchesPerStep)).toEqual([2, 8]);
+  });
+
+  it('a wrong step marker fails every size with a reason, exit 1', () => {
+    const r = graphprof(['sweep', '--batch-sizes', '1', '--step-marker', 'nvtx:nope', '--', program, '{batch}', '3'], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('sweep: batch 1 failed: no step marked by nvtx:nope was seen; the sweep goes on');
+  });
+});
+
+describe('graphprof sweep: usage', () => {
+  it('refuses a command without {batch} unless --batch-env says the program reads GRAPHPROF_BATCH', () => {
+    const r = graphprof(['sweep', '--max-batch', '8', '--step-marker', 'nvtx:decode_step', '--', 'python', 'decode.py']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toBe(
+      'graphprof: sweep: the command has no {batch}: put {batch} where the batch size goes (e.g. -- python decode.py --batch {batch}), or pass --batch-env if the program reads the size from GRAPHPROF_BATCH; without either every size would run the same program',
+    );
+  });
+
+  it('needs one of --batch-sizes and --max-batch, and a step marker', () => {
+    expect(graphprof(['sweep', '--step-marker', 'nvtx:s', '--', 'x', '{batch}']).stderr).toContain('sweep: give the sizes as --batch-sizes 1,2,4,8 or --max-batch B');
+    expect(graphprof(['sweep', '--max-batch', '4', '--', 'x', '{batch}']).stderr).toContain('--step-marker: required');
+    expect(graphprof(['sweep', '--max-batch', '0', '--step-marker', 'nvtx:s', '--', 'x', '{batch}']).stderr.trim()).toBe('graphprof: --max-batch: expected a positive integer, got "0"');
+  });
+});
