@@ -30,9 +30,13 @@ decode=(${DECODE:-$py examples/llama_decode.py --graph --steps $steps --warmup 5
 replay=(${REPLAY:-$py examples/replay_pool.py --max-batch 256 --dist $dist --draws $draws})
 { nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null || echo "no nvidia-smi"; date -u +%FT%TZ; } > "$w/gpu.txt"
 
-# 1. the curve
+# 1. the curve (CURVE=FILE: reuse one measured by an earlier call)
 t=$SECONDS
-gp sweep "${sizes_flag[@]}" --step-marker nvtx:decode_step -o "$out/curve.json" -- "${decode[@]}" --batch '{batch}' > "$w/sweep.txt" 2> "$w/sweep.stderr"
+if [ -n "${CURVE:-}" ]; then
+  cp "$CURVE" "$out/curve.json"
+else
+  gp sweep "${sizes_flag[@]}" --step-marker nvtx:decode_step -o "$out/curve.json" -- "${decode[@]}" --batch '{batch}' > "$w/sweep.txt" 2> "$w/sweep.stderr"
+fi
 echo "sweep: exit $? in $((SECONDS - t)) s" | tee -a "$w/times.txt"
 
 # 2. the recommendation under the measured curve
