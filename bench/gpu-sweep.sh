@@ -35,7 +35,7 @@ t=$SECONDS
 if [ -n "${CURVE:-}" ]; then
   cp "$CURVE" "$out/curve.json"
 else
-  gp sweep "${sizes_flag[@]}" --step-marker nvtx:decode_step -o "$out/curve.json" -- "${decode[@]}" --batch '{batch}' > "$w/sweep.txt" 2> "$w/sweep.stderr"
+  timeout -k 5 "${SWEEP_S:-250}" bash ./run.sh sweep "${sizes_flag[@]}" --step-marker nvtx:decode_step -o "$out/curve.json" -- "${decode[@]}" --batch '{batch}' > "$w/sweep.txt" 2> "$w/sweep.stderr"
 fi
 echo "sweep: exit $? in $((SECONDS - t)) s" | tee -a "$w/times.txt"
 
