@@ -17,7 +17,7 @@ mkdir -p "$out/work"
 w=$out/work
 py=${PY:-python3}
 limit=${LIMIT_S:-330}
-# the default grid (--max-batch 256: powers of two and the vLLM and SGLang default sizes, 37 sizes)
+# the default grid (--max-batch 256: powers of two and the vLLM and SGLang default sizes, 36 sizes)
 # measures every size of the engines' lists, so their expected steps rest on measured times
 sizes_flag=(--max-batch 256); [ -n "${GRID:-}" ] && sizes_flag=(--batch-sizes "$GRID")
 steps=${STEPS:-30}
