@@ -64,7 +64,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--warmup <n>', withDefault('untimed warm-up iterations before them', d.warmup))
     .option('--device <index>', withDefault('CUDA device index', d.device))
     .option('--json', 'print the result as JSON (schema: docs/json.md)')
-    .option('-o, --output <file>', 'also write the JSON result to FILE, rewritten after each batch size');
+    .option('-o, --output <file>', 'also write the JSON result to FILE, rewritten after each batch size')
+    .option('--html <file>', 'also write a self-contained HTML report of the result to FILE (docs/report.md)');
   withGateOptions(run, 'run').action(act(() => import('./commands/run.js') as Promise<{ execute: Action }>));
 
   program
@@ -82,7 +83,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--target-latency <duration>', 'step latency to measure the overhead share against, e.g. 30ms (default: the larger of host API and GPU kernel time per step)')
     .option('--calibration <run.json>', 'per-node replay and graph launch cost from `graphprof run --json` (default: reference figures seen on an H200)')
     .option('--fail-above <share>', 'exit 1 when the launch overhead share of any profile is above SHARE, e.g. 30%')
-    .option('--json', 'print the result as JSON (fields: docs/analyze.md)');
+    .option('--json', 'print the result as JSON (fields: docs/analyze.md)')
+    .option('--html <file>', 'also write a self-contained HTML report of the result to FILE (docs/report.md)');
   withGateOptions(analyze, 'analyze').action(act(() => import('./commands/analyze.js') as Promise<{ execute: Action }>));
 
   const rd = RECOMMEND_DEFAULTS;
@@ -108,6 +110,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--allow-eager-tail', 'the largest size may stop short of --max-batch; larger batches run eager')
     .addOption(new Option('--engine <name>', withDefault('which engine snippet to print', rd.engine)).choices(['all', 'vllm', 'sglang', 'trtllm']))
     .option('--json', 'print the result as JSON (fields: docs/recommend.md)')
+    .option('--html <file>', 'also write a self-contained HTML report of the result to FILE (docs/report.md)')
     .action(act(() => import('./commands/recommend.js') as Promise<{ execute: Action }>));
 
   program
@@ -121,6 +124,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--format <format>', 'output on stdout (default: table)').choices(['table', 'markdown', 'json']))
     .option('--json', 'alias of --format json')
     .option('--junit <file>', 'also write JUnit XML to FILE: one test case per gate')
+    .option('--html <file>', 'also write a self-contained HTML report of the result to FILE (docs/report.md)')
     .option('--strict-env', 'exit 2 when the results come from a different GPU, driver, CUDA runtime or host CPU, or from the fake harness')
     .option('--update-baseline', 'when the gate passes, write the current result over the baseline file')
     .option('--level <confidence>', 'confidence level of the noise test for timings (default: 95%)')
@@ -136,6 +140,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--out <prefix>', 'write nsys-compatible CSV reports: PREFIX_cuda_api_sum.csv, PREFIX_cuda_gpu_kern_sum.csv, PREFIX_cuda_gpu_mem_time_sum.csv')
     .option('--json', 'print the report as JSON (on stderr, like the table)')
     .option('-o, --output <file>', 'also write the JSON result to FILE')
+    .option('--html <file>', 'also write a self-contained HTML report of the result to FILE (docs/report.md)')
+    .option('--perfetto <file>', 'write the steps kept by --timeline-steps as Chrome trace-event JSON to FILE (open in ui.perfetto.dev or chrome://tracing; docs/report.md)')
     .option('--cupti <path>', 'libcupti.so, or the folder that holds it (default: the CUDA toolkit, then python3 nvidia/cuda_cupti)')
     .option('--tracer <tracer>', 'host: wrap the driver calls the program makes, no CUPTI (the default: least overhead, API calls and steps only); cupti: CUPTI records, with kernel and memcpy device times')
     .option('--device-time', 'kernel and memcpy device times from CUPTI activity records (implies --tracer cupti; costs about 1.0-1.7 us per launch on an H200)')
@@ -143,6 +149,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--graph-trace <level>', 'with CUPTI: graph: a graph launch is one record, its GPU time one row (the default: less overhead per graph launch); node: one kernel record per graph node')
     .option('--capture-range <range>', 'collect only between cudaProfilerStart and cudaProfilerStop (as nsys --capture-range=cudaProfilerApi): cudaProfilerApi')
     .action(act(() => import('./commands/trace.js') as Promise<{ execute: Action }>));
+
+  program
+    .command('report')
+    .description('one self-contained HTML page of pictures from JSON results saved earlier (run, analyze, trace, recommend, compare; docs/report.md)')
+    .argument('<results...>', 'JSON results written by --json or -o')
+    .option('-o, --output <file>', 'write the HTML to FILE (default: stdout)')
+    .action(act(() => import('./commands/report.js') as Promise<{ execute: Action }>));
 
   return program;
 }

@@ -14,6 +14,7 @@ import { renderJson } from '../report/json.js';
 import { toolInfo } from '../version.js';
 import { parseAnalyzeOptions, type RawAnalyzeOptions } from './analyze-options.js';
 import { prepareGate, type RawGateOptions } from './compare.js';
+import { htmlPath, writeHtmlReport } from './html-output.js';
 
 /** Read --calibration: a `graphprof run --json` result. */
 export function readCalibration(path: string): ReplayCost {
@@ -63,8 +64,9 @@ function describeSkips(skipped: readonly SkipNote[]): string[] {
   );
 }
 
-export async function execute(raw: RawAnalyzeOptions & RawGateOptions & { baseline?: string | string[] }, io: Io, args: string[] = []): Promise<number> {
+export async function execute(raw: RawAnalyzeOptions & RawGateOptions & { baseline?: string | string[]; html?: string }, io: Io, args: string[] = []): Promise<number> {
   const options = parseAnalyzeOptions(raw, args);
+  const html = htmlPath(raw);
   // --baseline: read and check it (and the thresholds) before reading the reports (docs/ci.md).
   const gate = raw.baseline !== undefined ? prepareGate(raw.baseline, raw, 'analyze') : null;
   const replay = options.calibrationPath ? readCalibration(options.calibrationPath) : DEFAULT_REPLAY_COST;
@@ -101,6 +103,7 @@ export async function execute(raw: RawAnalyzeOptions & RawGateOptions & { baseli
   }
 
   for (const line of describeSkips(skipped)) io.err(line);
+  await writeHtmlReport(html, result);
   io.out(options.json ? renderJson(result) : renderAnalyzeTable(result, io.color));
   // The comparison goes to stderr; a failed gate throws GateError (exit 1).
   if (gate) gate.check(result, io);

@@ -38,6 +38,7 @@ import { renderCompareMarkdown } from '../report/compare-markdown.js';
 import { formatChange, formatThreshold, renderCompareTable } from '../report/compare-table.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
+import { htmlPath, writeHtmlReport } from './html-output.js';
 import { checkWritable, writeAtomically } from './output-file.js';
 import { toolInfo } from '../version.js';
 import { oneOf } from './options.js';
@@ -60,6 +61,7 @@ export interface RawCompareOptions extends RawGateOptions {
   format?: string;
   json?: boolean;
   junit?: string;
+  html?: string;
   updateBaseline?: boolean;
 }
 
@@ -349,6 +351,7 @@ function gateFailure(r: CompareResult): GateError {
 
 export async function execute(raw: RawCompareOptions, io: Io, args: string[] = []): Promise<number> {
   const options = parseCompareOptions(raw, args);
+  const html = htmlPath(raw);
   const baselines = options.baselinePaths.map(readResult);
   const current = readResult(options.currentPath);
   const result = evaluate(baselines, current, options, io.argv);
@@ -365,6 +368,7 @@ export async function execute(raw: RawCompareOptions, io: Io, args: string[] = [
     }
   }
   if (options.junitPath) writeAtomically('--junit', options.junitPath, renderJunit(result));
+  await writeHtmlReport(html, result);
   const render = { table: () => renderCompareTable(result, io.color), markdown: () => renderCompareMarkdown(result), json: () => renderJson(result) }[options.format];
   io.out(render());
   if (!result.summary.passed) throw gateFailure(result);

@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 
 import { analyzeProfile, DEFAULT_REPLAY_COST, type AnalyzeResult } from '../core/analyze.js';
 import { API_RULES, classifyApi } from '../core/launch-apis.js';
+import { stepSeries } from '../core/pictures/step-series.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
 import { parseStepMarker, toProfileInput, toTraceRecord, traceFigures, type CaptureRange, type GraphTrace, type LaunchClassifier, type TraceRecord, type TraceResult, type Tracer } from '../core/trace.js';
 import { EnvironmentError, EXIT, InputError, UsageError, ValueError } from '../errors.js';
@@ -28,6 +29,7 @@ import { hostStepMarker } from '../trace/host-apis.js';
 import { locateCupti, locateHostLibrary, locateInjectLibrary } from '../trace/locate.js';
 import { toolInfo } from '../version.js';
 import { positiveInt } from './options.js';
+import { htmlPath, writeHtmlReport } from './html-output.js';
 import { checkWritable, writeAtomically } from './output-file.js';
 
 export interface RawTraceOptions {
@@ -42,6 +44,8 @@ export interface RawTraceOptions {
   tracer?: string;
   captureRange?: string;
   graphTrace?: string;
+  html?: string;
+  perfetto?: string;
 }
 
 export interface TraceOptions {
@@ -159,6 +163,9 @@ function noDriverHint(): string {
 
 export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Promise<number> {
   const options = parseTraceOptions(raw, args, io.argv);
+  // --html and --perfetto are checked before the program runs, as -o is.
+  const html = htmlPath(raw);
+  const perfetto = raw.perfetto === undefined ? null : (checkWritable('--perfetto', raw.perfetto), raw.perfetto);
   const setup = options.tracer === 'host' ? hostSetup(options, io) : cuptiSetup(options, io);
   const dir = mkdtempSync(join(tmpdir(), 'graphprof-trace-'));
   const env: NodeJS.ProcessEnv = {
@@ -298,9 +305,12 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
     droppedRecords: figures.droppedRecords,
     analysis,
     csv,
+    stepSeries: options.stepMarker ? stepSeries(orderSteps(used)) : null,
     notes,
   };
   if (options.outputPath) writeAtomically('-o', options.outputPath, renderJson(result));
+  await writeHtmlReport(html, result);
+  if (perfetto) await writePerfetto(perfetto, result, io);
   io.err(options.json ? renderJson(result) : `${renderTraceTable(result, io.color)}\n${renderAnalyzeTable(asAnalyzeResult(result), io.color)}`);
   return failed ? exit.code : EXIT.ok;
 }
@@ -363,4 +373,21 @@ function asAnalyzeResult(r: TraceResult): AnalyzeResult {
     skipped: [],
     notes: [],
   };
+}
+
+/** Step durations of every process, in the order the steps started (one clock per process: by process, then start). */
+function orderSteps(records: readonly TraceRecord[]): number[] {
+  return [...records]
+    .sort((a, b) => a.pid - b.pid)
+    .flatMap((r) => [...r.steps].sort((a, b) => a.startNs - b.startNs).map((s) => s.durationNs));
+}
+
+/** --perfetto: the kept steps as Chrome trace-event JSON; without a timeline there is nothing to write. */
+async function writePerfetto(path: string, r: TraceResult, io: Io): Promise<void> {
+  if (!r.timeline || r.timeline.steps.length === 0) {
+    io.err(`warning: --perfetto: no step timeline in this trace (it needs a --step-marker and --timeline-steps above 0): ${path} not written`);
+    return;
+  }
+  const { renderPerfetto } = await import('../report/perfetto.js');
+  writeAtomically('--perfetto', path, renderPerfetto(r.timeline, { command: r.traced.command.join(' ').slice(0, 200), tracer: r.options.tracer }));
 }

@@ -4,6 +4,8 @@
 import { ValueError } from '../errors.js';
 import type { ApiRow, KernelRow, MemOpRow, ProfileAnalysis, ProfileInput } from './analyze-schema.js';
 import type { ToolInfo } from './schema.js';
+import type { StepSeries } from './pictures/step-series.js';
+import type { TraceTimeline } from './pictures/timeline.js';
 import { summarize, type Summary } from './stats.js';
 
 export const TRACE_RECORD_SCHEMA = 'graphprof-trace-record/1';
@@ -639,5 +641,9 @@ export interface TraceResult {
   analysis: ProfileAnalysis;
   /** files written by --out */
   csv: string[];
+  /** marked step durations over the run, binned to a bounded size (the HTML report draws it); absent from older results */
+  stepSeries?: StepSeries | null;
+  /** every event of the steps kept by --timeline-steps; absent from older results */
+  timeline?: TraceTimeline | null;
   notes: string[];
 }

@@ -1,0 +1,209 @@
+// The `analyze` and `trace` reports: where a step's time goes (stacked bars per profile beside the
+// predicted graph step), step duration over the run, and the timeline of a representative step.
+import type { AnalyzeResult, ProfileAnalysis } from '../../core/analyze-schema.js';
+import { classifyApi } from '../../core/launch-apis.js';
+import { stepBreakdown, type StepBreakdown } from '../../core/pictures/breakdown.js';
+import type { StepSeries } from '../../core/pictures/step-series.js';
+import { representativeStep, stepTimeline, type TraceTimeline } from '../../core/pictures/timeline.js';
+import type { TraceResult } from '../../core/trace.js';
+import { formatCount, formatDuration, formatShare } from '../../core/units.js';
+import { inUnit, stackedBars, timeline, xyChart, type BarGroup, type Lane } from './charts.js';
+import { timeUnit } from './geometry.js';
+import { figure, missing, type Section } from './page.js';
+import { legend } from './svg.js';
+
+const d = formatDuration;
+
+function profileLabel(p: ProfileAnalysis, i: number, several: boolean): string {
+  const name = p.source.path.split('/').pop() ?? p.source.path;
+  return several ? `profile ${i + 1}: ${name}` : name;
+}
+
+function barGroup(label: string, b: StepBreakdown): BarGroup {
+  const unit = timeUnit(Math.max(b.wallNs, b.graph.totalNs));
+  const wall = `${inUnit(b.wallNs, unit)} ${b.wallMeasured ? 'measured' : 'estimated'}`;
+  const rows: BarGroup['rows'][number][] = [
+    {
+      label: 'eager step: host',
+      total: wall,
+      segments: [
+        { name: 'inside launch calls', cls: 'k-launch', value: b.host.launchNs },
+        { name: 'syncs', cls: 'k-sync', value: b.host.syncNs },
+        { name: 'other CUDA API calls', cls: 'k-api', value: b.host.otherApiNs },
+        { name: 'host time between calls', cls: 'k-host', value: b.host.betweenNs, estimated: !b.wallMeasured },
+      ],
+    },
+  ];
+  if (b.gpu) {
+    rows.push({
+      label: 'eager step: GPU',
+      total: wall,
+      segments: [
+        { name: 'GPU busy', cls: 'k-gpu', value: b.gpu.busyNs },
+        { name: 'GPU idle (waiting for the host)', cls: 'k-idle', value: b.gpu.idleNs, estimated: !b.wallMeasured },
+      ],
+    });
+  }
+  rows.push({
+    label: 'graph step: predicted',
+    total: `${inUnit(b.graph.totalNs, unit)} estimated`,
+    segments: [
+      { name: 'GPU work', cls: 'k-gpu', value: b.graph.gpuNs, estimated: true },
+      { name: 'replay cost + graph launch', cls: 'k-pred', value: b.graph.overheadNs, estimated: true },
+    ],
+  });
+  return { label, rows };
+}
+
+function breakdownFigure(items: readonly { label: string; b: StepBreakdown; p: ProfileAnalysis }[]): string {
+  const max = Math.max(...items.map((i) => Math.max(i.b.wallNs, i.b.graph.totalNs)));
+  const body = stackedBars({ label: 'where a step\'s time goes, per profile', unit: timeUnit(max), title: 'time per step', groups: items.map((i) => barGroup(i.label, i.b)) });
+  return figure({
+    id: 'step-breakdown',
+    title: 'Where a step\'s time goes, beside the predicted graph step',
+    body,
+    legend: legend([
+      { label: 'inside launch calls', cls: 'k-launch' },
+      { label: 'syncs', cls: 'k-sync' },
+      { label: 'other CUDA API calls', cls: 'k-api' },
+      { label: 'host time between calls', cls: 'k-host' },
+      { label: 'GPU busy', cls: 'k-gpu' },
+      { label: 'GPU idle', cls: 'k-idle' },
+      { label: 'replay cost + graph launch (estimated)', cls: 'k-pred' },
+    ]),
+    method:
+      'Per step = totals / steps. Host bar: time inside kernel-launch calls (whole call, queue waits included), sync calls, other CUDA API calls, and the rest of the eager step W (host code between calls). GPU bar: kernel + copy time G, the rest of W idle. W is the median marked-step duration where steps are marked (measured), else the analysis\'s eager step (estimated). Graph step: G + per-node replay cost + one graph launch (estimated; docs/analyze.md). Paler segments are estimated.',
+    values: {
+      head: ['profile', 'eager step W', 'launch calls', 'syncs', 'other API', 'between calls', 'GPU busy', 'graph step (pred.)', 'launch share'],
+      rows: items.map((i) => [
+        i.label,
+        `${d(i.b.wallNs)} ${i.b.wallMeasured ? '(measured)' : '(estimated)'}`,
+        d(i.b.host.launchNs),
+        d(i.b.host.syncNs),
+        d(i.b.host.otherApiNs),
+        d(i.b.host.betweenNs),
+        i.b.gpu ? d(i.b.gpu.busyNs) : 'unknown',
+        d(i.b.graph.totalNs),
+        formatShare(i.p.overheadShare),
+      ]),
+    },
+  });
+}
+
+function stepSeriesFigure(s: StepSeries | null | undefined, why: string): string {
+  if (!s) return figure({ id: 'step-series', title: 'Step duration over the run', body: missing(why), method: 'Needs marked steps (trace --step-marker).' });
+  const max = Math.max(...s.bins.map((b) => b.maxNs));
+  const mid = (b: StepSeries['bins'][number]) => (b.first + b.last) / 2;
+  const binned = s.binSize > 1;
+  const body = xyChart({
+    label: 'step duration over the run',
+    height: 260,
+    x: { scale: 'integer', min: 0, max: Math.max(1, s.count - 1), title: 'step (in the order the steps ran)' },
+    y: { unit: timeUnit(max), title: 'step duration', max },
+    series: [
+      {
+        name: binned ? `median of each ${s.binSize} steps` : 'step',
+        cls: 'k-eager',
+        marker: s.bins.length > 120 ? 'none' : 'dot',
+        points: s.bins.map((b) => ({ x: mid(b), y: b.p50Ns, lo: binned ? b.minNs : null, hi: binned ? b.maxNs : null, tip: `steps ${b.first}-${b.last}: median ${d(b.p50Ns)}, min ${d(b.minNs)}, max ${d(b.maxNs)}` })),
+      },
+      { name: 'outlier limit', cls: 'k-bad', dashed: true, marker: 'none', points: [{ x: 0, y: s.outlierAboveNs }, { x: Math.max(1, s.count - 1), y: s.outlierAboveNs }] },
+    ],
+  });
+  return figure({
+    id: 'step-series',
+    title: 'Step duration over the run',
+    body,
+    legend: legend([
+      { label: binned ? `median of each bin of ${s.binSize} steps` : 'each step', cls: 'k-eager', shape: 'line' },
+      ...(binned ? [{ label: 'band: min to max in the bin', cls: 'k-host' }] : []),
+      { label: 'outlier limit: median + 3.5 MAD / 0.6745', cls: 'k-bad', shape: 'dash' as const },
+    ]),
+    method: `Measured: wall time of each marked step (host clock, from one step mark to the next), ${formatCount(s.count)} steps${binned ? `, binned into ${s.bins.length} groups of consecutive steps so the page stays small` : ''}. Warm-up shows as the first steps above the rest; ${formatCount(s.outliers)} steps are above the outlier limit.`,
+    values: { head: ['steps', 'median', 'MAD', 'outlier limit', 'outliers'], rows: [[formatCount(s.count), d(s.p50Ns), d(s.madNs), d(s.outlierAboveNs), formatCount(s.outliers)]] },
+  });
+}
+
+function hostClass(name: string): string {
+  const cls = classifyApi(name).rule?.cls;
+  if (cls === 'kernel-launch' || cls === 'graph-launch') return 'k-launch';
+  if (cls === 'sync') return 'k-sync';
+  return 'k-api';
+}
+
+const DEVICE_CLASS: Record<string, string> = { kernel: 'k-gpu', memcpy: 'k-graph', memset: 'k-pred' };
+
+function timelineFigure(t: TraceTimeline | null | undefined, why: string): string {
+  const step = t ? representativeStep(t.steps) : null;
+  if (!t || !step) {
+    return figure({ id: 'step-timeline', title: 'Timeline of a representative step', body: missing(why), method: 'Needs trace --timeline-steps N (default 3) with a step marker.' });
+  }
+  const f = stepTimeline(step);
+  const lanes: Lane[] = f.threads.map((tid) => ({
+    label: `host thread ${tid}${tid === step.tid ? ' (step)' : ''}`,
+    events: step.host
+      .filter((h) => h.tid === tid)
+      .map((h) => ({ startNs: h.startNs, endNs: h.startNs + h.durationNs, cls: hostClass(h.name), tip: `${h.name}: ${d(h.durationNs)} at +${d(h.startNs - step.startNs)}` })),
+    gaps:
+      step.device.length === 0 && tid === step.tid
+        ? f.hostGaps.map((g) => ({ ...g, tip: `host outside CUDA calls: ${d(g.endNs - g.startNs)}` }))
+        : [],
+  }));
+  for (const s of f.streams) {
+    lanes.push({
+      label: `GPU stream ${s}`,
+      events: step.device
+        .filter((e) => e.stream === s)
+        .map((e) => ({ startNs: e.startNs, endNs: e.startNs + e.durationNs, cls: DEVICE_CLASS[e.kind] ?? 'k-gpu', tip: `${e.kind} ${e.name}: ${d(e.durationNs)} at +${d(e.startNs - step.startNs)}${e.graph ? ' (graph node)' : ''}` })),
+      gaps: f.gpuIdle.map((g) => ({ ...g, tip: `GPU idle: ${d(g.endNs - g.startNs)}` })),
+    });
+  }
+  const dur = step.endNs - step.startNs;
+  const idle = f.gpuIdle.reduce((s, g) => s + g.endNs - g.startNs, 0);
+  const body = timeline({ label: `timeline of step ${step.index}`, startNs: step.startNs, endNs: step.endNs, lanes });
+  const kernels = step.device.filter((e) => e.kind === 'kernel').length;
+  return figure({
+    id: 'step-timeline',
+    title: `Timeline of a representative step (step ${step.index}, ${d(dur)})`,
+    body,
+    legend: legend([
+      { label: 'launch calls', cls: 'k-launch' },
+      { label: 'syncs', cls: 'k-sync' },
+      { label: 'other CUDA API calls', cls: 'k-api' },
+      { label: 'kernels', cls: 'k-gpu' },
+      { label: 'copies', cls: 'k-graph' },
+      { label: 'memsets', cls: 'k-pred' },
+      { label: step.device.length > 0 ? 'GPU idle (no stream busy)' : 'host outside CUDA calls', cls: 'k-idle' },
+    ]),
+    method: `Measured: every host API call and GPU activity of the median-duration step of the ${t.steps.length} steps kept by trace --timeline-steps, on one clock (docs/trace.md). ${step.device.length > 0 ? 'GPU idle = time inside the step when no stream ran anything.' : 'No device records (host tracer): shading is host time outside CUDA calls on the step\'s thread; --device-time adds the GPU lanes.'}`,
+    values: {
+      head: ['step', 'duration', 'host API calls', 'in API calls (step thread)', 'kernels', 'GPU busy', 'GPU idle', 'launch-kernel pairs'],
+      rows: [[String(step.index), d(dur), formatCount(step.host.length), d(f.hostApiNs), formatCount(kernels), step.device.length ? d(f.gpuBusyNs) : 'n/a', step.device.length ? d(idle) : 'n/a', formatCount(f.pairs)]],
+    },
+  });
+}
+
+export function analyzeSection(r: AnalyzeResult, source: string | null): Section {
+  const several = r.profiles.length > 1;
+  const items = r.profiles.map((p, i) => ({ label: profileLabel(p, i, several), b: stepBreakdown(p, null), p }));
+  const meta = [`${r.profiles.length} profile${several ? 's' : ''}, ${formatCount(r.options.steps)} step${r.options.steps === 1 ? '' : 's'} each; replay cost ${r.replayCost.source === 'default' ? 'defaults (H200)' : `from ${r.replayCost.source}`}`];
+  if (source) meta.push(`from ${source}, created ${r.createdAt}`);
+  const noSteps = 'nsys stats summaries hold no per-step events: graphprof trace --step-marker (with --timeline-steps) records them.';
+  const figures = items.length === 0 ? [missing('No profile in this result.')] : [breakdownFigure(items), stepSeriesFigure(null, noSteps), timelineFigure(null, noSteps)];
+  return { heading: 'graphprof analyze', meta, figures };
+}
+
+export function traceSection(r: TraceResult, source: string | null): Section {
+  const cmd = r.traced.command.join(' ');
+  const measured = r.steps ? r.steps.durationNs.p50 : null;
+  const items = [{ label: cmd.length > 40 ? `${cmd.slice(0, 39)}…` : cmd, b: stepBreakdown(r.analysis, measured), p: r.analysis }];
+  const meta = [
+    `traced: ${cmd} (exit ${r.traced.exitCode}, ${d(r.traced.wallNs)}); ${r.options.tracer === 'host' ? 'host tracer' : `CUPTI${r.activity ? ' with device times' : ''}`}; driver CUDA ${r.environment.driverCudaVersion ?? '?'}`,
+    `steps: ${r.steps ? `${formatCount(r.steps.count)} at ${r.steps.marker}` : `none marked (figures per ${formatCount(r.perStep.steps)} step${r.perStep.steps === 1 ? '' : 's'})`}`,
+  ];
+  if (source) meta.push(`from ${source}, created ${r.createdAt}`);
+  if (r.fake) meta.push('FAKE TRACE RECORDS: these figures are synthetic, not measurements');
+  const series = stepSeriesFigure(r.stepSeries, r.options.stepMarker ? 'No step was seen at the step marker.' : 'No step marker: trace --step-marker nvtx:NAME or api:NAME cuts the run into steps.');
+  const tl = timelineFigure(r.timeline, r.timeline === undefined ? 'This result holds no timeline (made before trace --timeline-steps existed).' : 'No timeline: trace --timeline-steps 0, or no marked step.');
+  return { heading: 'graphprof trace', meta, figures: [breakdownFigure(items), series, tl] };
+}
