@@ -93,13 +93,16 @@ function breakdownFigure(items: readonly { label: string; b: StepBreakdown; p: P
 function stepSeriesFigure(s: StepSeries | null | undefined, why: string): string {
   if (!s) return figure({ id: 'step-series', title: 'Step duration over the run', body: missing(why), method: 'Needs marked steps (trace --step-marker).' });
   const max = Math.max(...s.bins.map((b) => b.maxNs));
+  // A long warm-up would flatten the rest: the axis stops at 3 x the outlier limit, and steps above
+  // it are drawn as labelled arrows at the top.
+  const top = Math.min(max, Math.max(3 * s.outlierAboveNs, 1.2 * s.p50Ns));
   const mid = (b: StepSeries['bins'][number]) => (b.first + b.last) / 2;
   const binned = s.binSize > 1;
   const body = xyChart({
     label: 'step duration over the run',
     height: 260,
     x: { scale: 'integer', min: 0, max: Math.max(1, s.count - 1), title: 'step (in the order the steps ran)' },
-    y: { unit: timeUnit(max), title: 'step duration', max },
+    y: { unit: timeUnit(top), title: 'step duration', max: top },
     series: [
       {
         name: binned ? `median of each ${s.binSize} steps` : 'step',

@@ -43,6 +43,7 @@ export interface XySpec {
   width?: number;
   height?: number;
   x: { scale: 'log2' | 'linear' | 'integer'; min: number; max: number; title: string; unit?: AxisUnit };
+  /** `max`: the axis top; points above it are drawn at the top as a marked, labelled arrow (clipped) */
   y: { unit: AxisUnit; title: string; min?: number; max: number };
   series: readonly XySeries[];
   /** vertical marks across the plot (captured sizes) */
@@ -68,7 +69,10 @@ export function xyChart(spec: XySpec): string {
   const f = frame(spec.width ?? 760, spec.height ?? 300);
   const xa = xAxis(f, spec.x);
   const yPlan = planAxis(spec.y.min ?? 0, spec.y.max, spec.y.unit, 5);
-  const y = linearScale(yPlan.domain, [f.bottom, f.top]);
+  const yScale = linearScale(yPlan.domain, [f.bottom, f.top]);
+  const top = yPlan.domain[1];
+  // Values above the axis are clamped to its top; each is marked and labelled below.
+  const y = { ...yScale, map: (v: number) => yScale.map(Math.min(v, top)) };
   let body = axisLeft(f, y, yPlan.ticks, withUnit(spec.y.title, spec.y.unit.name)) + axisBottom(f, xa.scale, xa.ticks, xa.title);
   for (const m of spec.marks ?? []) {
     const x = xa.scale.map(m.x);
@@ -100,6 +104,12 @@ export function xyChart(spec: XySpec): string {
     }
     if (s.labels) {
       for (const p of pts) body += text(xa.scale.map(p.x) + 5, y.map(p.y) - 6, inUnit(p.y, u), { class: 'value' });
+    }
+    for (const p of pts.filter((q) => Math.max(q.y, q.hi ?? 0) > top)) {
+      const x = xa.scale.map(p.x);
+      const v = Math.max(p.y, p.hi ?? 0);
+      body += el('path', { d: `M${px(x - 5)},${px(f.top + 7)}L${px(x)},${px(f.top - 1)}L${px(x + 5)},${px(f.top + 7)}Z`, class: `bar ${s.cls}`, 'data-clipped': v }, tip(`${p.tip ?? s.name}: ${inUnit(v, u)}, above the axis`));
+      body += text(x + 7, f.top + 8, `${inUnit(v, u)} ↑`, { class: 'value' });
     }
   }
   return svg(f, spec.label, body);
