@@ -306,10 +306,14 @@ export function forest(spec: { label: string; rows: readonly ForestRow[]; width?
   const rowH = 18;
   const height = 16 + spec.rows.length * rowH + 50;
   const f = frame(spec.width ?? 900, height, { left: 300, right: 90 });
-  const values = spec.rows.flatMap((r) => [r.change, r.low, r.high, r.gate]).filter((v): v is number => v !== null && Number.isFinite(v));
-  const lim = Math.max(0.01, ...values.map((v) => Math.abs(v)));
+  // The axis spans the changes and the gates; a noise interval wider than that (a timing that moved
+  // a lot between baseline runs) is cut at the edge with an arrow rather than squeezing every row.
+  const values = spec.rows.flatMap((r) => [r.change, r.gate]).filter((v): v is number => v !== null && Number.isFinite(v));
+  const lim = Math.max(0.05, ...values.map((v) => Math.abs(v))) * 1.25;
   const plan = planAxis(-lim, lim, { name: '%', per: 0.01 }, 8);
-  const x = linearScale(plan.domain, [f.left, f.right]);
+  const x0 = linearScale(plan.domain, [f.left, f.right]);
+  const [dLo, dHi] = plan.domain;
+  const x = { ...x0, map: (v: number) => x0.map(Math.max(dLo, Math.min(dHi, v))) };
   let body = axisBottom(f, x, plan.ticks, 'change from the baseline (%): 0 = baseline; whisker = noise interval; dashed = gate');
   body += el('line', { x1: x.map(0), x2: x.map(0), y1: f.top, y2: f.bottom, class: 'axis' });
   spec.rows.forEach((r, i) => {
@@ -319,7 +323,15 @@ export function forest(spec: { label: string; rows: readonly ForestRow[]; width?
       const gx = x.map(r.gate);
       body += el('line', { x1: gx, x2: gx, y1: cy - rowH / 2 + 2, y2: cy + rowH / 2 - 2, class: 'gate k-bad', 'data-gate': r.gate });
     }
-    if (r.low !== null && r.high !== null) body += el('line', { x1: x.map(r.low), x2: x.map(r.high), y1: cy, y2: cy, class: `whisker ${r.cls}` });
+    if (r.low !== null && r.high !== null) {
+      body += el('line', { x1: x.map(r.low), x2: x.map(r.high), y1: cy, y2: cy, class: `whisker ${r.cls}` });
+      for (const [v, edge, dir] of [[r.low, dLo, -1], [r.high, dHi, 1]] as const) {
+        if ((dir < 0 && v < edge) || (dir > 0 && v > edge)) {
+          const ex = x.map(edge);
+          body += el('path', { d: `M${px(ex)},${px(cy)}L${px(ex - dir * 6)},${px(cy - 4)}L${px(ex - dir * 6)},${px(cy + 4)}Z`, class: `bar ${r.cls}`, 'data-cut': v }, tip(`interval reaches ${(v * 100).toFixed(1)}%, beyond the axis`));
+        }
+      }
+    }
     if (r.change !== null) {
       body += el('circle', { cx: x.map(r.change), cy, r: 4, class: `pt ${r.cls}`, 'data-change': r.change }, tip(r.tip));
       body += text(f.right + 6, cy + 4, `${r.change >= 0 ? '+' : ''}${(r.change * 100).toFixed(1)}%`, { class: 'value' });

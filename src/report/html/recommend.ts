@@ -11,7 +11,7 @@ import { legend } from './svg.js';
 
 const d = formatDuration;
 /** Points drawn along a model line or a padding curve: enough for a smooth line, bounded in size. */
-const MAX_POINTS = 240;
+const MAX_POINTS = 256;
 
 /** Batch sizes 1..B, thinned to about MAX_POINTS evenly spaced on a log axis, always with 1 and B. */
 function sampleBatches(maxBatch: number): number[] {
