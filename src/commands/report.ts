@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 
 import { SCHEMA_VERSION } from '../core/schema.js';
-import { jsonError } from '../core/thresholds.js';
+import { jsonError } from '../core/compare/thresholds.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { REPORTABLE, renderHtml, type ReportInput, type ReportableResult } from '../report/html/index.js';

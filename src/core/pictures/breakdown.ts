@@ -1,7 +1,7 @@
 // Where one step's time goes, for the stacked bars of analyze and trace: the eager step's host side
 // (inside launch calls, syncs, other CUDA API calls, host code between calls), its GPU side (busy,
 // idle), and the predicted graph step. Derived from the analysis figures only. Pure.
-import type { ProfileAnalysis } from '../analyze-schema.js';
+import type { ProfileAnalysis } from '../analyze/schema.js';
 
 export interface StepBreakdown {
   /** the eager step W; measured (marked steps) or estimated (the analysis's latency) */

@@ -2,7 +2,7 @@
 // runs the smallest captured size s >= n at T(s) (it pays T(s) - T(n)), or eager at T(n) + the eager
 // penalty above the largest size. Weighted by p(n), the costs sum to expected step - ideal step,
 // the figure `recommend` prints. The same model as src/core/pool.ts (evaluatePool). Pure.
-import type { PoolCostModel } from '../pool.js';
+import type { PoolCostModel } from '../recommend/pool.js';
 
 export interface PaddingPoint {
   batch: number;

@@ -1,7 +1,7 @@
 // The `analyze` and `trace` reports: where a step's time goes (stacked bars per profile beside the
 // predicted graph step), step duration over the run, and the timeline of a representative step.
-import type { AnalyzeResult, ProfileAnalysis } from '../../core/analyze-schema.js';
-import { classifyApi } from '../../core/launch-apis.js';
+import type { AnalyzeResult, ProfileAnalysis } from '../../core/analyze/schema.js';
+import { classifyApi } from '../../core/analyze/launch-apis.js';
 import { stepBreakdown, type StepBreakdown } from '../../core/pictures/breakdown.js';
 import type { StepSeries } from '../../core/pictures/step-series.js';
 import { representativeStep, stepTimeline, type TraceTimeline } from '../../core/pictures/timeline.js';

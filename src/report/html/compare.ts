@@ -1,6 +1,6 @@
 // The `compare` report: each gated metric's change from the baseline with its noise interval and
 // the gate, one row per metric, coloured by verdict.
-import type { CompareResult, MetricComparison } from '../../core/compare.js';
+import type { CompareResult, MetricComparison } from '../../core/compare/compare.js';
 import { formatBytes, formatCount, formatDuration, formatRatio, formatShare } from '../../core/units.js';
 import { forest, type ForestRow } from './charts.js';
 import { figure, missing, type Section } from './page.js';

@@ -1,8 +1,8 @@
 // The HTML report: one self-contained page from one or more JSON results, one section per result,
 // each drawn by the module of its kind. Fed by the JSON result only (docs/report.md).
-import type { AnalyzeResult } from '../../core/analyze-schema.js';
-import type { CompareResult } from '../../core/compare.js';
-import type { RecommendResult } from '../../core/recommend.js';
+import type { AnalyzeResult } from '../../core/analyze/schema.js';
+import type { CompareResult } from '../../core/compare/compare.js';
+import type { RecommendResult } from '../../core/recommend/recommend.js';
 import type { RunResult } from '../../core/schema.js';
 import type { TraceResult } from '../../core/trace.js';
 import { analyzeSection, traceSection } from './analyze.js';

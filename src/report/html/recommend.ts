@@ -2,7 +2,7 @@
 // model) with the captured sizes, the expected padding cost per batch size for the recommended pool
 // and the engines' default lists, and the batch-size distribution.
 import { binByBatch, paddingCost } from '../../core/pictures/padding.js';
-import type { RecommendResult } from '../../core/recommend.js';
+import type { RecommendResult } from '../../core/recommend/recommend.js';
 import { formatDuration, formatShare } from '../../core/units.js';
 import { histogram, xyChart, type XySeries } from './charts.js';
 import { PERCENT_UNIT, timeUnit } from './geometry.js';

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import type { ProfileAnalysis } from '../../../src/core/analyze-schema.js';
+import type { ProfileAnalysis } from '../../../src/core/analyze/schema.js';
 import { stepBreakdown } from '../../../src/core/pictures/breakdown.js';
 import { binByBatch, paddingCost } from '../../../src/core/pictures/padding.js';
 import { band, runPictures, spread } from '../../../src/core/pictures/run.js';
 import { stepSeries } from '../../../src/core/pictures/step-series.js';
 import { gaps, representativeStep, stepTimeline, union, type TimelineStep } from '../../../src/core/pictures/timeline.js';
-import type { RecommendResult } from '../../../src/core/recommend.js';
+import type { RecommendResult } from '../../../src/core/recommend/recommend.js';
 import type { RunResult } from '../../../src/core/schema.js';
 import { root } from '../../e2e/cli.js';
 
