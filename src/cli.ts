@@ -149,6 +149,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--no-device-time', 'with --tracer cupti: API calls only, no device times')
     .option('--graph-trace <level>', 'with CUPTI: graph: a graph launch is one record, its GPU time one row (the default: less overhead per graph launch); node: one kernel record per graph node')
     .option('--capture-range <range>', 'collect only between cudaProfilerStart and cudaProfilerStop (as nsys --capture-range=cudaProfilerApi): cudaProfilerApi')
+    .option('--timeline-steps <n>', 'with a step marker: keep every event of N marked steps per process (a uniform sample), for the report\'s timeline; 0: none (default: 3)')
     .action(act(() => import('./commands/trace.js') as Promise<{ execute: Action }>));
 
   program

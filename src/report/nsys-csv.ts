@@ -3,8 +3,8 @@
 // other tools read a trace like an Nsight Systems profile. Column layout, units (ns), decimals
 // (one for Time (%), Avg, Med and StdDev, none for Total, Min and Max), order (total time, largest
 // first), RFC 4180 quoting and LF line ends as in fixtures/nsys/*_sum.csv. Rendering only: the rows
-// arrive merged and sorted from core/trace.ts.
-import { stdDevNs, type StatRow } from '../core/trace.js';
+// arrive merged and sorted from core/trace/merge.ts.
+import { stdDevNs, type StatRow } from '../core/trace/merge.js';
 
 export type NsysReport = 'cuda_api_sum' | 'cuda_gpu_kern_sum' | 'cuda_gpu_mem_time_sum';
 

@@ -3,11 +3,13 @@
 // GPU work on one track per stream, each step as a slice on its thread, and a flow arrow from every
 // launch to the GPU work it queued, paired by correlation id. Format: the "Trace Event Format" doc
 // (complete events "X", metadata "M", flow events "s"/"f" with binding point "e").
-import type { TimelineHostEvent, TraceTimeline } from '../core/pictures/timeline.js';
+import type { ProcessTimeline, TimelineHostEvent } from '../core/pictures/timeline.js';
 
-/** The two processes of the trace: the host program and the GPU (as torch.profiler separates them). */
-export const HOST_PID = 1;
-export const GPU_PID = 2;
+/**
+ * Each traced process is a process of the trace (its real pid), and the GPU work it launched another
+ * one beside it, as torch.profiler separates them: pid + GPU_PID_OFFSET (above Linux's pid_max, 2^22).
+ */
+export const GPU_PID_OFFSET = 2 ** 22;
 
 export type TraceEvent =
   | { ph: 'M'; name: 'process_name' | 'thread_name' | 'process_sort_index'; pid: number; tid: number; args: { name?: string; sort_index?: number } }
@@ -27,43 +29,48 @@ function us(ns: number): number {
 
 const DEVICE_CAT = { kernel: 'kernel', memcpy: 'gpu_memcpy', memset: 'gpu_memset' } as const;
 
-export function toChromeTrace(t: TraceTimeline, about: Record<string, string | number> = {}): ChromeTrace {
-  const events: TraceEvent[] = [
-    { ph: 'M', name: 'process_name', pid: HOST_PID, tid: 0, args: { name: 'host (CUDA API calls)' } },
-    { ph: 'M', name: 'process_sort_index', pid: HOST_PID, tid: 0, args: { sort_index: 0 } },
-    { ph: 'M', name: 'process_name', pid: GPU_PID, tid: 0, args: { name: 'GPU' } },
-    { ph: 'M', name: 'process_sort_index', pid: GPU_PID, tid: 0, args: { sort_index: 1 } },
-  ];
-  const threads = new Set<number>();
-  const streams = new Set<number>();
+export function toChromeTrace(timeline: readonly ProcessTimeline[], about: Record<string, string | number> = {}): ChromeTrace {
+  const events: TraceEvent[] = [];
   let flowId = 0;
-  for (const step of t.steps) {
-    threads.add(step.tid);
-    events.push({ ph: 'X', name: `step ${step.index}`, cat: 'user_annotation', pid: HOST_PID, tid: step.tid, ts: us(step.startNs), dur: us(step.endNs - step.startNs), args: { step: step.index } });
-    // The launch a flow starts from: the outermost host call with the correlation id (a runtime call
-    // and the driver call it makes may share one).
-    const launchOf = new Map<number, TimelineHostEvent>();
-    for (const h of [...step.host].sort((a, b) => a.startNs - b.startNs || b.durationNs - a.durationNs)) {
-      threads.add(h.tid);
-      events.push({ ph: 'X', name: h.name, cat: h.name.startsWith('cu') && !h.name.startsWith('cuda') ? 'cuda_driver' : 'cuda_runtime', pid: HOST_PID, tid: h.tid, ts: us(h.startNs), dur: us(h.durationNs), args: { correlation: h.correlationId } });
-      if (h.correlationId > 0 && !launchOf.has(h.correlationId)) launchOf.set(h.correlationId, h);
+  for (const [order, p] of timeline.entries()) {
+    const host = p.pid;
+    const gpu = p.pid + GPU_PID_OFFSET;
+    events.push(
+      { ph: 'M', name: 'process_name', pid: host, tid: 0, args: { name: `process ${p.pid} (CUDA API calls)` } },
+      { ph: 'M', name: 'process_sort_index', pid: host, tid: 0, args: { sort_index: 2 * order } },
+      { ph: 'M', name: 'process_name', pid: gpu, tid: 0, args: { name: `GPU (work of process ${p.pid})` } },
+      { ph: 'M', name: 'process_sort_index', pid: gpu, tid: 0, args: { sort_index: 2 * order + 1 } },
+    );
+    const threads = new Set<number>();
+    const streams = new Set<number>();
+    for (const step of p.steps) {
+      threads.add(step.tid);
+      events.push({ ph: 'X', name: `step ${step.index}`, cat: 'user_annotation', pid: host, tid: step.tid, ts: us(step.startNs), dur: us(step.endNs - step.startNs), args: { step: step.index } });
+      // The launch a flow starts from: the outermost host call with the correlation id (a runtime call
+      // and the driver call it makes may share one).
+      const launchOf = new Map<number, TimelineHostEvent>();
+      for (const h of [...step.host].sort((a, b) => a.startNs - b.startNs || b.durationNs - a.durationNs)) {
+        threads.add(h.tid);
+        events.push({ ph: 'X', name: h.name, cat: h.name.startsWith('cu') && !h.name.startsWith('cuda') ? 'cuda_driver' : 'cuda_runtime', pid: host, tid: h.tid, ts: us(h.startNs), dur: us(h.durationNs), args: { correlation: h.correlationId } });
+        if (h.correlationId > 0 && !launchOf.has(h.correlationId)) launchOf.set(h.correlationId, h);
+      }
+      for (const e of step.device) {
+        streams.add(e.stream);
+        events.push({ ph: 'X', name: e.name, cat: DEVICE_CAT[e.kind], pid: gpu, tid: e.stream, ts: us(e.startNs), dur: us(e.durationNs), args: { correlation: e.correlationId, stream: e.stream, graph: e.graph } });
+        const h = e.correlationId > 0 ? launchOf.get(e.correlationId) : undefined;
+        if (!h) continue;
+        // One flow per (launch, GPU work) pair: a graph launch fans out to every node it ran.
+        flowId++;
+        events.push({ ph: 's', name: 'ac2g', cat: 'ac2g', id: flowId, pid: host, tid: h.tid, ts: us(h.startNs) });
+        events.push({ ph: 'f', name: 'ac2g', cat: 'ac2g', id: flowId, pid: gpu, tid: e.stream, ts: us(e.startNs), bp: 'e' });
+      }
     }
-    for (const e of step.device) {
-      streams.add(e.stream);
-      events.push({ ph: 'X', name: e.name, cat: DEVICE_CAT[e.kind], pid: GPU_PID, tid: e.stream, ts: us(e.startNs), dur: us(e.durationNs), args: { correlation: e.correlationId, stream: e.stream, graph: e.graph } });
-      const h = e.correlationId > 0 ? launchOf.get(e.correlationId) : undefined;
-      if (!h) continue;
-      // One flow per (launch, GPU work) pair: a graph launch fans out to every node it ran.
-      flowId++;
-      events.push({ ph: 's', name: 'ac2g', cat: 'ac2g', id: flowId, pid: HOST_PID, tid: h.tid, ts: us(h.startNs) });
-      events.push({ ph: 'f', name: 'ac2g', cat: 'ac2g', id: flowId, pid: GPU_PID, tid: e.stream, ts: us(e.startNs), bp: 'e' });
-    }
+    for (const tid of [...threads].sort((a, b) => a - b)) events.push({ ph: 'M', name: 'thread_name', pid: host, tid, args: { name: `thread ${tid}` } });
+    for (const s of [...streams].sort((a, b) => a - b)) events.push({ ph: 'M', name: 'thread_name', pid: gpu, tid: s, args: { name: `stream ${s}` } });
   }
-  for (const tid of [...threads].sort((a, b) => a - b)) events.push({ ph: 'M', name: 'thread_name', pid: HOST_PID, tid, args: { name: `thread ${tid}` } });
-  for (const s of [...streams].sort((a, b) => a - b)) events.push({ ph: 'M', name: 'thread_name', pid: GPU_PID, tid: s, args: { name: `stream ${s}` } });
-  return { traceEvents: events, displayTimeUnit: 'ns', otherData: { producer: 'graphprof trace --perfetto', clock: 'ns since the traced process initialised CUDA, shown in µs', ...about } };
+  return { traceEvents: events, displayTimeUnit: 'ns', otherData: { producer: 'graphprof trace --perfetto', clock: 'ns since each traced process initialised CUDA, shown in µs', ...about } };
 }
 
-export function renderPerfetto(t: TraceTimeline, about: Record<string, string | number> = {}): string {
+export function renderPerfetto(t: readonly ProcessTimeline[], about: Record<string, string | number> = {}): string {
   return `${JSON.stringify(toChromeTrace(t, about))}\n`;
 }

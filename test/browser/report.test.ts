@@ -112,7 +112,7 @@ describe.skipIf(!browserPath && !required)('the HTML report in headless chromium
 
   it('trace: measured step bar, step series with the warm-up clipped and labelled, the step timeline', async () => {
     const { page } = pages.get('trace')!;
-    const trace = JSON.parse(readFileSync(join(root, 'fixtures', 'report', 'trace.json'), 'utf8')) as { timeline: { steps: { index: number; host: unknown[]; device: unknown[] }[] } };
+    const trace = JSON.parse(readFileSync(join(root, 'fixtures', 'report', 'trace.json'), 'utf8')) as { timeline: { pid: number; steps: { index: number; host: unknown[]; device: unknown[] }[] }[] };
     expect((await texts(page, '[data-chart="step-breakdown"] text.value'))[0]).toBe('1.26 ms measured');
     const series = page.locator('[data-chart="step-series"]');
     expect(await series.locator('[data-clipped]').count()).toBe(1);
@@ -121,7 +121,7 @@ describe.skipIf(!browserPath && !required)('the HTML report in headless chromium
     const tl = page.locator('[data-chart="step-timeline"]');
     // the median-duration step of the three kept: 100 (1.246 ms), 101 (1.260), 102 (1.235)
     expect(await tl.locator('h3').textContent()).toBe('Timeline of a representative step (step 100, 1.25 ms)');
-    const drawn = trace.timeline.steps.find((s) => s.index === 100)!;
+    const drawn = trace.timeline[0]!.steps.find((s) => s.index === 100)!;
     expect(await tl.locator('rect.evt').count()).toBe(drawn.host.length + drawn.device.length);
     expect(await tl.locator('rect[data-gap]').count()).toBeGreaterThan(10);
     expect(await texts(page, '[data-chart="step-timeline"] text.lane')).toEqual(['host thread 7001 (step)', 'host thread 7002', 'GPU stream 7']);

@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import type { TraceTimeline } from '../../src/core/pictures/timeline.js';
-import { GPU_PID, HOST_PID, renderPerfetto, toChromeTrace, type TraceEvent } from '../../src/report/perfetto.js';
+import type { ProcessTimeline } from '../../src/core/pictures/timeline.js';
+import { GPU_PID_OFFSET, renderPerfetto, toChromeTrace, type TraceEvent } from '../../src/report/perfetto.js';
+
+const HOST_PID = 4321;
+const GPU_PID = HOST_PID + GPU_PID_OFFSET;
 import { root } from '../e2e/cli.js';
 
 /** A trace-event object as the Trace Event Format defines the phases used here. */
@@ -24,7 +27,8 @@ function checkEvent(e: TraceEvent): void {
   if (e.ph === 'M') expect(['process_name', 'thread_name', 'process_sort_index']).toContain(e.name);
 }
 
-const small: TraceTimeline = {
+const small: ProcessTimeline[] = [{
+  pid: HOST_PID,
   steps: [
     {
       index: 4,
@@ -46,7 +50,7 @@ const small: TraceTimeline = {
       ],
     },
   ],
-};
+}];
 
 describe('trace --perfetto: Chrome trace-event JSON', () => {
   const trace = toChromeTrace(small);
@@ -90,10 +94,11 @@ describe('trace --perfetto: Chrome trace-event JSON', () => {
   });
 
   it('pairs every launch of the fixture timeline with its kernel', () => {
-    const r = JSON.parse(readFileSync(join(root, 'fixtures', 'report', 'trace.json'), 'utf8')) as { timeline: TraceTimeline };
+    const r = JSON.parse(readFileSync(join(root, 'fixtures', 'report', 'trace.json'), 'utf8')) as { timeline: ProcessTimeline[] };
     const t = toChromeTrace(r.timeline);
     for (const e of t.traceEvents) checkEvent(e);
-    const device = r.timeline.steps.flatMap((s) => s.device);
+    const device = r.timeline.flatMap((p) => p.steps.flatMap((s) => s.device));
+    expect(device.length).toBeGreaterThan(100);
     expect(t.traceEvents.filter((e) => e.ph === 'f')).toHaveLength(device.length);
     expect(t.traceEvents.filter((e) => e.ph === 's')).toHaveLength(device.length);
   });

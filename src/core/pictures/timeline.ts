@@ -1,45 +1,19 @@
 // The step timeline: every host API call and GPU activity of the few steps `trace --timeline-steps N`
 // keeps, and what the pictures need from it: the representative (median-duration) step, its lanes,
-// and the GPU's idle gaps inside it. Pure.
+// and the GPU's idle gaps inside it. The shapes are the trace record's (core/trace/record.ts). Pure.
+import type { TimelineStep } from '../trace/record.js';
+import type { ProcessTimeline } from '../trace/result.js';
 
-/** One host API call inside a kept step (ns on the clock of the steps). */
-export interface TimelineHostEvent {
-  tid: number;
-  name: string;
-  startNs: number;
-  durationNs: number;
-  /** pairs a launch with the GPU work it queued; 0 where the tracer has none */
-  correlationId: number;
-}
+export type { TimelineDeviceEvent, TimelineHostEvent, TimelineStep } from '../trace/record.js';
+export type { ProcessTimeline } from '../trace/result.js';
 
-export interface TimelineDeviceEvent {
-  stream: number;
-  kind: 'kernel' | 'memcpy' | 'memset';
-  name: string;
-  startNs: number;
-  durationNs: number;
-  correlationId: number;
-  /** ran as a node of a CUDA graph */
-  graph: boolean;
-}
-
-export interface TimelineStep {
-  /** 0-based index of the step among the marked steps of its process */
-  index: number;
-  tid: number;
-  startNs: number;
-  endNs: number;
-  host: TimelineHostEvent[];
-  /** empty under the host tracer (no device records) */
-  device: TimelineDeviceEvent[];
-}
-
-export interface TraceTimeline {
-  steps: TimelineStep[];
+/** Every kept step of every process, each with the pid whose clock its times are on. */
+export function allSteps(timeline: readonly ProcessTimeline[]): (TimelineStep & { pid: number })[] {
+  return timeline.flatMap((p) => p.steps.map((s) => ({ ...s, pid: p.pid })));
 }
 
 /** The step of median duration (the lower middle for an even count): the one the report draws. */
-export function representativeStep(steps: readonly TimelineStep[]): TimelineStep | null {
+export function representativeStep<T extends TimelineStep>(steps: readonly T[]): T | null {
   if (steps.length === 0) return null;
   const byDuration = [...steps].sort((a, b) => a.endNs - a.startNs - (b.endNs - b.startNs) || a.index - b.index);
   return byDuration[Math.floor((byDuration.length - 1) / 2)]!;

@@ -4,8 +4,8 @@ import type { AnalyzeResult, ProfileAnalysis } from '../../core/analyze/schema.j
 import { classifyApi } from '../../core/analyze/launch-apis.js';
 import { stepBreakdown, type StepBreakdown } from '../../core/pictures/breakdown.js';
 import type { StepSeries } from '../../core/pictures/step-series.js';
-import { representativeStep, stepTimeline, type TraceTimeline } from '../../core/pictures/timeline.js';
-import type { TraceResult } from '../../core/trace.js';
+import { allSteps, representativeStep, stepTimeline, type ProcessTimeline } from '../../core/pictures/timeline.js';
+import type { TraceResult } from '../../core/trace/result.js';
 import { formatCount, formatDuration, formatShare } from '../../core/units.js';
 import { inUnit, stackedBars, timeline, xyChart, type BarGroup, type Lane } from './charts.js';
 import { timeUnit } from './geometry.js';
@@ -136,9 +136,10 @@ function hostClass(name: string): string {
 
 const DEVICE_CLASS: Record<string, string> = { kernel: 'k-gpu', memcpy: 'k-graph', memset: 'k-pred' };
 
-function timelineFigure(t: TraceTimeline | null | undefined, why: string): string {
-  const step = t ? representativeStep(t.steps) : null;
-  if (!t || !step) {
+function timelineFigure(t: readonly ProcessTimeline[] | null | undefined, why: string): string {
+  const kept = t ? allSteps(t) : [];
+  const step = representativeStep(kept);
+  if (!step) {
     return figure({ id: 'step-timeline', title: 'Timeline of a representative step', body: missing(why), method: 'Needs trace --timeline-steps N (default 3) with a step marker.' });
   }
   const f = stepTimeline(step);
@@ -167,7 +168,7 @@ function timelineFigure(t: TraceTimeline | null | undefined, why: string): strin
   const kernels = step.device.filter((e) => e.kind === 'kernel').length;
   return figure({
     id: 'step-timeline',
-    title: `Timeline of a representative step (step ${step.index}, ${d(dur)})`,
+    title: `Timeline of a representative step (step ${step.index}${t!.length > 1 ? ` of process ${step.pid}` : ''}, ${d(dur)})`,
     body,
     legend: legend([
       { label: 'launch calls', cls: 'k-launch' },
@@ -178,7 +179,7 @@ function timelineFigure(t: TraceTimeline | null | undefined, why: string): strin
       { label: 'memsets', cls: 'k-pred' },
       { label: step.device.length > 0 ? 'GPU idle (no stream busy)' : 'host outside CUDA calls', cls: 'k-idle' },
     ]),
-    method: `Measured: every host API call and GPU activity of the median-duration step of the ${t.steps.length} steps kept by trace --timeline-steps, on one clock (docs/trace.md). ${step.device.length > 0 ? 'GPU idle = time inside the step when no stream ran anything.' : 'No device records (host tracer): shading is host time outside CUDA calls on the step\'s thread; --device-time adds the GPU lanes.'}`,
+    method: `Measured: every host API call and GPU activity of the median-duration step of the ${kept.length} steps kept by trace --timeline-steps, on one clock (docs/trace.md). ${step.device.length > 0 ? 'GPU idle = time inside the step when no stream ran anything.' : 'No device records (host tracer): shading is host time outside CUDA calls on the step\'s thread; --device-time adds the GPU lanes.'}`,
     values: {
       head: ['step', 'duration', 'host API calls', 'in API calls (step thread)', 'kernels', 'GPU busy', 'GPU idle', 'launch-kernel pairs'],
       rows: [[String(step.index), d(dur), formatCount(step.host.length), d(f.hostApiNs), formatCount(kernels), step.device.length ? d(f.gpuBusyNs) : 'n/a', step.device.length ? d(idle) : 'n/a', formatCount(f.pairs)]],
@@ -207,6 +208,6 @@ export function traceSection(r: TraceResult, source: string | null): Section {
   if (source) meta.push(`from ${source}, created ${r.createdAt}`);
   if (r.fake) meta.push('FAKE TRACE RECORDS: these figures are synthetic, not measurements');
   const series = stepSeriesFigure(r.stepSeries, r.options.stepMarker ? 'No step was seen at the step marker.' : 'No step marker: trace --step-marker nvtx:NAME or api:NAME cuts the run into steps.');
-  const tl = timelineFigure(r.timeline, r.timeline === undefined ? 'This result holds no timeline (made before trace --timeline-steps existed).' : 'No timeline: trace --timeline-steps 0, or no marked step.');
+  const tl = timelineFigure(r.timeline, r.timeline === undefined ? 'This result holds no timeline (made before trace --timeline-steps existed).' : 'No timeline: trace --timeline-steps 0, no step marker, or no marked step.');
   return { heading: 'graphprof trace', meta, figures: [breakdownFigure(items), series, tl] };
 }

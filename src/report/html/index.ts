@@ -4,7 +4,7 @@ import type { AnalyzeResult } from '../../core/analyze/schema.js';
 import type { CompareResult } from '../../core/compare/compare.js';
 import type { RecommendResult } from '../../core/recommend/recommend.js';
 import type { RunResult } from '../../core/schema.js';
-import type { TraceResult } from '../../core/trace.js';
+import type { TraceResult } from '../../core/trace/result.js';
 import { analyzeSection, traceSection } from './analyze.js';
 import { compareSection } from './compare.js';
 import { page, type Section } from './page.js';
