@@ -58,6 +58,14 @@ describe('step series', () => {
     expect(s.outlierAboveNs).toBeCloseTo(1_001 + (3.5 * 1) / 0.6745, 6);
     expect(JSON.stringify(s).length).toBeLessThan(40_000);
   });
+
+  it('a million steps still make 400 bins', () => {
+    const d = Array.from({ length: 1_000_000 }, (_, i) => 1_000 + (i % 97));
+    const s = stepSeries(d)!;
+    expect(s.bins).toHaveLength(400);
+    expect(s.binSize).toBe(2_500);
+    expect(s.count).toBe(1_000_000);
+  });
 });
 
 describe('step timeline', () => {
