@@ -105,7 +105,8 @@ describe.skipIf(!browserPath && !required)('the HTML report in headless chromium
     expect(await fig.locator('rect[data-segment="GPU busy"]').count()).toBe(1);
     expect(await fig.locator('rect[data-segment="replay cost + graph launch"]').count()).toBe(2);
     const values = await texts(page, '[data-chart="step-breakdown"] text.value');
-    expect(values).toEqual(['3.96 ms estimated', '3.96 ms estimated', '3.97 ms estimated', '1.06 ms estimated', '0.82 ms estimated']);
+    expect(values).toEqual(['5.55 ms in API calls > W 3.96 ms estimated', '3.96 ms estimated', '3.97 ms estimated', '1.06 ms estimated', '0.82 ms estimated']);
+    expect(await fig.locator('line[data-mark]').count()).toBe(1);
     expect(await texts(page, '[data-chart="step-breakdown"] .axis-label')).toContain('time per step (ms)');
     expect(await page.locator('[data-chart="step-timeline"] .empty').textContent()).toContain('nsys stats summaries hold no per-step events');
   });

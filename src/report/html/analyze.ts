@@ -22,10 +22,15 @@ function profileLabel(p: ProfileAnalysis, i: number, several: boolean): string {
 function barGroup(label: string, b: StepBreakdown): BarGroup {
   const unit = timeUnit(Math.max(b.wallNs, b.graph.totalNs));
   const wall = `${inUnit(b.wallNs, unit)} ${b.wallMeasured ? 'measured' : 'estimated'}`;
+  const hostSum = b.host.launchNs + b.host.syncNs + b.host.otherApiNs + b.host.betweenNs;
+  // Host API time above the eager step: the calls overlap (threads) or the estimate is low. The bar
+  // shows what was measured and the tick where W is, rather than cutting either.
+  const over = hostSum > b.wallNs * 1.001;
   const rows: BarGroup['rows'][number][] = [
     {
       label: 'eager step: host',
-      total: wall,
+      total: over ? `${inUnit(hostSum, unit)} in API calls > W ${wall}` : wall,
+      mark: over ? { value: b.wallNs, tip: `eager step W: ${wall}` } : undefined,
       segments: [
         { name: 'inside launch calls', cls: 'k-launch', value: b.host.launchNs },
         { name: 'syncs', cls: 'k-sync', value: b.host.syncNs },
@@ -72,7 +77,7 @@ function breakdownFigure(items: readonly { label: string; b: StepBreakdown; p: P
       { label: 'replay cost + graph launch (estimated)', cls: 'k-pred' },
     ]),
     method:
-      'Per step = totals / steps. Host bar: time inside kernel-launch calls (whole call, queue waits included), sync calls, other CUDA API calls, and the rest of the eager step W (host code between calls). GPU bar: kernel + copy time G, the rest of W idle. W is the median marked-step duration where steps are marked (measured), else the analysis\'s eager step (estimated). Graph step: G + per-node replay cost + one graph launch (estimated; docs/analyze.md). Paler segments are estimated.',
+      'Per step = totals / steps. Host bar: time inside kernel-launch calls (whole call, queue waits included), sync calls, other CUDA API calls, and the rest of the eager step W (host code between calls); where the API time alone exceeds W (calls on several threads, or W estimated low) a tick marks W. GPU bar: kernel + copy time G, the rest of W idle. W is the median marked-step duration where steps are marked (measured), else the analysis\'s eager step (estimated). Graph step: G + per-node replay cost + one graph launch (estimated; docs/analyze.md). Paler segments are estimated.',
     values: {
       head: ['profile', 'eager step W', 'launch calls', 'syncs', 'other API', 'between calls', 'GPU busy', 'graph step (pred.)', 'launch share'],
       rows: items.map((i) => [

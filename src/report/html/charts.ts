@@ -130,6 +130,8 @@ export interface BarRow {
   segments: readonly Segment[];
   /** printed after the bar; default: the sum in the unit */
   total?: string;
+  /** a dashed tick across the row at this value (e.g. the eager step W the segments are split from) */
+  mark?: { value: number; tip: string };
 }
 
 export interface BarGroup {
@@ -144,7 +146,9 @@ export function stackedBars(spec: { label: string; unit: AxisUnit; title: string
   const groupGap = 22;
   const rows = spec.groups.reduce((n, g) => n + g.rows.length, 0);
   const height = 16 + rows * (rowH + gap) + spec.groups.length * groupGap + 50;
-  const f = frame(spec.width ?? 760, height, { left: 190, right: 96 });
+  // room on the right for the longest total printed after a bar (about 6.2 px a character at 10.5 px)
+  const longest = Math.max(0, ...spec.groups.flatMap((g) => g.rows.map((r) => (r.total ?? '').length)));
+  const f = frame(spec.width ?? 760, height, { left: 190, right: Math.max(96, Math.ceil(longest * 6.2) + 16) });
   const max = Math.max(0, ...spec.groups.flatMap((g) => g.rows.map((r) => r.segments.reduce((s, x) => s + Math.max(0, x.value), 0))));
   const plan = planAxis(0, max, spec.unit, 6);
   const x = linearScale(plan.domain, [f.left, f.right]);
@@ -167,7 +171,11 @@ export function stackedBars(spec: { label: string; unit: AxisUnit; title: string
           tip(`${g.label}, ${r.label}: ${s.name} ${inUnit(s.value, plan.unit)}${s.estimated ? ' (estimated)' : ''}`),
         );
       }
-      body += text(x.map(at) + 6, yy + rowH / 2 + 4, r.total ?? inUnit(at, plan.unit), { class: 'value' });
+      if (r.mark) {
+        const mx = x.map(r.mark.value);
+        body += el('line', { x1: mx, x2: mx, y1: yy - 3, y2: yy + rowH + 3, class: 'wmark', 'data-mark': r.mark.value }, tip(r.mark.tip));
+      }
+      body += text(Math.max(x.map(at), r.mark ? x.map(r.mark.value) : 0) + 6, yy + rowH / 2 + 4, r.total ?? inUnit(at, plan.unit), { class: 'value' });
       yy += rowH + gap;
     }
     yy += 4;

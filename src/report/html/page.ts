@@ -42,7 +42,7 @@ svg .grid{stroke:var(--grid);stroke-width:1}
 svg .ln{fill:none;stroke-width:2}svg .dash{stroke-dasharray:5 4}
 svg .band{stroke:none;opacity:.22}svg .bar{stroke:none}svg .pt{stroke:var(--bg);stroke-width:1.2}
 svg .open{fill:var(--bg);stroke-width:2}svg .whisker{stroke-width:1.5;fill:none}
-svg .evt{stroke:none}svg .gate{stroke-width:2;fill:none;stroke-dasharray:4 3}
+svg .evt{stroke:none}svg .wmark{stroke:var(--fg);stroke-width:2.5}svg .gate{stroke-width:2;fill:none;stroke-dasharray:4 3}
 .legend{list-style:none;margin:6px 0 0;padding:0;display:flex;flex-wrap:wrap;gap:4px 16px;font-size:12.5px}
 .legend li{display:flex;align-items:center;gap:6px}
 .sw{display:inline-block;width:14px;height:10px;border-radius:2px;border:0}
