@@ -139,6 +139,9 @@ function hostClass(name: string): string {
   return 'k-api';
 }
 
+/** Events drawn in one timeline at most: about 100 bytes each on the page. */
+const MAX_EVENTS = 20_000;
+
 const DEVICE_CLASS: Record<string, string> = { kernel: 'k-gpu', memcpy: 'k-graph', memset: 'k-pred' };
 
 function timelineFigure(t: readonly ProcessTimeline[] | null | undefined, why: string): string {
@@ -148,10 +151,14 @@ function timelineFigure(t: readonly ProcessTimeline[] | null | undefined, why: s
     return figure({ id: 'step-timeline', title: 'Timeline of a representative step', body: missing(why), method: 'Needs trace --timeline-steps N (default 3) with a step marker.' });
   }
   const f = stepTimeline(step);
+  // A page stays small whatever the step holds: past MAX_EVENTS the latest events are left out, and said so.
+  const events = step.host.length + step.device.length;
+  const keep = (e: { startNs: number }) => events <= MAX_EVENTS || e.startNs <= cutoffNs;
+  const cutoffNs = events <= MAX_EVENTS ? Infinity : [...step.host, ...step.device].map((e) => e.startNs).sort((a, b) => a - b)[MAX_EVENTS - 1]!;
   const lanes: Lane[] = f.threads.map((tid) => ({
     label: `host thread ${tid}${tid === step.tid ? ' (step)' : ''}`,
     events: step.host
-      .filter((h) => h.tid === tid)
+      .filter((h) => h.tid === tid && keep(h))
       .map((h) => ({ startNs: h.startNs, endNs: h.startNs + h.durationNs, cls: hostClass(h.name), tip: `${h.name}: ${d(h.durationNs)} at +${d(h.startNs - step.startNs)}` })),
     gaps:
       step.device.length === 0 && tid === step.tid
@@ -162,7 +169,7 @@ function timelineFigure(t: readonly ProcessTimeline[] | null | undefined, why: s
     lanes.push({
       label: `GPU stream ${s}`,
       events: step.device
-        .filter((e) => e.stream === s)
+        .filter((e) => e.stream === s && keep(e))
         .map((e) => ({ startNs: e.startNs, endNs: e.startNs + e.durationNs, cls: DEVICE_CLASS[e.kind] ?? 'k-gpu', tip: `${e.kind} ${e.name}: ${d(e.durationNs)} at +${d(e.startNs - step.startNs)}${e.graph ? ' (graph node)' : ''}` })),
       gaps: f.gpuIdle.map((g) => ({ ...g, tip: `GPU idle: ${d(g.endNs - g.startNs)}` })),
     });
@@ -184,6 +191,7 @@ function timelineFigure(t: readonly ProcessTimeline[] | null | undefined, why: s
       { label: 'memsets', cls: 'k-pred' },
       { label: step.device.length > 0 ? 'GPU idle (no stream busy)' : 'host outside CUDA calls', cls: 'k-idle' },
     ]),
+    notes: events > MAX_EVENTS ? [`${formatCount(events - MAX_EVENTS)} of the step's ${formatCount(events)} events, the latest, are not drawn (at most ${formatCount(MAX_EVENTS)} a page); --perfetto exports them all`] : [],
     method: `Measured: every host API call and GPU activity of the median-duration step of the ${kept.length} steps kept by trace --timeline-steps, on one clock (docs/trace.md). ${step.device.length > 0 ? 'GPU idle = time inside the step when no stream ran anything.' : 'No device records (host tracer): shading is host time outside CUDA calls on the step\'s thread; --device-time adds the GPU lanes.'}`,
     values: {
       head: ['step', 'duration', 'host API calls', 'in API calls (step thread)', 'kernels', 'GPU busy', 'GPU idle', 'launch-kernel pairs'],
@@ -212,7 +220,14 @@ export function traceSection(r: TraceResult, source: string | null): Section {
   ];
   if (source) meta.push(`from ${source}, created ${r.createdAt}`);
   if (r.fake) meta.push('FAKE TRACE RECORDS: these figures are synthetic, not measurements');
-  const series = stepSeriesFigure(r.stepSeries, r.options.stepMarker ? 'No step was seen at the step marker.' : 'No step marker: trace --step-marker nvtx:NAME or api:NAME cuts the run into steps.');
+  const series = stepSeriesFigure(
+    r.stepSeries,
+    r.stepSeries === undefined
+      ? 'This result holds no step series (made before the report existed).'
+      : r.options.stepMarker
+        ? 'No step was seen at the step marker.'
+        : 'No step marker: trace --step-marker nvtx:NAME or api:NAME cuts the run into steps.',
+  );
   const tl = timelineFigure(r.timeline, r.timeline === undefined ? 'This result holds no timeline (made before trace --timeline-steps existed).' : 'No timeline: trace --timeline-steps 0, no step marker, or no marked step.');
   return { heading: 'graphprof trace', meta, figures: [breakdownFigure(items), series, tl] };
 }
