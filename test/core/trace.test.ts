@@ -69,6 +69,8 @@ describe('trace records', () => {
     expect(parent.pid).toBe(4242);
     expect(parent.api.find((a) => a.name === 'cuLaunchKernel')).toMatchObject({ calls: 0, nestedCalls: 1000, domain: 'driver' });
     expect(parent.steps).toHaveLength(10);
+    expect(parent.steps[0]).toMatchObject({ launches: 100, syncs: 1, copies: 2, memsets: 1, allocations: 0, deviceRecords: 103 });
+    expect(parent.inSteps!.api.find((a) => a.name === 'cudaLaunchKernel_v7000')!.calls).toBe(1000);
     expect(load(4244)).toMatchObject({ complete: false, api: [], steps: [] });
   });
 
@@ -145,10 +147,52 @@ describe('merging processes', () => {
     expect(f.steps!.apiNs.p50).toBe(564_500);
     expect(f.steps!.durationNs.min).toBe(480_000);
     expect(f.steps!.durationNs.max).toBe(490_000);
-    expect(f.perStep).toMatchObject({ steps: 10, source: 'step-marker', launchCalls: 105 });
     const g = traceFigures([parent], launchClassifier, 4, null);
     expect(g.steps).toBeNull();
-    expect(g.perStep).toMatchObject({ steps: 4, source: 'steps-flag', launchCalls: 250 });
+    expect(g.inSteps).toBeNull();
+    expect(g.perStep).toMatchObject({ steps: 4, source: 'steps-flag', scope: 'whole-run', launchCalls: 250 });
+  });
+
+  it('divides only what ran inside the steps; set-up, graphs after the loop and the child stay outside, undivided', () => {
+    const f = traceFigures([parent, child], launchClassifier, null, 'nvtx:decode_step');
+    // in the steps: 1,000 launches, 20 copies, 10 memsets, 10 syncs over 10 steps
+    expect(f.perStep).toMatchObject({ steps: 10, source: 'step-marker', scope: 'in-steps', launchCalls: 100, graphLaunchCalls: 0, apiCalls: 104, kernelInstances: 100 });
+    expect(f.perStep.kernelNs).toBe((600 * 4100 + 400 * 1500) / 10);
+    // outside: 2 cudaMalloc and 5 graph launches of the parent, 50 launches and a sync of the child
+    expect(f.outside).toMatchObject({ launchCalls: 50, graphLaunchCalls: 5, apiCalls: 58, kernelInstances: 100 });
+    expect(f.inSteps!.memset.map((m) => [m.name, m.count])).toEqual([['[CUDA memset]', 10]]);
+    expect(f.outsideSteps!.api.map((a) => a.name).sort()).toEqual(['cuCtxSynchronize', 'cuLaunchKernel', 'cudaGraphLaunch_v10000', 'cudaMalloc']);
+    // every whole-run call is on one side
+    for (const a of f.rows.api) {
+      const side = (rows: typeof f.rows.api) => rows.find((r) => r.name === a.name)?.count ?? 0;
+      expect(side(f.inSteps!.api) + side(f.outsideSteps!.api)).toBe(a.count);
+    }
+    const s = f.steps!;
+    expect([s.syncs.p50, s.allocations.max, s.copies.p50, s.memsets.p50]).toEqual([1, 0, 2, 1]);
+    expect(s.gpuNs!.min).toBe(60 * 4100 + 40 * 1500 + 2 * 1200 + 800);
+    expect(s.gpuBusyNs!.p50).toBe(s.gpuNs!.p50 - 5000);
+  });
+
+  it('reads a /1 record: memsets out of the copies, no scoped rows, whole-run totals per step', () => {
+    const v1 = JSON.parse(JSON.stringify(parent)) as Record<string, unknown>;
+    v1.schema = 'graphprof-trace-record/1';
+    v1.memcpy = [...(v1.memcpy as unknown[]), ...(v1.memset as unknown[])];
+    delete v1.memset;
+    const r = toTraceRecord(v1);
+    expect(r.inSteps).toBeNull();
+    expect(r.timeline).toBeNull();
+    expect(r.memcpy.map((m) => m.name)).toEqual(['[CUDA memcpy Device-to-Host]']);
+    expect(r.memset.map((m) => [m.name, m.instances])).toEqual([['[CUDA memset]', 10]]);
+    const f = traceFigures([r], launchClassifier, null, 'nvtx:decode_step');
+    expect(f.perStep).toMatchObject({ steps: 10, scope: 'whole-run', launchCalls: 100, graphLaunchCalls: 0.5 });
+    expect(f.outside).toBeNull();
+  });
+
+  it('reads the timeline of a record and refuses a bad event', () => {
+    expect(parent.timeline!.steps[0]).toMatchObject({ index: 4, host: [{ name: 'cudaLaunchKernel_v7000', correlationId: 401 }], device: [{ kind: 'kernel', stream: 7, graph: false }] });
+    const bad = JSON.parse(JSON.stringify(parent)) as { timeline: { steps: { device: { kind: string }[] }[] } };
+    bad.timeline.steps[0]!.device[0]!.kind = 'copy';
+    expect(() => toTraceRecord(bad)).toThrow('timeline.steps[0].device[0].kind: expected kernel, memcpy or memset, got "copy"');
   });
 
   it('checks step markers', () => {
