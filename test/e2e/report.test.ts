@@ -122,7 +122,10 @@ describe('--html on the commands', () => {
 
   it.skipIf(!builtWithCupti)('trace --perfetto without a timeline says so and writes nothing', () => {
     const p = join(dir, 'none.perfetto.json');
-    const r = graphprof(['trace', '--tracer', 'cupti', '--perfetto', p, '--', 'true'], { GRAPHPROF_FAKE_TRACE: f('trace', 'processes') });
+    const records = mkdtempSync(join(dir, 'records-'));
+    const record = JSON.parse(readFileSync(f('report', 'trace-records', 'trace-7000.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(records, 'trace-7000.json'), JSON.stringify({ ...record, timeline: null }));
+    const r = graphprof(['trace', '--tracer', 'cupti', '--perfetto', p, '--', 'true'], { GRAPHPROF_FAKE_TRACE: records });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`warning: --perfetto: no step timeline in this trace (it needs a --step-marker and --timeline-steps above 0): ${p} not written`);
     expect(existsSync(p)).toBe(false);
