@@ -78,9 +78,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('analyze')
     .description('read nsys stats reports (CSV, column text, logs, a folder) and say what kernel-launch overhead costs per step and what CUDA graphs would save')
     .argument('<reports...>', 'nsys stats output files or directories')
-    .option('--steps <n>', withDefault('decode steps (tokens) the profile covers; figures are divided by it', ANALYZE_DEFAULTS.steps))
-    .option('--target-latency <duration>', 'step latency to measure the overhead share against, e.g. 30ms (default: the larger of host API and GPU kernel time per step)')
-    .option('--calibration <run.json>', 'per-node replay and graph launch cost from `graphprof run --json` (default: reference figures seen on an H200)')
+    .option('--steps <n>', withDefault('decode steps (tokens) the profile covers; figures are divided by it (with --step-range: the range\'s instances)', ANALYZE_DEFAULTS.steps))
+    .option('--step-range <name>', 'the NVTX range around each step (nvtx_sum or nvtx_pushpop_trace report): its median duration is the measured eager step, its instances the step count')
+    .option('--step-time <duration>', 'the eager step\'s wall time as you measured it, e.g. 18ms (default: --step-range, else estimated and labelled so)')
+    .addOption(new Option('--target-latency <duration>', 'old name of --step-time').hideHelp())
+    .option('--calibration <run.json>', 'replay model from `graphprof run --json` results: --kernel empty gives the per-node floor, --kernel spin the gap; repeatable (default: measured on an H200)', collect, [] as string[])
     .option('--fail-above <share>', 'exit 1 when the launch overhead share of any profile is above SHARE, e.g. 30%')
     .option('--json', 'print the result as JSON (fields: docs/analyze.md)');
   withGateOptions(analyze, 'analyze').action(act(() => import('./commands/analyze.js') as Promise<{ execute: Action }>));

@@ -3,7 +3,8 @@
 // Phases: parse options -> read the reports (streaming) -> analyse (pure) -> render -> gate.
 import { readFileSync } from 'node:fs';
 
-import { analyzeProfiles, DEFAULT_REPLAY_COST, replayCostFromRun, type AnalyzeResult, type ReplayCost, type SkipNote } from '../core/analyze/analyze.js';
+import { ANALYZE_HINTS, analyzeProfiles, type AnalyzeResult, type SkipNote } from '../core/analyze/analyze.js';
+import { DEFAULT_REPLAY_MODEL, replayModelFromRuns, type ReplayModel } from '../core/analyze/step-model.js';
 import { SCHEMA_VERSION, type RunResult } from '../core/schema.js';
 import { formatShare } from '../core/units.js';
 import { EXIT, GateError, InputError, UsageError } from '../errors.js';
@@ -15,8 +16,22 @@ import { toolInfo } from '../version.js';
 import { parseAnalyzeOptions, type RawAnalyzeOptions } from './analyze-options.js';
 import { prepareGate, type RawGateOptions } from './compare.js';
 
-/** Read --calibration: a `graphprof run --json` result. */
-export function readCalibration(path: string): ReplayCost {
+/** Read --calibration files (`graphprof run --json` results) into the replay model. */
+export function readCalibration(paths: readonly string[]): ReplayModel {
+  if (paths.length === 0) return DEFAULT_REPLAY_MODEL;
+  const runs = paths.map((path) => ({ run: readRun(path), path }));
+  try {
+    return replayModelFromRuns(runs);
+  } catch (err) {
+    if (err instanceof RangeError) {
+      const m = /^(.*?): (.*)$/.exec(err.message);
+      throw new InputError(m ? m[1]! : paths[0]!, undefined, `--calibration: ${m ? m[2] : err.message}`);
+    }
+    throw err;
+  }
+}
+
+function readRun(path: string): RunResult {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -38,12 +53,7 @@ export function readCalibration(path: string): ReplayCost {
     throw new InputError(path, undefined, `--calibration: schema version ${run.schemaVersion} is not readable by this graphprof (${SCHEMA_VERSION})`);
   }
   if (run.environment?.harness === 'fake') throw new InputError(path, undefined, '--calibration: this result came from the fake harness (GRAPHPROF_FAKE_HARNESS) and holds no measurement');
-  try {
-    return replayCostFromRun(run, path);
-  } catch (err) {
-    if (err instanceof RangeError) throw new InputError(path, undefined, `--calibration: ${err.message}`);
-    throw err;
-  }
+  return run;
 }
 
 /** The skipped items worth a line on stderr: our own skips, and nsys skips of reports we use. */
@@ -67,17 +77,20 @@ export async function execute(raw: RawAnalyzeOptions & RawGateOptions & { baseli
   const options = parseAnalyzeOptions(raw, args);
   // --baseline: read and check it (and the thresholds) before reading the reports (docs/ci.md).
   const gate = raw.baseline !== undefined ? prepareGate(raw.baseline, raw, 'analyze') : null;
-  const replay = options.calibrationPath ? readCalibration(options.calibrationPath) : DEFAULT_REPLAY_COST;
+  const replay = readCalibration(options.calibrationPaths);
 
   io.progress(`graphprof analyze: reading ${options.paths.join(', ')}`);
   const { profiles, skipped } = await readInputs(options.paths);
   io.progress('');
 
-  const { profiles: analyses, differences } = analyzeProfiles(profiles, {
-    steps: options.steps,
-    targetLatencyNs: options.targetLatencyNs,
-    replay,
-  });
+  let analysed;
+  try {
+    analysed = analyzeProfiles(profiles, { steps: options.steps, stepRange: options.stepRange, stepTimeNs: options.stepTimeNs, replay, ...ANALYZE_HINTS });
+  } catch (err) {
+    if (err instanceof RangeError) throw new UsageError(err.message);
+    throw err;
+  }
+  const { profiles: analyses, differences } = analysed;
   const result: AnalyzeResult = {
     schemaVersion: SCHEMA_VERSION,
     tool: toolInfo(),
@@ -86,11 +99,12 @@ export async function execute(raw: RawAnalyzeOptions & RawGateOptions & { baseli
     createdAt: new Date().toISOString(),
     options: {
       steps: options.steps,
-      targetLatencyNs: options.targetLatencyNs,
+      stepRange: options.stepRange,
+      stepTimeNs: options.stepTimeNs,
       failAboveShare: options.failAboveShare,
-      calibrationPath: options.calibrationPath,
+      calibrationPath: options.calibrationPaths.length > 0 ? options.calibrationPaths.join(', ') : null,
     },
-    replayCost: { ...replay, notes: [...replay.notes] },
+    replayModel: { ...replay, notes: [...replay.notes] },
     profiles: analyses,
     differences,
     skipped,
@@ -106,11 +120,16 @@ export async function execute(raw: RawAnalyzeOptions & RawGateOptions & { baseli
   if (gate) gate.check(result, io);
 
   if (options.failAboveShare !== null) {
-    const over = analyses.filter((a) => a.overheadShare > options.failAboveShare!);
+    // a share that cannot be computed cannot pass the gate either
+    const unknown = analyses.find((a) => a.overheadShare === null);
+    if (unknown) {
+      throw new GateError(`--fail-above: the launch overhead share of profile ${analyses.indexOf(unknown) + 1} (${unknown.source.path}) is unknown: ${unknown.model.missing.join('; ')}`);
+    }
+    const over = analyses.filter((a) => a.overheadShare! > options.failAboveShare!);
     if (over.length > 0) {
       const a = over[0]!;
       throw new GateError(
-        `launch overhead share ${formatShare(a.overheadShare)} of profile ${analyses.indexOf(a) + 1} (${a.source.path}) is above --fail-above ${formatShare(options.failAboveShare)}`,
+        `launch overhead share ${formatShare(a.overheadShare!)} of profile ${analyses.indexOf(a) + 1} (${a.source.path}) is above --fail-above ${formatShare(options.failAboveShare)}`,
       );
     }
   }
