@@ -135,7 +135,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .usage('[options] -- <command...>')
     .option('--steps <n>', 'divide the totals by N decode steps (default: the step-marker count, else 1)')
     .option('--step-marker <marker>', 'cut the run into steps: nvtx:NAME (each NVTX range NAME) or api:NAME (each call of a CUDA API, e.g. api:cudaStreamSynchronize)')
-    .option('--out <prefix>', 'write nsys-compatible CSV reports: PREFIX_cuda_api_sum.csv, PREFIX_cuda_gpu_kern_sum.csv, PREFIX_cuda_gpu_mem_time_sum.csv')
+    .option('--out <prefix>', 'write nsys-compatible CSV reports: with --step-marker the profile inside the steps (PREFIX_cuda_api_sum.csv, PREFIX_cuda_gpu_kern_sum.csv, PREFIX_cuda_gpu_mem_time_sum.csv, as nsys stats --filter-nvtx), the steps in PREFIX_nvtx_sum.csv and the whole run as PREFIX_whole_*; without a marker the whole run as PREFIX_*')
     .option('--json', 'print the report as JSON (on stderr, like the table)')
     .option('-o, --output <file>', 'also write the JSON result to FILE')
     .option('--cupti <path>', 'libcupti.so, or the folder that holds it (default: the CUDA toolkit, then python3 nvidia/cuda_cupti)')
@@ -144,6 +144,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--no-device-time', 'with --tracer cupti: API calls only, no device times')
     .option('--graph-trace <level>', 'with CUPTI: graph: a graph launch is one record, its GPU time one row (the default: less overhead per graph launch); node: one kernel record per graph node')
     .option('--capture-range <range>', 'collect only between cudaProfilerStart and cudaProfilerStop (as nsys --capture-range=cudaProfilerApi): cudaProfilerApi')
+    .option('--predict', 'run the command twice, under the host tracer (step wall time at its low overhead) and under CUPTI (GPU time and kernel durations), check that launches per step agree, and predict the graph step (needs --step-marker)')
+    .option('--calibration <run.json>', 'replay model from `graphprof run --json` results (--kernel empty: floor; --kernel spin: gap); repeatable (default: measured on an H200)', collect, [] as string[])
+    .option('--timeline-steps <n>', 'with a step marker: keep every event of N marked steps per process (a uniform sample), for the report\'s timeline; 0: none (default: 3)')
     .action(act(() => import('./commands/trace.js') as Promise<{ execute: Action }>));
 
   return program;

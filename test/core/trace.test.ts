@@ -5,22 +5,12 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 
 import { launchClassifier } from '../../src/commands/trace.js';
-import {
-  bucketMid,
-  bucketOf,
-  HISTOGRAM_BUCKETS,
-  HISTOGRAM_RELATIVE_ERROR,
-  histogramMedian,
-  histogramOf,
-  mergeApi,
-  mergeDevice,
-  nsysApiName,
-  parseStepMarker,
-  stdDevNs,
-  toTraceRecord,
-  traceFigures,
-  type TraceRecord,
-} from '../../src/core/trace.js';
+import { traceFigures } from '../../src/core/trace/figures.js';
+import { bucketMid, bucketOf, HISTOGRAM_BUCKETS, HISTOGRAM_RELATIVE_ERROR, histogramMedian, histogramOf } from '../../src/core/trace/histogram.js';
+import { mergeApi, mergeDevice, nsysApiName, stdDevNs } from '../../src/core/trace/merge.js';
+import type { TraceRecord } from '../../src/core/trace/record.js';
+import { parseStepMarker } from '../../src/core/trace/steps.js';
+import { toTraceRecord } from '../../src/ingest/trace-record.js';
 import { median } from '../../src/core/stats.js';
 import { nsysHeader, renderNsysCsv } from '../../src/report/nsys-csv.js';
 
@@ -91,7 +81,7 @@ describe('trace records', () => {
   });
 
   it('refuses a record of another schema or with a bad field, naming it', () => {
-    expect(() => toTraceRecord({ schema: 'other/1' })).toThrow('record.schema: expected "graphprof-trace-record/1", got "other/1"');
+    expect(() => toTraceRecord({ schema: 'other/1' })).toThrow('record.schema: expected "graphprof-trace-record/2" (or "graphprof-trace-record/1"), got "other/1"');
     const bad = JSON.parse(JSON.stringify(parent)) as { api: { calls: unknown }[] };
     bad.api[0]!.calls = -3;
     expect(() => toTraceRecord(bad)).toThrow('api[0].calls: expected a number >= 0, got -3');

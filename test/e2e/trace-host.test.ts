@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import type { TraceResult } from '../../src/core/trace.js';
-import { HOST_APIS } from '../../src/trace/host-apis.js';
+import type { TraceResult } from '../../src/core/trace/result.js';
+import { HOST_APIS } from '../../src/core/trace/host-apis.js';
 import { graphprof, root } from './cli.js';
 
 const hostLibrary = join(root, 'build', 'Release', 'libgraphprof_host.so');
@@ -111,7 +111,7 @@ describe.skipIf(!runnable)('graphprof trace, host tracer, on a stand-in driver',
 });
 
 describe('the host tracer\'s API list', () => {
-  it('is the same in native/trace/host_hooks.cc and src/trace/host-apis.ts', () => {
+  it('is the same in native/trace/host_hooks.cc and src/core/trace/host-apis.ts', () => {
     const source = readFileSync(join(root, 'native', 'trace', 'host_hooks.cc'), 'utf8');
     const inCpp = [...source.matchAll(/GP_(?:PT|LEGACY)\(\d+, (\w+),/g)].map((m) => m[1]);
     expect(inCpp.length).toBeGreaterThan(40);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 
-import type { TraceResult } from '../../src/core/trace.js';
+import type { TraceResult } from '../../src/core/trace/result.js';
 import { graphprof, root } from './cli.js';
 
 const release = join(root, 'build', 'Release');

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
 
 export interface ChildExit {
   /** the exit status, or 128 + signal number when a signal ended it (as a shell reports it) */

@@ -1,8 +1,9 @@
 // The host tracer (graphprof trace's default) counts the driver APIs that
-// native/trace/host_hooks.cc wraps, by their driver names. This module holds that list and what an
+// native/trace/host_hooks.cc wraps (the wrappers need each API's C type, so the list lives in C++ too), by their driver names. This module holds that list and what an
 // `api:` step marker naming a runtime API means under it. test/e2e/trace-host.test.ts checks that
 // the list matches the C++ table.
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
+import { baseApiName } from '../analyze/launch-apis.js';
 
 /** The wrapped driver APIs, as the symbols the driver exports (legacy-stream variants). */
 export const HOST_APIS: readonly string[] = [
@@ -15,11 +16,6 @@ export const HOST_APIS: readonly string[] = [
   'cuMemAllocHost_v2', 'cuMemHostAlloc', 'cuMemFreeHost', 'cuMemAllocManaged', 'cuStreamBeginCapture_v2',
   'cuStreamEndCapture', 'cuGraphInstantiateWithFlags', 'cuCtxSynchronize_v2',
 ];
-
-/** "cuMemcpyHtoDAsync_v2" -> "cuMemcpyHtoDAsync": the name a step marker matches. */
-function baseOf(symbol: string): string {
-  return symbol.replace(/_v\d+$/, '');
-}
 
 /**
  * The driver API cudart 13 calls for a runtime API (one call each), for `api:` markers. A runtime
@@ -48,9 +44,9 @@ export const RUNTIME_TO_DRIVER: Readonly<Record<string, string>> = {
 
 /** `api:NAME` as the host tracer sees it: a driver name it wraps (runtime names translated). */
 export function hostStepMarker(name: string): string {
-  const base = name.replace(/_v\d+$/, '').replace(/_pt(sz|ds)$/, '').replace(/_v\d+$/, '');
+  const base = baseApiName(name);
   const driver = base.startsWith('cu') && !base.startsWith('cuda') ? base : RUNTIME_TO_DRIVER[base];
-  const wrapped = new Set(HOST_APIS.map(baseOf));
+  const wrapped = new Set(HOST_APIS.map(baseApiName));
   if (driver === undefined || !wrapped.has(driver)) {
     throw new UsageError(
       `--step-marker api:${name}: the host tracer sees driver calls only, and ${base} ${driver === undefined ? 'has no single driver call it maps to' : 'is not one it wraps'}; use one of ${Object.keys(RUNTIME_TO_DRIVER).slice(0, 4).join(', ')}, ... or a driver name such as api:cuStreamSynchronize, or --tracer cupti`,

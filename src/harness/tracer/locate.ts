@@ -7,11 +7,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { EnvironmentError, UsageError } from '../errors.js';
+import { EnvironmentError, UsageError } from '../../errors.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** dist/trace or src/trace -> the package root */
-const packageRoot = resolve(here, '..', '..');
+/** dist/harness/tracer or src/harness/tracer -> the package root */
+const packageRoot = resolve(here, '..', '..', '..');
 
 export const INJECT_LIBRARY = 'libgraphprof_inject.so';
 
