@@ -2,9 +2,10 @@
 // would save, and what stands in the way of capture.
 // Phases: parse options -> read the reports (streaming) -> analyse (pure) -> render -> gate.
 import { ANALYZE_HINTS, analyzeProfiles, type AnalyzeResult, type SkipNote } from '../core/analyze/analyze.js';
-import { SCHEMA_VERSION, type RunResult } from '../core/schema.js';
+import { SCHEMA_VERSION } from '../core/schema.js';
 import { formatShare } from '../core/units.js';
-import { EXIT, GateError, InputError, UsageError } from '../errors.js';
+import { EXIT, GateError, UsageError } from '../errors.js';
+import { prepareGate } from '../gate.js';
 import { readInputs } from '../ingest/nsys.js';
 import type { Io } from '../io.js';
 import { renderAnalyzeTable } from '../report/analyze-table.js';
@@ -12,7 +13,7 @@ import { renderJson } from '../report/json.js';
 import { toolInfo } from '../version.js';
 import { parseAnalyzeOptions, type RawAnalyzeOptions } from './analyze-options.js';
 import { readCalibration } from './calibration.js';
-import { prepareGate, type RawGateOptions } from './compare.js';
+import { parseGateOptions, type RawGateOptions } from './gate-options.js';
 
 /** The skipped items worth a line on stderr: our own skips, and nsys skips of reports we use. */
 function worthSaying(s: SkipNote): boolean {
@@ -34,7 +35,7 @@ function describeSkips(skipped: readonly SkipNote[]): string[] {
 export async function execute(raw: RawAnalyzeOptions & RawGateOptions & { baseline?: string | string[] }, io: Io, args: string[] = []): Promise<number> {
   const options = parseAnalyzeOptions(raw, args);
   // --baseline: read and check it (and the thresholds) before reading the reports (docs/ci.md).
-  const gate = raw.baseline !== undefined ? prepareGate(raw.baseline, raw, 'analyze') : null;
+  const gate = raw.baseline !== undefined ? prepareGate(typeof raw.baseline === 'string' ? [raw.baseline] : raw.baseline, parseGateOptions(raw), 'analyze') : null;
   const replay = readCalibration(options.calibrationPaths);
 
   io.progress(`graphprof analyze: reading ${options.paths.join(', ')}`);

@@ -40,17 +40,26 @@ export interface ReplayModel {
 }
 
 /**
- * Defaults measured on an H200 (driver 580, CUDA 13.0) by bench/gpu-model-calib.sh; see
- * docs/analyze.md, "Replay model", for the runs they come from. Not measured on the user's machine
- * unless --calibration says so.
+ * Defaults fitted on an H100 80GB HBM3 (driver 580.159.04, CUDA 13.0, 2026-12-06) by
+ * bench/gpu-model-calib.sh: examples/llama_decode.py in five shapes (574 to 1,646 kernels per step,
+ * kernels of 1.1 to 45 us), replay p50 in a clean process against the eager kernels' CUPTI durations;
+ * every shape within 0.4% (docs/analyze.md, "The replay model", has the table). Not measured on the
+ * user's machine unless --calibration says so.
  */
 export const DEFAULT_REPLAY_MODEL: ReplayModel = Object.freeze({
-  floorNs: 500,
-  gapNs: 0,
-  graphLaunchNs: 2100,
-  source: 'default: measured on an H200 (driver 580, CUDA 13.0), not on this machine',
+  floorNs: 1400,
+  gapNs: 170,
+  graphLaunchNs: 3300,
+  source: 'default: fitted on an H100 80GB HBM3 (driver 580.159.04, CUDA 13.0), not measured on this machine',
   notes: [],
 }) as ReplayModel;
+
+/**
+ * The reference GPU's own cost of a graph node (graph GPU time per node of `graphprof run`'s empty
+ * kernel, and of its spin kernels less their spin time: 916 to 948 ns, median 936), measured with the
+ * defaults above; --calibration scales floor and gap by this machine's figure over it.
+ */
+export const REFERENCE_NODE_NS = 936;
 
 /** The eager step's wall time as measured over the marked steps (trace) or the NVTX range (nsys). */
 export interface StepWall {
@@ -222,47 +231,49 @@ function formatCalls(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(1);
 }
 
+/** A calibration file that cannot calibrate, with the file it came from. */
+export class CalibrationError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
- * The replay model from one or more `graphprof run --json` results (docs/analyze.md,
- * "Calibration"): an empty-kernel run gives the floor (its GPU time per node), a spin run of K ns
- * gives the gap (GPU time per node - K) when K is above the floor; copy kernels cannot tell their
- * work from the per-node cost and are refused. What no file gives keeps its default.
+ * The replay model from `graphprof run --json` results of this machine (docs/analyze.md,
+ * "Calibration"). What a run measures is the GPU's own cost of a graph node: graph GPU time per
+ * node minus the kernel's work (an empty kernel's node; a spin kernel's node less its spin time).
+ * That cost scales the default floor and gap, which were fitted on framework kernels on the
+ * reference GPU, by this GPU's node cost over the reference one's; the graph launch is the runs'
+ * median cudaGraphLaunch p50. Copy kernels cannot tell their work from the node cost: refused.
  */
 export function replayModelFromRuns(runs: readonly { run: RunResult; path: string }[], base: ReplayModel = DEFAULT_REPLAY_MODEL): ReplayModel {
   const notes: string[] = [];
-  let floor: number | null = null;
-  let gap: number | null = null;
+  const nodeCosts: number[] = [];
   const launches: number[] = [];
   for (const { run, path } of runs) {
-    const results = run.results.filter((b) => b.graph && Number.isFinite(b.graph.devicePerNodeNs) && b.graph.nodes > 0);
-    if (results.length === 0) throw new RangeError(`${path}: it holds no measured batch size with graph figures`);
     const w = run.workload;
-    // a node's GPU time with the kernel's own work in it; run's graph has one node per kernel
-    const perNode = median(results.map((b) => b.graph.devicePerNodeNs));
-    launches.push(...results.map((b) => b.graph.launchNs.p50Ns));
-    if (w.kernel === 'empty') {
-      floor = perNode;
-      notes.push(`${path}: floor = ${Math.round(perNode)} ns, the GPU time per node of empty kernels`);
-    } else if (w.kernel === 'spin') {
-      const g = perNode - w.kernelNs;
-      if (w.kernelNs <= (floor ?? base.floorNs)) {
-        notes.push(`${path}: spin kernels of ${w.kernelNs} ns are not longer than the floor: they give no gap; use --kernel-us 2 or more`);
-      } else {
-        gap = Math.max(0, g);
-        notes.push(`${path}: gap = ${Math.round(perNode)} ns per node - ${w.kernelNs} ns of spin = ${Math.round(g)} ns${g < 0 ? ' (negative: 0 used)' : ''}`);
-      }
-    } else {
-      throw new RangeError(`${path}: a run of ${w.kernel} kernels cannot calibrate the replay model (their work cannot be told from the per-node cost); use graphprof run --kernel spin or --kernel empty`);
+    if (w.kernel === 'copy') {
+      throw new CalibrationError(path, 'a run of copy kernels cannot calibrate the replay model (their work cannot be told from the node cost); use graphprof run --kernel empty or --kernel spin');
     }
+    const results = run.results.filter((b) => b.graph && Number.isFinite(b.graph.devicePerNodeNs) && b.graph.nodes > 0);
+    if (results.length === 0) throw new CalibrationError(path, 'it holds no measured batch size with graph figures');
+    const work = w.kernel === 'spin' ? w.kernelNs : 0;
+    const cost = median(results.map((b) => b.graph.devicePerNodeNs - (work * w.kernels) / b.graph.nodes));
+    if (!(cost > 0)) throw new CalibrationError(path, `its node cost came out at ${Math.round(cost)} ns (graph GPU time per node - spin time): the spin kernels ran shorter than asked`);
+    nodeCosts.push(cost);
+    launches.push(...results.map((b) => b.graph.launchNs.p50Ns));
+    notes.push(`${path}: ${w.kernel} kernels, node cost ${Math.round(cost)} ns (graph GPU time per node${work > 0 ? ` - ${work} ns spin` : ''})`);
   }
-  // the floor holds the gap of an empty node: where both are known, the floor is what remains
-  const floorNs = floor !== null && gap !== null ? Math.max(0, floor - gap) : floor ?? base.floorNs;
-  if (floor === null) notes.push(`floor: default ${base.floorNs} ns (no empty-kernel run given)`);
-  if (gap === null) notes.push(`gap: default ${base.gapNs} ns (no spin run of 1 us or more given)`);
+  const nodeNs = median(nodeCosts);
+  const scale = nodeNs / REFERENCE_NODE_NS;
+  notes.push(`floor and gap scaled by ${scale.toFixed(3)}: this GPU's node cost ${Math.round(nodeNs)} ns over the reference ${REFERENCE_NODE_NS} ns`);
   return {
-    floorNs,
-    gapNs: gap ?? base.gapNs,
-    graphLaunchNs: launches.length > 0 ? median(launches) : base.graphLaunchNs,
+    floorNs: base.floorNs * scale,
+    gapNs: base.gapNs * scale,
+    graphLaunchNs: median(launches),
     source: runs.map((r) => r.path).join(', '),
     notes,
   };

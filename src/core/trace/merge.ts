@@ -6,7 +6,7 @@ import type { ApiStat, DeviceStat, DurationStat, TraceRecord } from './record.js
 /**
  * The name nsys prints: it strips a 4-digit CUPTI version suffix only, so `cudaLaunchKernel_v7000`
  * becomes `cudaLaunchKernel` while `cudaGraphLaunch_v10000` and `cuMemAlloc_v2` keep theirs.
- * (core/launch-apis.ts baseApiName strips every suffix, for classification.)
+ * (core/analyze/launch-apis.ts baseApiName strips every suffix, for classification.)
  */
 export function nsysApiName(cuptiName: string): string {
   return cuptiName.replace(/_v\d{4}$/, '');

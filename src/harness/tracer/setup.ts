@@ -2,7 +2,7 @@
 // for the host tracer, CUDA_INJECTION64_PATH for CUPTI), and what the library is told through
 // GRAPHPROF_TRACE_* (docs/trace.md, Environment variables). The only code that sets them.
 import type { TraceOptions } from '../../commands/trace-options.js';
-import { API_RULES, type ApiClass } from '../../core/analyze/launch-apis.js';
+import { API_RULES } from '../../core/analyze/launch-apis.js';
 import { hostStepMarker } from '../../core/trace/host-apis.js';
 import { locateCupti, locateHostLibrary, locateInjectLibrary } from './locate.js';
 
@@ -15,15 +15,14 @@ export interface TracerSetup {
   stepMarker: string | null;
 }
 
-/** The classes the tracers count per step; the rest of the table stays on this side. */
-const NATIVE_CLASSES: readonly ApiClass[] = ['kernel-launch', 'graph-launch', 'sync', 'alloc', 'memcpy', 'memset'];
-
 /**
- * GRAPHPROF_TRACE_API_CLASSES: analyze's API table (core/launch-apis.ts, the one definition) as the
- * tracers read it: "class=name,prefix*,...;class=..." on base names (suffixes stripped).
+ * GRAPHPROF_TRACE_API_CLASSES: analyze's API table (core/analyze/launch-apis.ts, the one definition) as the
+ * tracers read it: "class=name,prefix*,...;class=..." on base names (suffixes stripped). Every class
+ * travels, those the tracers do not count too, so that the longest match wins there as it does here.
  */
 export function apiClassesSpec(): string {
-  return NATIVE_CLASSES.map((cls) => `${cls}=${API_RULES.filter((r) => r.cls === cls).map((r) => (r.prefix ? `${r.name}*` : r.name)).join(',')}`).join(';');
+  const classes = [...new Set(API_RULES.map((r) => r.cls))];
+  return classes.map((cls) => `${cls}=${API_RULES.filter((r) => r.cls === cls).map((r) => (r.prefix ? `${r.name}*` : r.name)).join(',')}`).join(';');
 }
 
 /**
