@@ -252,6 +252,8 @@ function writeOut(prefix: string, host: Traced, device: Traced | null): string[]
     const reports: [NsysReport, RowSet['api']][] = [['cuda_api_sum', api.api]];
     if (dev) reports.push(['cuda_gpu_kern_sum', dev.kernels], ['cuda_gpu_mem_time_sum', [...dev.memcpy, ...dev.memset]]);
     for (const [report, rows] of reports) {
+      // nsys writes no table for a report with nothing in it; a header alone would not read back
+      if (report !== 'cuda_api_sum' && rows.every((r) => r.count === 0)) continue;
       const path = nsysCsvPath(pre, report);
       writeAtomically('--out', path, renderNsysCsv(report, rows));
       written.push(path);
