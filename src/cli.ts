@@ -80,9 +80,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('analyze')
     .description('read nsys stats reports (CSV, column text, logs, a folder) and say what kernel-launch overhead costs per step and what CUDA graphs would save')
     .argument('<reports...>', 'nsys stats output files or directories')
-    .option('--steps <n>', withDefault('decode steps (tokens) the profile covers; figures are divided by it', ANALYZE_DEFAULTS.steps))
-    .option('--target-latency <duration>', 'step latency to measure the overhead share against, e.g. 30ms (default: the larger of host API and GPU kernel time per step)')
-    .option('--calibration <run.json>', 'per-node replay and graph launch cost from `graphprof run --json` (default: reference figures seen on an H200)')
+    .option('--steps <n>', withDefault('decode steps (tokens) the profile covers; figures are divided by it (with --step-range: the range\'s instances)', ANALYZE_DEFAULTS.steps))
+    .option('--step-range <name>', 'the NVTX range around each step (nvtx_sum or nvtx_pushpop_trace report): its median duration is the measured eager step, its instances the step count')
+    .option('--step-time <duration>', 'the eager step\'s wall time as you measured it, e.g. 18ms (default: --step-range, else estimated and labelled so)')
+    .addOption(new Option('--target-latency <duration>', 'old name of --step-time').hideHelp())
+    .option('--calibration <run.json>', 'replay model from `graphprof run --json` results: --kernel empty gives the per-node floor, --kernel spin the gap; repeatable (default: measured on an H200)', collect, [] as string[])
     .option('--fail-above <share>', 'exit 1 when the launch overhead share of any profile is above SHARE, e.g. 30%')
     .option('--json', 'print the result as JSON (fields: docs/analyze.md)')
     .option('--html <file>', 'also write a self-contained HTML report of the result to FILE (docs/report.md)');
@@ -138,7 +140,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .usage('[options] -- <command...>')
     .option('--steps <n>', 'divide the totals by N decode steps (default: the step-marker count, else 1)')
     .option('--step-marker <marker>', 'cut the run into steps: nvtx:NAME (each NVTX range NAME) or api:NAME (each call of a CUDA API, e.g. api:cudaStreamSynchronize)')
-    .option('--out <prefix>', 'write nsys-compatible CSV reports: PREFIX_cuda_api_sum.csv, PREFIX_cuda_gpu_kern_sum.csv, PREFIX_cuda_gpu_mem_time_sum.csv')
+    .option('--out <prefix>', 'write nsys-compatible CSV reports: with --step-marker the profile inside the steps (PREFIX_cuda_api_sum.csv, PREFIX_cuda_gpu_kern_sum.csv, PREFIX_cuda_gpu_mem_time_sum.csv, as nsys stats --filter-nvtx), the steps in PREFIX_nvtx_sum.csv and the whole run as PREFIX_whole_*; without a marker the whole run as PREFIX_*')
     .option('--json', 'print the report as JSON (on stderr, like the table)')
     .option('-o, --output <file>', 'also write the JSON result to FILE')
     .option('--html <file>', 'also write a self-contained HTML report of the result to FILE (docs/report.md)')
@@ -149,6 +151,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--no-device-time', 'with --tracer cupti: API calls only, no device times')
     .option('--graph-trace <level>', 'with CUPTI: graph: a graph launch is one record, its GPU time one row (the default: less overhead per graph launch); node: one kernel record per graph node')
     .option('--capture-range <range>', 'collect only between cudaProfilerStart and cudaProfilerStop (as nsys --capture-range=cudaProfilerApi): cudaProfilerApi')
+    .option('--predict', 'run the command twice, under the host tracer (step wall time at its low overhead) and under CUPTI (GPU time and kernel durations), check that launches per step agree, and predict the graph step (needs --step-marker)')
+    .option('--calibration <run.json>', 'replay model from `graphprof run --json` results (--kernel empty: floor; --kernel spin: gap); repeatable (default: measured on an H200)', collect, [] as string[])
     .option('--timeline-steps <n>', 'with a step marker: keep every event of N marked steps per process (a uniform sample), for the report\'s timeline; 0: none (default: 3)')
     .action(act(() => import('./commands/trace.js') as Promise<{ execute: Action }>));
 

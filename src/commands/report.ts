@@ -17,7 +17,7 @@ export interface RawReportOptions {
 /** The fields each kind must have for its pictures: a file without them is refused, not half-drawn. */
 const REQUIRED: Record<string, readonly string[]> = {
   run: ['workload', 'results', 'environment'],
-  analyze: ['profiles', 'options', 'replayCost'],
+  analyze: ['profiles', 'options', 'replayModel'],
   trace: ['traced', 'analysis', 'options', 'environment', 'perStep'],
   recommend: ['sizes', 'model', 'distribution', 'baselines', 'maxBatch'],
   compare: ['metrics', 'summary', 'baseline', 'current', 'baselines'],
@@ -50,7 +50,12 @@ export function readReportInput(path: string): ReportInput {
   const major = String(o.schemaVersion ?? '').split('.')[0];
   if (major !== SCHEMA_VERSION.split('.')[0]) throw new InputError(path, undefined, `schema version ${String(o.schemaVersion)} is not readable by this graphprof (${SCHEMA_VERSION})`);
   const absent = REQUIRED[command]!.filter((k) => o[k] === undefined || o[k] === null);
-  if (absent.length > 0) throw new InputError(path, undefined, `this \`${command}\` result lacks ${absent.join(', ')}: truncated or edited?`);
+  if (absent.length > 0) throw new InputError(path, undefined, `this \`${command}\` result lacks ${absent.join(', ')}: truncated, edited, or made by an older graphprof?`);
+  // The step model (W, G, P) arrived with the report's breakdown: an older analysis cannot be drawn.
+  const analyses = command === 'analyze' ? (o.profiles as unknown[]) : command === 'trace' ? [o.analysis] : [];
+  if (!Array.isArray(analyses) || analyses.some((a) => typeof a !== 'object' || a === null || typeof (a as Record<string, unknown>).model !== 'object')) {
+    throw new InputError(path, undefined, `this \`${command}\` result has no step model (made by an older graphprof): run ${command} again for its report`);
+  }
   return { result: value as ReportableResult, source: path };
 }
 

@@ -102,11 +102,13 @@ describe.skipIf(!browserPath && !required)('the HTML report in headless chromium
     const { page } = pages.get('analyze')!;
     const fig = page.locator('[data-chart="step-breakdown"]');
     expect(await fig.locator('rect[data-segment="inside launch calls"]').count()).toBe(2);
-    expect(await fig.locator('rect[data-segment="GPU busy"]').count()).toBe(1);
-    expect(await fig.locator('rect[data-segment="replay cost + graph launch"]').count()).toBe(2);
+    // profile 1 has kernel times (no timestamps: G is their sum), profile 2 none: no GPU bar, no prediction
+    expect(await fig.locator('rect[data-segment="GPU time (sum over streams)"]').count()).toBe(1);
+    expect(await fig.locator('rect[data-segment="replay cost of the nodes"]').count()).toBe(1);
+    expect(await fig.locator('rect[data-segment="graph launch"]').count()).toBe(1);
     const values = await texts(page, '[data-chart="step-breakdown"] text.value');
-    expect(values).toEqual(['5.55 ms in API calls > W 3.96 ms estimated', '3.96 ms estimated', '3.97 ms estimated', '1.06 ms estimated', '0.82 ms estimated']);
-    expect(await fig.locator('line[data-mark]').count()).toBe(1);
+    expect(values).toEqual(['W 5.55 ms estimated', 'G 3.96 ms measured (sum)', 'P 4.03 ms estimated', 'W 1.06 ms estimated']);
+    expect(await texts(page, '[data-chart="step-breakdown"] .note')).toHaveLength(2);
     expect(await texts(page, '[data-chart="step-breakdown"] .axis-label')).toContain('time per step (ms)');
     expect(await page.locator('[data-chart="step-timeline"] .empty').textContent()).toContain('nsys stats summaries hold no per-step events');
   });
@@ -114,7 +116,7 @@ describe.skipIf(!browserPath && !required)('the HTML report in headless chromium
   it('trace: measured step bar, step series with the warm-up clipped and labelled, the step timeline', async () => {
     const { page } = pages.get('trace')!;
     const trace = JSON.parse(readFileSync(join(root, 'fixtures', 'report', 'trace.json'), 'utf8')) as { timeline: { pid: number; steps: { index: number; host: unknown[]; device: unknown[] }[] }[] };
-    expect((await texts(page, '[data-chart="step-breakdown"] text.value'))[0]).toBe('1.26 ms measured');
+    expect((await texts(page, '[data-chart="step-breakdown"] text.value'))[0]).toBe('W 1.26 ms measured');
     const series = page.locator('[data-chart="step-series"]');
     expect(await series.locator('[data-clipped]').count()).toBe(1);
     expect(await texts(page, '[data-chart="step-series"] text.value')).toEqual(['21 ms ↑']);

@@ -76,7 +76,12 @@ describe('graphprof report', () => {
     writeFileSync(cut, JSON.stringify(run));
     const r4 = graphprof(['report', cut]);
     expect(r4.code).toBe(2);
-    expect(r4.stderr).toBe(`graphprof: ${cut}: this \`run\` result lacks results: truncated or edited?\n`);
+    expect(r4.stderr).toBe(`graphprof: ${cut}: this \`run\` result lacks results: truncated, edited, or made by an older graphprof?\n`);
+
+    // an analyze result from before the step model (fixtures/compare keeps some)
+    const r5 = graphprof(['report', f('compare', 'analyze-baseline.json')]);
+    expect(r5.code).toBe(2);
+    expect(r5.stderr).toMatch(/analyze-baseline\.json: this `analyze` result (lacks replayModel|has no step model)/);
   });
 
   it('refuses another schema major version', () => {

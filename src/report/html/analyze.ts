@@ -19,50 +19,59 @@ function profileLabel(p: ProfileAnalysis, i: number, several: boolean): string {
   return several ? `profile ${i + 1}: ${name}` : name;
 }
 
+function basisWord(b: string | null): string {
+  return b ?? 'unknown';
+}
+
 function barGroup(label: string, b: StepBreakdown): BarGroup {
-  const unit = timeUnit(Math.max(b.wallNs, b.graph.totalNs));
-  const wall = `${inUnit(b.wallNs, unit)} ${b.wallMeasured ? 'measured' : 'estimated'}`;
+  const unit = timeUnit(Math.max(b.wallNs, b.graph?.totalNs ?? 0));
+  const wall = `${inUnit(b.wallNs, unit)} ${basisWord(b.wallBasis)}`;
+  const estimated = b.wallBasis !== 'measured';
   const hostSum = b.host.launchNs + b.host.syncNs + b.host.otherApiNs + b.host.betweenNs;
-  // Host API time above the eager step: the calls overlap (threads) or the estimate is low. The bar
-  // shows what was measured and the tick where W is, rather than cutting either.
+  // Host API time above the eager step: the calls overlap (threads) or W is estimated low. The bar
+  // shows what was measured and a tick where W is, rather than cutting either.
   const over = hostSum > b.wallNs * 1.001;
   const rows: BarGroup['rows'][number][] = [
     {
       label: 'eager step: host',
-      total: over ? `${inUnit(hostSum, unit)} in API calls > W ${wall}` : wall,
+      total: over ? `${inUnit(hostSum, unit)} in API calls > W ${wall}` : `W ${wall}`,
       mark: over ? { value: b.wallNs, tip: `eager step W: ${wall}` } : undefined,
       segments: [
         { name: 'inside launch calls', cls: 'k-launch', value: b.host.launchNs },
         { name: 'syncs', cls: 'k-sync', value: b.host.syncNs },
         { name: 'other CUDA API calls', cls: 'k-api', value: b.host.otherApiNs },
-        { name: 'host time between calls', cls: 'k-host', value: b.host.betweenNs, estimated: !b.wallMeasured },
+        { name: 'host time between calls', cls: 'k-host', value: b.host.betweenNs, estimated },
       ],
     },
   ];
   if (b.gpu) {
     rows.push({
       label: 'eager step: GPU',
-      total: wall,
+      total: `G ${inUnit(b.gpu.busyNs, unit)} ${basisWord(b.gpu.basis)}${b.gpu.kind === 'sum' ? ' (sum)' : ''}`,
       segments: [
-        { name: 'GPU busy', cls: 'k-gpu', value: b.gpu.busyNs },
-        { name: 'GPU idle (waiting for the host)', cls: 'k-idle', value: b.gpu.idleNs, estimated: !b.wallMeasured },
+        { name: b.gpu.kind === 'sum' ? 'GPU time (sum over streams)' : 'GPU busy', cls: 'k-gpu', value: b.gpu.busyNs, estimated: b.gpu.basis !== 'measured' },
+        { name: 'GPU idle (waiting for the host)', cls: 'k-idle', value: b.gpu.idleNs, estimated },
       ],
     });
   }
-  rows.push({
-    label: 'graph step: predicted',
-    total: `${inUnit(b.graph.totalNs, unit)} estimated`,
-    segments: [
-      { name: 'GPU work', cls: 'k-gpu', value: b.graph.gpuNs, estimated: true },
-      { name: 'replay cost + graph launch', cls: 'k-pred', value: b.graph.overheadNs, estimated: true },
-    ],
-  });
+  if (b.graph) {
+    rows.push({
+      label: 'graph step: predicted',
+      total: `P ${inUnit(b.graph.totalNs, unit)} estimated`,
+      segments: [
+        { name: 'kernels and copies (their eager time)', cls: 'k-gpu', value: b.graph.gpuNs, estimated: true },
+        { name: 'replay cost of the nodes', cls: 'k-pred', value: b.graph.replayOverheadNs, estimated: true },
+        { name: 'graph launch', cls: 'k-launch', value: b.graph.launchNs, estimated: true },
+      ],
+    });
+  }
   return { label, rows };
 }
 
 function breakdownFigure(items: readonly { label: string; b: StepBreakdown; p: ProfileAnalysis }[]): string {
-  const max = Math.max(...items.map((i) => Math.max(i.b.wallNs, i.b.graph.totalNs)));
+  const max = Math.max(...items.map((i) => Math.max(i.b.wallNs, i.b.graph?.totalNs ?? 0)));
   const body = stackedBars({ label: 'where a step\'s time goes, per profile', unit: timeUnit(max), title: 'time per step', groups: items.map((i) => barGroup(i.label, i.b)) });
+  const missing = [...new Set(items.flatMap((i) => i.b.missing))];
   return figure({
     id: 'step-breakdown',
     title: 'Where a step\'s time goes, beside the predicted graph step',
@@ -74,22 +83,23 @@ function breakdownFigure(items: readonly { label: string; b: StepBreakdown; p: P
       { label: 'host time between calls', cls: 'k-host' },
       { label: 'GPU busy', cls: 'k-gpu' },
       { label: 'GPU idle', cls: 'k-idle' },
-      { label: 'replay cost + graph launch (estimated)', cls: 'k-pred' },
+      { label: 'replay cost of the nodes (estimated)', cls: 'k-pred' },
     ]),
     method:
-      'Per step = totals / steps. Host bar: time inside kernel-launch calls (whole call, queue waits included), sync calls, other CUDA API calls, and the rest of the eager step W (host code between calls); where the API time alone exceeds W (calls on several threads, or W estimated low) a tick marks W. GPU bar: kernel + copy time G, the rest of W idle. W is the median marked-step duration where steps are marked (measured), else the analysis\'s eager step (estimated). Graph step: G + per-node replay cost + one graph launch (estimated; docs/analyze.md). Paler segments are estimated.',
+      'The step model (docs/analyze.md): W, the eager step, measured over the marked steps or NVTX ranges, given by --step-time, or estimated; G, the GPU time of a step (busy time where timestamps allow, else the sum); P, the predicted graph step = per node max(d, floor) + gap, + one graph launch (estimated). Host bar: time per step inside kernel-launch calls, sync calls and other CUDA API calls, and the rest of W (host code between calls); where the API time alone exceeds W a tick marks W. Paler segments are estimated.',
+    notes: missing.length ? missing.map((m) => `missing: ${m}`) : [],
     values: {
-      head: ['profile', 'eager step W', 'launch calls', 'syncs', 'other API', 'between calls', 'GPU busy', 'graph step (pred.)', 'launch share'],
+      head: ['profile', 'eager step W', 'launch calls', 'syncs', 'other API', 'between calls', 'GPU G', 'graph step P', 'launch-overhead share'],
       rows: items.map((i) => [
         i.label,
-        `${d(i.b.wallNs)} ${i.b.wallMeasured ? '(measured)' : '(estimated)'}`,
+        `${d(i.b.wallNs)} (${basisWord(i.b.wallBasis)})`,
         d(i.b.host.launchNs),
         d(i.b.host.syncNs),
         d(i.b.host.otherApiNs),
         d(i.b.host.betweenNs),
-        i.b.gpu ? d(i.b.gpu.busyNs) : 'unknown',
-        d(i.b.graph.totalNs),
-        formatShare(i.p.overheadShare),
+        i.b.gpu ? `${d(i.b.gpu.busyNs)} (${basisWord(i.b.gpu.basis)})` : 'unknown',
+        i.b.graph ? `${d(i.b.graph.totalNs)} (estimated)` : 'unknown',
+        i.p.overheadShare === null ? 'unknown' : formatShare(i.p.overheadShare),
       ]),
     },
   });
@@ -202,8 +212,9 @@ function timelineFigure(t: readonly ProcessTimeline[] | null | undefined, why: s
 
 export function analyzeSection(r: AnalyzeResult, source: string | null): Section {
   const several = r.profiles.length > 1;
-  const items = r.profiles.map((p, i) => ({ label: profileLabel(p, i, several), b: stepBreakdown(p, null), p }));
-  const meta = [`${r.profiles.length} profile${several ? 's' : ''}, ${formatCount(r.options.steps)} step${r.options.steps === 1 ? '' : 's'} each; replay cost ${r.replayCost.source === 'default' ? 'defaults (H200)' : `from ${r.replayCost.source}`}`];
+  const items = r.profiles.map((p, i) => ({ label: profileLabel(p, i, several), b: stepBreakdown(p), p }));
+  const steps = r.options.stepRange ? `steps from the NVTX range ${r.options.stepRange}` : `${formatCount(r.options.steps ?? 1)} step${r.options.steps === 1 || r.options.steps === null ? '' : 's'} each`;
+  const meta = [`${r.profiles.length} profile${several ? 's' : ''}, ${steps}; replay model ${r.replayModel.source}`];
   if (source) meta.push(`from ${source}, created ${r.createdAt}`);
   const noSteps = 'nsys stats summaries hold no per-step events: graphprof trace --step-marker (with --timeline-steps) records them.';
   const figures = items.length === 0 ? [missing('No profile in this result.')] : [breakdownFigure(items), stepSeriesFigure(null, noSteps), timelineFigure(null, noSteps)];
@@ -212,8 +223,7 @@ export function analyzeSection(r: AnalyzeResult, source: string | null): Section
 
 export function traceSection(r: TraceResult, source: string | null): Section {
   const cmd = r.traced.command.join(' ');
-  const measured = r.steps ? r.steps.durationNs.p50 : null;
-  const items = [{ label: cmd.length > 40 ? `${cmd.slice(0, 39)}…` : cmd, b: stepBreakdown(r.analysis, measured), p: r.analysis }];
+  const items = [{ label: cmd.length > 40 ? `${cmd.slice(0, 39)}…` : cmd, b: stepBreakdown(r.analysis), p: r.analysis }];
   const meta = [
     `traced: ${cmd} (exit ${r.traced.exitCode}, ${d(r.traced.wallNs)}); ${r.options.tracer === 'host' ? 'host tracer' : `CUPTI${r.activity ? ' with device times' : ''}`}; driver CUDA ${r.environment.driverCudaVersion ?? '?'}`,
     `steps: ${r.steps ? `${formatCount(r.steps.count)} at ${r.steps.marker}` : `none marked (figures per ${formatCount(r.perStep.steps)} step${r.perStep.steps === 1 ? '' : 's'})`}`,

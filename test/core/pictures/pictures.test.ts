@@ -121,24 +121,37 @@ describe('step timeline', () => {
 });
 
 describe('step breakdown', () => {
-  const p = json<{ profiles: ProfileAnalysis[] }>('fixtures', 'report', 'analyze.json').profiles[0]!;
+  const analyze = () => json<{ profiles: ProfileAnalysis[] }>('fixtures', 'report', 'analyze.json').profiles;
+  const trace = () => json<{ analysis: ProfileAnalysis }>('fixtures', 'report', 'trace.json').analysis;
 
-  it('host segments add up to the eager step; the GPU bar is G and the rest idle', () => {
-    const b = stepBreakdown(p, null);
-    expect(b.wallMeasured).toBe(false);
-    expect(b.wallNs).toBe(p.prediction.eagerStepNs);
+  it('host segments add up to W (or to the API time above it); the GPU bar is G and the rest of W', () => {
+    const p = trace();
+    const b = stepBreakdown(p);
+    expect(b.wallBasis).toBe('measured');
+    expect(b.wallNs).toBe(p.model.eagerStepNs.value);
     const host = b.host.launchNs + b.host.syncNs + b.host.otherApiNs + b.host.betweenNs;
     expect(host).toBeCloseTo(Math.max(b.wallNs, p.perStep.hostApiNs), 3);
     expect(b.host.launchNs).toBe(p.perStep.launchTotalNs);
-    expect(b.gpu!.busyNs).toBe(p.perStep.gpuKernelNs);
-    expect(b.graph.gpuNs + b.graph.overheadNs).toBeCloseTo(p.prediction.graphStepNs, 6);
+    expect(b.gpu!.busyNs).toBe(p.model.gpuStepNs.value);
+    expect(b.gpu!.busyNs + b.gpu!.idleNs).toBeCloseTo(b.wallNs, 3);
   });
 
-  it('a measured step (trace with a marker) replaces the estimated one', () => {
-    const b = stepBreakdown(p, 9e9);
-    expect(b.wallMeasured).toBe(true);
-    expect(b.host.betweenNs).toBeCloseTo(9e9 - p.perStep.hostApiNs, 3);
-    expect(b.gpu!.idleNs).toBe(9e9 - p.perStep.gpuKernelNs!);
+  it('the predicted graph step splits into the kernels, the nodes\' replay cost and one graph launch', () => {
+    const p = trace();
+    const g = stepBreakdown(p).graph!;
+    expect(g.totalNs).toBe(p.model.graphStepNs.value);
+    expect(g.gpuNs + g.replayOverheadNs + g.launchNs).toBeCloseTo(g.totalNs, 3);
+    expect(g.launchNs).toBe(p.model.graphStepNs.graphLaunchNs);
+    expect(g.gpuNs).toBe(Math.min(p.model.gpuStepNs.value!, p.model.graphStepNs.replayNs!));
+  });
+
+  it('without GPU time there is no GPU bar and no prediction, and the breakdown says what is missing', () => {
+    const p = analyze().find((x) => x.model.gpuStepNs.value === null)!;
+    const b = stepBreakdown(p);
+    expect(b.gpu).toBeNull();
+    expect(b.graph).toBeNull();
+    expect(b.missing.length).toBeGreaterThan(0);
+    expect(b.wallBasis).toBe('estimated');
   });
 });
 

@@ -31,6 +31,14 @@ describe('the trace section', () => {
     expect(html).toContain('5,000 of the step&#39;s 25,000 events, the latest, are not drawn');
   });
 
+  it('where the API time alone exceeds W, says so and marks W with a tick', () => {
+    const r = fixture();
+    r.analysis.model.eagerStepNs.value = r.analysis.perStep.hostApiNs / 2;
+    const html = renderHtml([{ result: r, source: null }]);
+    expect(html).toContain("644 µs in API calls &gt; W 322 µs measured");
+    expect(count(html, 'class="wmark"')).toBe(1);
+  });
+
   it('says why there is no series or timeline in a result made before them', () => {
     const r = fixture() as Partial<TraceResult> & TraceResult;
     delete r.stepSeries;
