@@ -107,6 +107,16 @@ describe('--html on the commands', () => {
     expect(readFileSync(c, 'utf8')).toContain('GATE FAILED');
   });
 
+  it('run --html (the fake harness: plumbing only) writes the run page, marked as not a measurement', () => {
+    const h = join(dir, 'run.html');
+    const r = graphprof(['run', '--batch-sizes', '1,4', '--iterations', '20', '--html', h], { GRAPHPROF_FAKE_HARNESS: '1' });
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(h, 'utf8');
+    expect(html).toContain('FAKE HARNESS: these figures are synthetic, not measurements');
+    expect(html.match(/data-series="eager step"/g)).toHaveLength(2);
+    expect(html).toContain('median of 20 timed steps');
+  });
+
   it('a bad --html path fails before any work, exit 2', () => {
     const r = graphprof(['recommend', '--html', join(dir, 'no-such-folder', 'x.html')]);
     expect(r.code).toBe(2);

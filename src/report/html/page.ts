@@ -47,7 +47,7 @@ svg .evt{stroke:none}svg .wmark{stroke:var(--fg);stroke-width:2.5}svg .gate{stro
 .legend li{display:flex;align-items:center;gap:6px}
 .sw{display:inline-block;width:14px;height:10px;border-radius:2px;border:0}
 .sw-line{height:3px;border-radius:0}.sw-dash{height:0;border-top:3px dashed;background:none!important}
-.sw-dot{width:9px;height:9px;border-radius:50%}
+.sw-dot{width:9px;height:9px;border-radius:50%}.sw.band-sw{opacity:.3}
 .sw.k-eager{background:var(--eager);color:var(--eager)}.sw.k-graph{background:var(--graph);color:var(--graph)}
 .sw.k-gpu{background:var(--gpu);color:var(--gpu)}.sw.k-launch{background:var(--launch);color:var(--launch)}
 .sw.k-sync{background:var(--sync);color:var(--sync)}.sw.k-api{background:var(--api);color:var(--api)}

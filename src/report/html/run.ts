@@ -34,7 +34,8 @@ function stepTime(rows: readonly RunPictureRow[], r: RunResult): string {
     legend: legend([
       { label: 'eager step p50', cls: 'k-eager', shape: 'line' },
       { label: 'graph step p50', cls: 'k-graph', shape: 'line' },
-      { label: 'band: p10 to p90 of the timed iterations', cls: 'k-host' },
+      { label: 'eager p10 to p90', cls: 'k-eager band-sw' },
+      { label: 'graph p10 to p90 (of the timed steps)', cls: 'k-graph band-sw' },
     ]),
     method: `Measured: each point is the median of ${r.workload.iterations} timed steps after ${r.workload.warmup} warm-up; eager step = host clock from the first launch to the end of the stream sync; graph step = from before cudaGraphLaunch to after the sync (docs/methodology.md). Bands: p10-p90 of the raw samples in the JSON.`,
     notes: banded ? [] : ['this result holds no raw samples: points are the summary p50s, without bands'],
