@@ -173,6 +173,9 @@ export async function execute(raw: RawTraceOptions & RawTraceModelOptions, io: I
         : `--predict: the runs DISAGREE on launches per step (host tracer ${predict.hostLaunchesPerStep ?? 'no steps'}, CUPTI ${predict.deviceLaunchesPerStep ?? 'no steps'}): the program did different work in each, so the GPU time may not belong to the timed steps`,
     );
   }
+  if (!predict && options.tracer === 'cupti' && options.deviceTime && figures.steps) {
+    notes.push('the eager step W was timed under CUPTI with device records, which adds about 1.0-1.7 µs per launch on an H200 (docs/trace.md, Overhead): W and the share overstate the untraced program; --predict times the steps under the host tracer instead');
+  }
   if (fake) notes.push('FAKE TRACE RECORDS (GRAPHPROF_FAKE_TRACE): these figures are synthetic, not measurements');
 
   // The profile the step model reads: the host run's API rows and step times; with --predict the
