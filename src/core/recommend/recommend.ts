@@ -44,11 +44,11 @@ export interface FittedConstants {
   /** batch sizes the run measured */
   batches: number[];
   /** the step times the fit was made from (p50s), for the report's pictures */
-  measured: MeasuredStep[];
+  measured: FitPoint[];
 }
 
 /** One measured step time behind a fitted model: what the report draws apart from the model line. */
-export interface MeasuredStep {
+export interface FitPoint {
   batch: number;
   graphStepNs: number;
   eagerStepNs: number;
@@ -249,7 +249,7 @@ export interface RecommendResult extends Omit<PoolFigures, 'fits'> {
     sources: Record<ModelConstant, ConstantSource>;
     fromFile: string | null;
     /** the measured step times the constants were fitted from (--from); absent or empty: none */
-    measured?: MeasuredStep[];
+    measured?: FitPoint[];
   };
   optimizer: OptimiserStats & { exact: true };
   /**
@@ -290,7 +290,7 @@ export interface RecommendInput {
   fromFile: string | null;
   fitNotes: string[];
   /** the measured points behind fitted constants (--from), for the report */
-  measured?: MeasuredStep[];
+  measured?: FitPoint[];
   budgets: PoolBudgets;
   sharedPool: boolean;
   allowEagerTail: boolean;
