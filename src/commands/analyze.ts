@@ -1,7 +1,8 @@
 // `graphprof analyze`: nsys stats reports -> what launch overhead costs per step, what graphs
 // would save, and what stands in the way of capture.
 // Phases: parse options -> read the reports (streaming) -> analyse (pure) -> render -> gate.
-import { ANALYZE_HINTS, analyzeProfiles, type AnalyzeResult, type SkipNote } from '../core/analyze/analyze.js';
+import { ANALYZE_HINTS, analyzeProfiles, findRange, type AnalyzeResult, type SkipNote } from '../core/analyze/analyze.js';
+import { stepSeries } from '../core/pictures/step-series.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
 import { formatShare } from '../core/units.js';
 import { EXIT, GateError, UsageError } from '../errors.js';
@@ -52,6 +53,14 @@ export async function execute(raw: RawAnalyzeOptions & RawGateOptions & { baseli
     throw err;
   }
   const { profiles: analyses, differences } = analysed;
+  // The durations of the step range, where a trace gave every one (nvtx_pushpop_trace): the report's step series.
+  if (options.stepRange !== null) {
+    analyses.forEach((a, i) => {
+      const ranges = profiles[i]?.ranges;
+      const range = ranges ? findRange(ranges, options.stepRange!) : null;
+      a.stepSeries = range?.durationsNs && range.durationsNs.length > 0 ? stepSeries(range.durationsNs) : null;
+    });
+  }
   const result: AnalyzeResult = {
     schemaVersion: SCHEMA_VERSION,
     tool: toolInfo(),

@@ -29,6 +29,18 @@ describe('graphprof report', () => {
     expect(html).toContain("default-src 'none'");
   });
 
+  it('analyze --step-range over an nvtx_pushpop_trace: the step series of every step, W measured', () => {
+    const r = graphprof(['report', f('report', 'analyze-steps.json')]);
+    expect(r.code).toBe(0);
+    const html = r.stdout;
+    expect(html).toContain('data-chart="step-series"');
+    expect(html).toContain('2,000 steps, binned into 400 groups');
+    expect(html).toContain('21 ms ↑');
+    expect(html).toContain('W 1.26 ms measured');
+    // the nsys summaries have no per-step events: still no timeline
+    expect(html).toContain('nsys stats summaries hold no per-step events');
+  });
+
   it('prints the page on stdout without -o', () => {
     const r = graphprof(['report', f('report', 'recommend.json')]);
     expect(r.code).toBe(0);

@@ -105,8 +105,8 @@ function breakdownFigure(items: readonly { label: string; b: StepBreakdown; p: P
   });
 }
 
-function stepSeriesFigure(s: StepSeries | null | undefined, why: string): string {
-  if (!s) return figure({ id: 'step-series', title: 'Step duration over the run', body: missing(why), method: 'Needs marked steps (trace --step-marker).' });
+function stepSeriesFigure(s: StepSeries | null | undefined, why: string, of = '', id = 'step-series'): string {
+  if (!s) return figure({ id: 'step-series', title: 'Step duration over the run', body: missing(why), method: 'Needs marked steps (trace --step-marker, or analyze --step-range over an nvtx_pushpop_trace).' });
   const max = Math.max(...s.bins.map((b) => b.maxNs));
   // A long warm-up would flatten the rest: the axis stops at 3 x the outlier limit, and steps above
   // it are drawn as labelled arrows at the top.
@@ -129,15 +129,15 @@ function stepSeriesFigure(s: StepSeries | null | undefined, why: string): string
     ],
   });
   return figure({
-    id: 'step-series',
-    title: 'Step duration over the run',
+    id,
+    title: `Step duration over the run${of}`,
     body,
     legend: legend([
       { label: binned ? `median of each bin of ${s.binSize} steps` : 'each step', cls: 'k-eager', shape: 'line' },
       ...(binned ? [{ label: 'band: min to max in the bin', cls: 'k-host' }] : []),
       { label: 'outlier limit: median + 3.5 MAD / 0.6745', cls: 'k-bad', shape: 'dash' as const },
     ]),
-    method: `Measured: wall time of each marked step (host clock, from one step mark to the next), ${formatCount(s.count)} steps${binned ? `, binned into ${s.bins.length} groups of consecutive steps so the page stays small` : ''}. Warm-up shows as the first steps above the rest; ${formatCount(s.outliers)} steps are above the outlier limit.`,
+    method: `Measured: wall time of each marked step (trace: host clock from one step mark to the next; analyze: the NVTX range's duration in nsys's trace), ${formatCount(s.count)} steps${binned ? `, binned into ${s.bins.length} groups of consecutive steps so the page stays small` : ''}. Warm-up shows as the first steps above the rest; ${formatCount(s.outliers)} steps are above the outlier limit.`,
     values: { head: ['steps', 'median', 'MAD', 'outlier limit', 'outliers'], rows: [[formatCount(s.count), d(s.p50Ns), d(s.madNs), d(s.outlierAboveNs), formatCount(s.outliers)]] },
   });
 }
@@ -217,7 +217,12 @@ export function analyzeSection(r: AnalyzeResult, source: string | null): Section
   const meta = [`${r.profiles.length} profile${several ? 's' : ''}, ${steps}; replay model ${r.replayModel.source}`];
   if (source) meta.push(`from ${source}, created ${r.createdAt}`);
   const noSteps = 'nsys stats summaries hold no per-step events: graphprof trace --step-marker (with --timeline-steps) records them.';
-  const figures = items.length === 0 ? [missing('No profile in this result.')] : [breakdownFigure(items), stepSeriesFigure(null, noSteps), timelineFigure(null, noSteps)];
+  const noSeries = r.options.stepRange
+    ? `No profile has every duration of the range ${r.options.stepRange}: nvtx_sum gives only their median, min and max; nvtx_pushpop_trace gives each one.`
+    : 'No step range: analyze --step-range NAME over an nvtx_pushpop_trace report draws each step; graphprof trace --step-marker records them too.';
+  const series = items.filter((i) => i.p.stepSeries);
+  const seriesFigures = series.length === 0 ? [stepSeriesFigure(null, noSeries)] : series.map((i, k) => stepSeriesFigure(i.p.stepSeries, '', several ? ` (${i.label})` : '', k === 0 ? 'step-series' : `step-series-${k + 1}`));
+  const figures = items.length === 0 ? [missing('No profile in this result.')] : [breakdownFigure(items), ...seriesFigures, timelineFigure(null, noSteps)];
   return { heading: 'graphprof analyze', meta, figures };
 }
 
