@@ -175,12 +175,21 @@ function timelineFigure(t: readonly ProcessTimeline[] | null | undefined, why: s
         ? f.hostGaps.map((g) => ({ ...g, tip: `host outside CUDA calls: ${d(g.endNs - g.startNs)}` }))
         : [],
   }));
+  // The launch that queued each piece of GPU work (the outermost call with its correlation id), for its hover text.
+  const launchOf = new Map<number, (typeof step.host)[number]>();
+  for (const h of [...step.host].sort((a, b) => a.startNs - b.startNs || b.durationNs - a.durationNs)) {
+    if (h.correlationId > 0 && !launchOf.has(h.correlationId)) launchOf.set(h.correlationId, h);
+  }
   for (const s of f.streams) {
     lanes.push({
       label: `GPU stream ${s}`,
       events: step.device
         .filter((e) => e.stream === s && keep(e))
-        .map((e) => ({ startNs: e.startNs, endNs: e.startNs + e.durationNs, cls: DEVICE_CLASS[e.kind] ?? 'k-gpu', tip: `${e.kind} ${e.name}: ${d(e.durationNs)} at +${d(e.startNs - step.startNs)}${e.graph ? ' (graph node)' : ''}` })),
+        .map((e) => {
+          const h = e.correlationId > 0 ? launchOf.get(e.correlationId) : undefined;
+          const by = h ? `; queued by ${h.name} at +${d(h.startNs - step.startNs)}, started ${d(e.startNs - h.startNs)} after it` : '';
+          return { startNs: e.startNs, endNs: e.startNs + e.durationNs, cls: DEVICE_CLASS[e.kind] ?? 'k-gpu', tip: `${e.kind} ${e.name}: ${d(e.durationNs)} at +${d(e.startNs - step.startNs)}${e.graph ? ' (graph node)' : ''}${by}` };
+        }),
       gaps: f.gpuIdle.map((g) => ({ ...g, tip: `GPU idle: ${d(g.endNs - g.startNs)}` })),
     });
   }

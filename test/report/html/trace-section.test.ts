@@ -21,6 +21,11 @@ describe('the trace section', () => {
     expect(count(html, 'data-gap=')).toBeGreaterThan(90);
   });
 
+  it('a kernel\'s hover text names the launch that queued it (by correlation id)', () => {
+    const html = renderHtml([{ result: fixture(), source: null }]);
+    expect(html).toMatch(/<title>kernel gemv_bf16_kernel: [^<]*; queued by cudaLaunchKernel at \+[0-9.]+ µs, started [0-9.]+ µs after it<\/title>/);
+  });
+
   it('caps the events drawn of one step, and says how many are left out', () => {
     const r = fixture();
     const step = r.timeline[0]!.steps[0]!;
