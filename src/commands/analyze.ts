@@ -34,11 +34,11 @@ function describeSkips(skipped: readonly SkipNote[]): string[] {
   );
 }
 
-export async function execute(raw: RawAnalyzeOptions & RawGateOptions & { baseline?: string | string[]; html?: string }, io: Io, args: string[] = []): Promise<number> {
+export async function execute(raw: RawAnalyzeOptions & RawGateOptions & { html?: string }, io: Io, args: string[] = []): Promise<number> {
   const options = parseAnalyzeOptions(raw, args);
   const html = htmlPath(raw);
   // --baseline: read and check it (and the thresholds) before reading the reports (docs/ci.md).
-  const gate = raw.baseline !== undefined ? prepareGate(typeof raw.baseline === 'string' ? [raw.baseline] : raw.baseline, parseGateOptions(raw), 'analyze') : null;
+  const gate = options.baselinePaths.length > 0 ? prepareGate(options.baselinePaths, parseGateOptions(raw), 'analyze') : null;
   const replay = readCalibration(options.calibrationPaths);
 
   io.progress(`graphprof analyze: reading ${options.paths.join(', ')}`);
