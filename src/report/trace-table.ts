@@ -2,6 +2,7 @@
 // Printed on stderr after the command exits (its own stdout stays clean). Scaling units only.
 import type { ChalkInstance } from 'chalk';
 
+import { relativeSpread } from '../core/stats.js';
 import type { TraceResult } from '../core/trace/result.js';
 import { formatCount, formatDuration, formatShare } from '../core/units.js';
 
@@ -30,7 +31,7 @@ export function renderTraceTable(r: TraceResult, color: ChalkInstance): string {
   }
   if (r.steps) {
     const s = r.steps;
-    const spread = (median: number, mad: number) => (median > 0 ? ` ±${formatShare(mad / median)}` : '');
+    const spread = (median: number, mad: number) => (median > 0 ? ` ±${formatShare(relativeSpread(median, mad))}` : '');
     out.push(
       `per step (${s.marker}, ${formatCount(s.count)} steps): ${formatCount(s.launches.p50)} launches (min ${formatCount(s.launches.min)}, max ${formatCount(s.launches.max)}), ${formatDuration(s.apiNs.p50)} in API calls${spread(s.apiNs.p50, s.apiNs.mad)}, step ${formatDuration(s.durationNs.p50)}${spread(s.durationNs.p50, s.durationNs.mad)}`,
     );
