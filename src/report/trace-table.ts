@@ -2,8 +2,8 @@
 // Printed on stderr after the command exits (its own stdout stays clean). Scaling units only.
 import type { ChalkInstance } from 'chalk';
 
-import type { TraceResult } from '../core/trace/result.js';
 import { relativeSpread } from '../core/stats.js';
+import type { TraceResult } from '../core/trace/result.js';
 import { formatCount, formatDuration, formatShare } from '../core/units.js';
 
 function pad(cells: string[][], rightAlign: boolean[]): string[] {
