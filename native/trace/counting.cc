@@ -180,7 +180,7 @@ void linkCall(ThreadState* ts, uint32_t slot, uint32_t correlationId, uint64_t t
 
 void countCall(ThreadState* ts, uint32_t slot, uint64_t start, uint64_t ns, uint32_t correlationId, const char* name) {
   Stat& s = ts->stat(slot);
-  if (!s.name) s.name = name;
+  if (!s.name) s.name = name ? name : tracerApiName(domainOf(slot), cbidOf(slot));
   s.add(ns);
   Totals& t = ts->totals;
   Totals::bump(t.apiCalls, 1);
@@ -201,7 +201,7 @@ void countCall(ThreadState* ts, uint32_t slot, uint64_t start, uint64_t ns, uint
 
 void countNested(ThreadState* ts, uint32_t slot, const char* name) {
   Stat& s = ts->stat(slot);
-  if (!s.name) s.name = name;
+  if (!s.name) s.name = name ? name : tracerApiName(domainOf(slot), cbidOf(slot));
   ++s.nested;
   if (ts->scoped) ++ScopedStats::of(ts->stepOpen.load(std::memory_order_relaxed) ? ts->scoped->in[slot] : ts->scoped->out[slot]).nested;
 }

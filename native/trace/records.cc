@@ -85,7 +85,7 @@ void resolveMarks(RecordThread& rt, uint64_t t) {
 void countOutermost(RecordThread& rt, const Call& c) {
   resolveMarks(rt, c.start);
   const uint32_t slot = slotOf(c.domain, c.cbid);
-  countCall(rt.ts, slot, c.start, c.end > c.start ? c.end - c.start : 0, c.correlationId, tracerApiName(c.domain, c.cbid));
+  countCall(rt.ts, slot, c.start, c.end > c.start ? c.end - c.start : 0, c.correlationId, nullptr);  // named once, lazily
 }
 
 }  // namespace
@@ -126,7 +126,7 @@ void onApiRecord(const ApiRecord& a) {
   call.domain = a.domain;
   call.correlationId = a.correlationId;
   const NestingFlags f = rt.nesting.add(
-      call, [&rt](const Call& inner) { countNested(rt.ts, slotOf(inner.domain, inner.cbid), tracerApiName(inner.domain, inner.cbid)); },
+      call, [&rt](const Call& inner) { countNested(rt.ts, slotOf(inner.domain, inner.cbid), nullptr); },
       [&rt](const Call& outer) { countOutermost(rt, outer); });
   if (f.outOfOrder) g_recordsOutOfOrder.fetch_add(1, std::memory_order_relaxed);
   if (f.unresolved) g_nestingUnresolved.fetch_add(1, std::memory_order_relaxed);

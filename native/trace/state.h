@@ -267,7 +267,7 @@ ThreadState* apiState();   // ... reset after a collection switch
 void retire(ThreadState* ts);
 void mergeStats(std::map<uint32_t, std::unique_ptr<Stat>>& into, std::unique_ptr<Stat>* from);
 void classify();
-/** A counted (outermost) call: whole-run, scoped and per-class figures, timeline. */
+/** A counted (outermost) call: whole-run, scoped and per-class figures, timeline. `name` null: asked of the tracer once. */
 void countCall(ThreadState* ts, uint32_t slot, uint64_t start, uint64_t ns, uint32_t correlationId, const char* name);
 /** A call made inside another: counted as nested only. */
 void countNested(ThreadState* ts, uint32_t slot, const char* name);
