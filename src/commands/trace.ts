@@ -20,8 +20,9 @@ import type { ReplayModel } from '../core/analyze/step-model.js';
 import { traceProfile } from '../core/analyze/trace-profile.js';
 import { classifyApi } from '../core/analyze/launch-apis.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
-import { tableFigures, toProfileInput, traceFigures, type LaunchClassifier, type TraceFigures } from '../core/trace/figures.js';
+import { tableFigures, traceFigures, type LaunchClassifier, type TraceFigures } from '../core/trace/figures.js';
 import { figureNotes, recordNotes } from '../core/trace/notes.js';
+import type { TraceRecord } from '../core/trace/record.js';
 import type { TraceResult } from '../core/trace/result.js';
 import { EnvironmentError, EXIT } from '../errors.js';
 import { cudaVersionString } from '../harness/native.js';
@@ -38,7 +39,7 @@ import { parseTraceModelOptions, type RawTraceModelOptions } from './trace-model
 import { renderTraceTable } from '../report/trace-table.js';
 import { toolInfo } from '../version.js';
 import { writeAtomically } from './output-file.js';
-import { parseTraceOptions, type RawTraceOptions } from './trace-options.js';
+import { parseTraceOptions, type RawTraceOptions, type TraceOptions } from './trace-options.js';
 
 export type { RawTraceOptions } from './trace-options.js';
 
