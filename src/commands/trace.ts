@@ -21,7 +21,7 @@ import { traceProfile } from '../core/analyze/trace-profile.js';
 import { classifyApi } from '../core/analyze/launch-apis.js';
 import { stepSeries } from '../core/pictures/step-series.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
-import { tableFigures, toProfileInput, traceFigures, type LaunchClassifier, type TraceFigures } from '../core/trace/figures.js';
+import { tableFigures, traceFigures, type LaunchClassifier, type TraceFigures } from '../core/trace/figures.js';
 import { figureNotes, recordNotes } from '../core/trace/notes.js';
 import type { TraceRecord } from '../core/trace/record.js';
 import type { TraceResult } from '../core/trace/result.js';
