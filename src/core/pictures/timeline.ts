@@ -1,6 +1,7 @@
 // The step timeline: every host API call and GPU activity of the few steps `trace --timeline-steps N`
-// keeps, and what the pictures need from it: the representative (median-duration) step, its lanes,
-// and the GPU's idle gaps inside it. The shapes are the trace record's (core/trace/record.ts). Pure.
+// keeps, and what the pictures need from it: its lanes and the GPU's idle gaps inside the step drawn
+// (core/trace/steps.ts typicalTimelineStep picks that one, the median-duration step). The shapes
+// are the trace record's (core/trace/record.ts). Pure.
 import type { TimelineStep } from '../trace/record.js';
 import type { ProcessTimeline } from '../trace/result.js';
 
@@ -10,13 +11,6 @@ export type { ProcessTimeline } from '../trace/result.js';
 /** Every kept step of every process, each with the pid whose clock its times are on. */
 export function allSteps(timeline: readonly ProcessTimeline[]): (TimelineStep & { pid: number })[] {
   return timeline.flatMap((p) => p.steps.map((s) => ({ ...s, pid: p.pid })));
-}
-
-/** The step of median duration (the lower middle for an even count): the one the report draws. */
-export function representativeStep<T extends TimelineStep>(steps: readonly T[]): T | null {
-  if (steps.length === 0) return null;
-  const byDuration = [...steps].sort((a, b) => a.endNs - a.startNs - (b.endNs - b.startNs) || a.index - b.index);
-  return byDuration[Math.floor((byDuration.length - 1) / 2)]!;
 }
 
 export interface Interval {

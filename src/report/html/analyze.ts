@@ -4,7 +4,8 @@ import type { AnalyzeResult, ProfileAnalysis } from '../../core/analyze/schema.j
 import { classifyApi } from '../../core/analyze/launch-apis.js';
 import { stepBreakdown, type StepBreakdown } from '../../core/pictures/breakdown.js';
 import type { StepSeries } from '../../core/pictures/step-series.js';
-import { allSteps, representativeStep, stepTimeline, type ProcessTimeline } from '../../core/pictures/timeline.js';
+import { allSteps, stepTimeline, type ProcessTimeline } from '../../core/pictures/timeline.js';
+import { typicalTimelineStep } from '../../core/trace/steps.js';
 import type { TraceResult } from '../../core/trace/result.js';
 import { formatCount, formatDuration, formatShare } from '../../core/units.js';
 import { inUnit, stackedBars, timeline, xyChart, type BarGroup, type Lane } from './charts.js';
@@ -156,7 +157,8 @@ const DEVICE_CLASS: Record<string, string> = { kernel: 'k-gpu', memcpy: 'k-graph
 
 function timelineFigure(t: readonly ProcessTimeline[] | null | undefined, why: string): string {
   const kept = t ? allSteps(t) : [];
-  const step = representativeStep(kept);
+  // the same object comes back, with the pid allSteps gave it
+  const step = typicalTimelineStep(kept) as (typeof kept)[number] | null;
   if (!step) {
     return figure({ id: 'step-timeline', title: 'Timeline of a representative step', body: missing(why), method: 'Needs trace --timeline-steps N (default 3) with a step marker.' });
   }

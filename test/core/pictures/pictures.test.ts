@@ -7,7 +7,7 @@ import { stepBreakdown } from '../../../src/core/pictures/breakdown.js';
 import { binByBatch, paddingCost } from '../../../src/core/pictures/padding.js';
 import { band, runPictures, spread } from '../../../src/core/pictures/run.js';
 import { stepSeries } from '../../../src/core/pictures/step-series.js';
-import { gaps, representativeStep, stepTimeline, union, type TimelineStep } from '../../../src/core/pictures/timeline.js';
+import { gaps, stepTimeline, union, type TimelineStep } from '../../../src/core/pictures/timeline.js';
 import type { RecommendResult } from '../../../src/core/recommend/recommend.js';
 import type { RunResult } from '../../../src/core/schema.js';
 import { root } from '../../e2e/cli.js';
@@ -69,14 +69,6 @@ describe('step series', () => {
 });
 
 describe('step timeline', () => {
-  const step = (index: number, dur: number): TimelineStep => ({ index, tid: 1, startNs: 0, endNs: dur, host: [], device: [] });
-
-  it('draws the median-duration step', () => {
-    expect(representativeStep([step(0, 30), step(1, 10), step(2, 20)])!.index).toBe(2);
-    expect(representativeStep([step(0, 30), step(1, 10)])!.index).toBe(1);
-    expect(representativeStep([])).toBeNull();
-  });
-
   it('union merges overlaps; gaps are the rest of the window', () => {
     expect(union([{ startNs: 5, endNs: 8 }, { startNs: 0, endNs: 3 }, { startNs: 2, endNs: 4 }, { startNs: 8, endNs: 9 }])).toEqual([
       { startNs: 0, endNs: 4 },
