@@ -3,7 +3,7 @@
 // markdown holding tables among other lines, markdown pipe tables, legacy 2020-2021 layouts, and
 // cuda_api_trace / cuda_gpu_trace CSVs of millions of rows (streamed). docs/formats.md is the
 // user-facing description of these rules.
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -12,6 +12,7 @@ import { looksLikeCudaApi } from '../core/launch-apis.js';
 import { InputError } from '../errors.js';
 import { splitCsvRecord } from './csv.js';
 import { readLines, splitLines } from './lines.js';
+import { fileError, STDIN_PATH } from './source.js';
 import {
   cellsBySpans,
   dashSpans,
@@ -36,6 +37,15 @@ import type { TraceWorkerInput, TraceWorkerOutput } from './trace-worker.js';
 const TITLE_REACH_LINES = 12;
 /** A quoted CSV field may run over at most this many characters before the file is called broken. */
 const MAX_OPEN_QUOTE_CHARS = 1 << 20;
+/**
+ * Memory bounds (docs/formats.md, "Limits"). Trace rows are summed as they stream by, so a trace
+ * of any length takes little memory; summary rows are kept until their table ends, and every other
+ * line is looked at once. A summary table of more rows, or more text outside trace tables, is not
+ * an nsys stats report (cuda_api_sum has one row per API, cuda_gpu_kern_sum one per kernel) and
+ * stops the read at once with exit 2, before memory grows with the input.
+ */
+export const MAX_SUMMARY_ROWS = 500_000;
+export const MAX_TEXT_BYTES = 256 << 20;
 
 export interface ParsedTable {
   report: string;
@@ -134,11 +144,19 @@ export class NsysScanner {
   private open: Open | null = null;
   private carry = '';
   private carryLine = 0;
+  /** characters read outside trace tables (MAX_TEXT_BYTES) */
+  private textChars = 0;
 
   constructor(readonly path: string) {}
 
   line = (text: string, lineNo: number): void => {
     const t = this.open;
+    if (t === null || t.type !== 'trace') {
+      this.textChars += text.length + 1;
+      if (this.textChars > MAX_TEXT_BYTES) {
+        throw new InputError(this.path, lineNo, `more than ${MAX_TEXT_BYTES >> 20} MiB of text outside trace tables: not an nsys stats report, or one with a large tail (cut the file to its reports)`);
+      }
+    }
     if (t !== null && t.format === 'csv') {
       if (this.carry.length > 0) {
         text = `${this.carry}\n${text}`;
@@ -318,8 +336,15 @@ export class NsysScanner {
     const fields = splitCsvRecord(text);
     if (fields === null) return this.openQuote(text, lineNo);
     if (fields.length !== t.cols.length) return this.endOrTruncated(t.cols.length, fields.length, t.headerLine, text, lineNo);
-    t.rows.push({ cells: fields, line: lineNo });
+    this.keepRow(t, fields, lineNo);
     return true;
+  }
+
+  private keepRow(t: OpenSummary, cells: string[], lineNo: number): void {
+    if (t.rows.length >= MAX_SUMMARY_ROWS) {
+      throw new InputError(this.path, lineNo, `the table under the header on line ${t.headerLine} has more than ${MAX_SUMMARY_ROWS.toLocaleString('en-US')} rows: not an nsys stats summary (a damaged or concatenated file?)`);
+    }
+    t.rows.push({ cells, line: lineNo });
   }
 
   private openQuote(text: string, lineNo: number): boolean {
@@ -354,7 +379,7 @@ export class NsysScanner {
       this.close(lineNo);
       return false;
     }
-    t.rows.push({ cells, line: lineNo });
+    this.keepRow(t, cells, lineNo);
     return true;
   }
 
@@ -372,7 +397,7 @@ export class NsysScanner {
       this.close(lineNo);
       return false;
     }
-    t.rows.push({ cells, line: lineNo });
+    this.keepRow(t, cells, lineNo);
     return true;
   }
 
@@ -547,7 +572,10 @@ function runWorker(input: TraceWorkerInput): { done: Promise<TraceWorkerOutput>;
 export async function parseFileAsync(path: string): Promise<ParsedFile> {
   let size: number;
   try {
-    size = statSync(path).size;
+    const st = statSync(path);
+    // standard input, FIFOs and devices are streams: read once, in order
+    if (path === STDIN_PATH || !st.isFile()) return parseFile(path);
+    size = st.size;
   } catch {
     return parseFile(path);
   }
@@ -618,9 +646,10 @@ interface Draft {
 function addTable(d: Draft, t: ParsedTable): void {
   const p = d.profile;
   p.reports.push(t.report);
-  if (t.api) p.api.push(...t.api);
-  if (t.kernels) p.kernels = [...(p.kernels ?? []), ...t.kernels];
-  if (t.memOps && (t.memOps.length > 0 || !t.kernels)) p.memOps = [...(p.memOps ?? []), ...t.memOps];
+  // loops, not push(...rows): a spread passes every row as an argument, and 130,000 overflow the stack
+  if (t.api) for (const r of t.api) p.api.push(r);
+  if (t.kernels) p.kernels = (p.kernels ?? []).concat(t.kernels);
+  if (t.memOps && (t.memOps.length > 0 || !t.kernels)) p.memOps = (p.memOps ?? []).concat(t.memOps);
   p.traceRows += t.traceRows;
   p.elidedRows += t.elidedRows;
   for (const s of slotsOf(t)) d.has.add(s);
@@ -662,11 +691,47 @@ export interface ReadResult {
 }
 
 function isDirectory(path: string): boolean {
+  if (path === STDIN_PATH) return false;
   try {
     return statSync(path).isDirectory();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(path, undefined, code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${(err as Error).message}`);
+    throw code === 'ENOENT' ? new InputError(path, undefined, 'no such file or directory') : fileError(path, err);
+  }
+}
+
+/** The files of a folder, by name, symbolic links followed (a link to a folder is not entered). */
+function folderFiles(dir: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    throw fileError(dir, err, 'cannot list the folder');
+  }
+  const names: string[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    if (e.isFile()) names.push(e.name);
+    else if (e.isSymbolicLink()) {
+      try {
+        if (statSync(join(dir, e.name)).isFile()) names.push(e.name);
+      } catch {
+        // a dangling link: nothing to read
+      }
+    }
+  }
+  return names.sort();
+}
+
+/** One identity per file, whatever path names it: device and inode, else the resolved path. */
+function fileIdentity(path: string): string {
+  if (path === STDIN_PATH) return 'stdin';
+  try {
+    const st = statSync(path);
+    if (st.ino !== 0) return `${st.dev}:${st.ino}`;
+    return realpathSync(path);
+  } catch {
+    return path;
   }
 }
 
@@ -689,15 +754,24 @@ function describeNothing(file: ParsedFile): string {
 export async function readInputs(paths: readonly string[]): Promise<ReadResult> {
   const skipped: SkipNote[] = [];
   const parsed: { file: ParsedFile; explicit: boolean }[] = [];
+  // a report read twice would count its launches twice: the same file under two names is refused
+  const seen = new Map<string, string>();
+  const once = (path: string): void => {
+    const id = fileIdentity(path);
+    const first = seen.get(id);
+    if (first !== undefined) {
+      const which = first === path ? 'given twice' : `the same file as ${first}`;
+      throw new InputError(path, undefined, `${which}: a report read twice would count twice; give each report once`);
+    }
+    seen.set(id, path);
+  };
   for (const p of paths) {
     if (isDirectory(p)) {
-      const names = readdirSync(p, { withFileTypes: true })
-        .filter((e) => e.isFile() && !e.name.startsWith('.'))
-        .map((e) => e.name)
-        .sort();
+      const names = folderFiles(p);
       let used = 0;
       for (const name of names) {
         const fp = join(p, name);
+        once(fp);
         try {
           const file = await parseFileAsync(fp);
           if (file.tables.length === 0) {
@@ -717,6 +791,7 @@ export async function readInputs(paths: readonly string[]): Promise<ReadResult> 
       }
       if (used === 0) throw new InputError(p, undefined, `no nsys stats report in this directory (${names.length} files looked at, none holds a table)`);
     } else {
+      once(p);
       parsed.push({ file: await parseFileAsync(p), explicit: true });
     }
   }
@@ -749,9 +824,24 @@ export async function readInputs(paths: readonly string[]): Promise<ReadResult> 
     if (members.length === 0) continue;
     const merged: Draft = { profile: emptyProfile(members[0]!.file.path, 0), has: new Set() };
     merged.profile.paths = [];
+    // one report twice in a group (x_cuda_api_sum.csv beside x_cudaapisum.csv) is a clash: exit 2
+    const byReport = new Map<string, string>();
+    for (const m of members) {
+      for (const t of m.file.tables) {
+        if (slotsOf(t).length === 0) continue;
+        const other = byReport.get(t.report);
+        if (other !== undefined && other !== m.file.path) {
+          throw new InputError(m.file.path, undefined, `holds ${t.report}, as ${other} does: two reports of one kind for one profile would count twice; keep one of them`);
+        }
+        byReport.set(t.report, m.file.path);
+      }
+    }
+    // two reports that fill one slot (cuda_api_sum and cuda_api_trace of one run) stay two profiles
+    const has = new Set<Slot>();
     let clash = false;
     for (const m of members) {
-      for (const t of m.file.tables) if (slotsOf(t).some((s) => merged.has.has(s))) clash = true;
+      for (const t of m.file.tables) if (slotsOf(t).some((s) => has.has(s))) clash = true;
+      for (const t of m.file.tables) for (const s of slotsOf(t)) has.add(s);
     }
     if (clash) {
       for (const m of members) pushDrafts(m.drafts);
@@ -764,7 +854,7 @@ export async function readInputs(paths: readonly string[]): Promise<ReadResult> 
     profiles.push(merged.profile);
   }
 
-  for (const { file } of parsed) skipped.push(...file.skipped);
+  for (const { file } of parsed) for (const note of file.skipped) skipped.push(note);
 
   const usable = profiles.filter((p) => p.api.length > 0);
   for (const p of profiles) {
