@@ -2,6 +2,9 @@
 // and colour and progress appear only on a terminal (NO_COLOR and --no-color turn colour off).
 import { Chalk, type ChalkInstance } from 'chalk';
 
+import { printable } from './report/printable.js';
+import { clearProgress, drawProgress, isStdoutClosed, watchClosedStreams } from './terminal.js';
+
 export interface Io {
   out(text: string): void;
   err(text: string): void;
@@ -15,11 +18,19 @@ export interface Io {
 export function processIo(noColor: boolean): Io {
   const colorOn = !noColor && !('NO_COLOR' in process.env) && process.stdout.isTTY === true;
   const progressOn = process.stderr.isTTY === true;
+  watchClosedStreams();
   return {
-    out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
-    err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+    out: (t) => {
+      if (!isStdoutClosed()) process.stdout.write(t.endsWith('\n') ? t : `${t}\n`);
+    },
+    // stderr carries no colour: every control character in a note or warning is escaped
+    err: (t) => {
+      clearProgress();
+      const safe = printable(t);
+      process.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+    },
     progress: (t) => {
-      if (progressOn) process.stderr.write(`\r\x1b[2K${t}`);
+      if (progressOn) drawProgress(printable(t, true));
     },
     color: new Chalk({ level: colorOn ? 1 : 0 }),
     argv: process.argv.slice(2),

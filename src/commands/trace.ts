@@ -28,7 +28,7 @@ import { hostStepMarker } from '../trace/host-apis.js';
 import { locateCupti, locateHostLibrary, locateInjectLibrary } from '../trace/locate.js';
 import { toolInfo } from '../version.js';
 import { positiveInt } from './options.js';
-import { checkWritable, writeAtomically } from './output-file.js';
+import { checkTraceOutputs, checkWritable, writeAtomically } from './output-file.js';
 
 export interface RawTraceOptions {
   steps?: string;
@@ -99,6 +99,7 @@ export function parseTraceOptions(raw: RawTraceOptions, command: readonly string
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--out: the folder "${dirname(raw.out)}" does not exist`);
     outPrefix = raw.out;
   }
+  checkTraceOutputs(raw.out, raw.output);
   return {
     command,
     steps: raw.steps === undefined ? null : positiveInt('--steps', raw.steps),

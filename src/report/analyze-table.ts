@@ -5,6 +5,7 @@ import type { ChalkInstance } from 'chalk';
 
 import type { AnalyzeResult, ProfileAnalysis, ProfileDifference } from '../core/analyze-schema.js';
 import { formatCount, formatDuration, formatRatio, formatShare } from '../core/units.js';
+import { printableDeep } from './printable.js';
 
 export type FigureKind = 'duration' | 'count' | 'share' | 'ratio' | 'text';
 
@@ -111,7 +112,9 @@ function renderDifference(d: ProfileDifference): string {
   return lines.join('\n');
 }
 
-export function renderAnalyzeTable(r: AnalyzeResult, color: ChalkInstance): string {
+export function renderAnalyzeTable(shown: AnalyzeResult, color: ChalkInstance): string {
+  // names read from files are printed escaped (report/printable.ts)
+  const r = printableDeep(shown);
   const out: string[] = [];
   for (const [i, a] of r.profiles.entries()) {
     const files = a.source.paths.length > 1 ? a.source.paths.join(' + ') : a.source.path;

@@ -6,6 +6,7 @@ import type { ChalkInstance } from 'chalk';
 
 import type { CompareResult, MetricComparison, MetricKind, Verdict } from '../core/compare.js';
 import { formatBytes, formatCount, formatDuration, formatRatio, formatShare } from '../core/units.js';
+import { printableDeep } from './printable.js';
 
 function countText(n: number): string {
   return Number.isInteger(n) ? formatCount(n) : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
@@ -182,7 +183,9 @@ export function baselineText(r: CompareResult): string {
   return r.baselines.length > 1 ? `${r.baselines.length} baseline runs (${r.baselines.join(', ')})` : `baseline ${r.baseline.path}`;
 }
 
-export function renderCompareTable(r: CompareResult, color: ChalkInstance): string {
+export function renderCompareTable(shown: CompareResult, color: ChalkInstance): string {
+  // names read from files are printed escaped (report/printable.ts)
+  const r = printableDeep(shown);
   const columns = columnsFor(r);
   const table = new Table({
     head: columns.map((c) => c.head(r)),
