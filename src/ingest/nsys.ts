@@ -482,7 +482,10 @@ export class NsysScanner {
     if (v === null) throw new InputError(this.path, r.line, `${col.label} is not a number: "${cell}"`);
     if (v < 0) throw new InputError(this.path, r.line, `${col.label} is negative: "${cell}"`);
     if (opts.integer && !Number.isInteger(v)) throw new InputError(this.path, r.line, `${col.label} is not a whole number: "${cell}"`);
-    return TIME_ROLES.has(role) ? v * this.unitOf(t, col) : v;
+    const value = TIME_ROLES.has(role) ? v * this.unitOf(t, col) : v;
+    // 1e400 reads as Infinity; past 2^53 (104 days in ns) sums lose whole units: damage, not data
+    if (!(value <= Number.MAX_SAFE_INTEGER)) throw new InputError(this.path, r.line, `${col.label} is out of range: "${cell}"`);
+    return value;
   }
 
   private nameOf(t: OpenSummary, r: Row, role: 'name' | 'operation'): string {
