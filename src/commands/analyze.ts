@@ -1,13 +1,13 @@
 // `graphprof analyze`: nsys stats reports -> what launch overhead costs per step, what graphs
 // would save, and what stands in the way of capture.
 // Phases: parse options -> read the reports (streaming) -> analyse (pure) -> render -> gate.
-import { readFileSync } from 'node:fs';
-
 import { analyzeProfiles, DEFAULT_REPLAY_COST, replayCostFromRun, type AnalyzeResult, type ReplayCost, type SkipNote } from '../core/analyze.js';
 import { SCHEMA_VERSION, type RunResult } from '../core/schema.js';
+import { jsonError } from '../core/thresholds.js';
 import { formatShare } from '../core/units.js';
 import { EXIT, GateError, InputError, UsageError } from '../errors.js';
 import { readInputs } from '../ingest/nsys.js';
+import { isMissing, readWholeText } from '../ingest/source.js';
 import type { Io } from '../io.js';
 import { renderAnalyzeTable } from '../report/analyze-table.js';
 import { renderJson } from '../report/json.js';
@@ -19,16 +19,16 @@ import { prepareGate, type RawGateOptions } from './compare.js';
 export function readCalibration(path: string): ReplayCost {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readWholeText(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`--calibration: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    if (isMissing(err)) throw new UsageError(`--calibration: cannot read ${path}: no such file`);
+    throw err;
   }
   let run: RunResult;
   try {
     run = JSON.parse(text) as RunResult;
   } catch (err) {
-    throw new InputError(path, undefined, `--calibration: not JSON (${(err as Error).message})`);
+    throw new InputError(path, jsonError(text, err as Error).line, `--calibration: ${jsonError(text, err as Error).problem}`);
   }
   if (run === null || typeof run !== 'object' || run.command !== 'run' || !Array.isArray(run.results) || typeof run.workload !== 'object') {
     throw new InputError(path, undefined, '--calibration: expected the JSON of `graphprof run --json` (command "run" with workload and results)');

@@ -3,7 +3,7 @@
 // the one-step `--baseline FILE` (repeatable) of `run` and `analyze` (prepareGate).
 // Phases: parse options (flags + config file) -> read the results -> check the environments ->
 // compare (pure) -> render -> JUnit -> update the baseline -> gate.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { Chalk } from 'chalk';
@@ -33,6 +33,7 @@ import {
   type Thresholds,
 } from '../core/thresholds.js';
 import { EXIT, GateError, InputError, UsageError, ValueError } from '../errors.js';
+import { isMissing, readWholeText } from '../ingest/source.js';
 import type { Io } from '../io.js';
 import { renderCompareMarkdown } from '../report/compare-markdown.js';
 import { formatChange, formatThreshold, renderCompareTable } from '../report/compare-table.js';
@@ -85,10 +86,13 @@ export interface CompareOptions extends GateOptions {
 function readConfig(path: string, explicit: boolean): ReturnType<typeof parseConfig> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // the file found in the working directory is read only when it is a plain file: a FIFO there
+    // would wait for a writer that nobody started
+    if (!explicit && !statSync(path).isFile()) throw new InputError(path, undefined, `not a regular file (a FIFO or device?): ${CONFIG_FILE} is read from the working directory only when it is one; remove it or pass --config`);
+    text = readWholeText(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`${explicit ? '--config' : CONFIG_FILE}: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    if (isMissing(err)) throw new UsageError(`${explicit ? '--config' : CONFIG_FILE}: cannot read ${path}: no such file`);
+    throw err;
   }
   try {
     return parseConfig(text, FAMILY_INFO);
@@ -166,10 +170,10 @@ export interface LoadedResult {
 export function readResult(path: string): LoadedResult {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readWholeText(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(path, undefined, `cannot read: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, expected a JSON result' : (err as Error).message}`);
+    if (isMissing(err)) throw new InputError(path, undefined, 'cannot read: no such file');
+    throw err;
   }
   let value: unknown;
   try {

@@ -1,14 +1,14 @@
 // `graphprof recommend`: the capture-size pool with the lowest expected step time within the
 // memory and capture-time budgets, compared with the engines' default lists. Phases: parse the
 // options once -> read the distribution and --from -> optimise (src/core) -> render.
-import { readFileSync } from 'node:fs';
-
 import { meanBatch, observedDistribution, uniformDistribution, zipfDistribution } from '../core/distribution.js';
 import type { BatchDistribution } from '../core/pool.js';
 import { fitFromRun, recommend, resolveModel, type DistributionInfo, type Engine, type RecommendResult } from '../core/recommend.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
+import { jsonError } from '../core/thresholds.js';
 import { EXIT, InputError, UsageError, ValueError } from '../errors.js';
 import { readObservedBatches } from '../ingest/distribution.js';
+import { isMissing, readWholeText } from '../ingest/source.js';
 import type { Io } from '../io.js';
 import { renderJson } from '../report/json.js';
 import { renderRecommendTable } from '../report/recommend-table.js';
@@ -41,15 +41,16 @@ function loadDistribution(o: RecommendOptions): { distribution: BatchDistributio
 function readRun(path: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readWholeText(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(path, undefined, code === 'ENOENT' ? 'no such file (--from takes the JSON written by `graphprof run --json` or `-o`)' : `cannot read: ${(err as Error).message}`);
+    if (isMissing(err)) throw new InputError(path, undefined, 'no such file (--from takes the JSON written by `graphprof run --json` or `-o`)');
+    throw err;
   }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new InputError(path, undefined, `not valid JSON: ${(err as Error).message}`);
+    const { line, problem } = jsonError(text, err as Error);
+    throw new InputError(path, line, problem);
   }
 }
 

@@ -3,6 +3,7 @@
 //   CSV, two columns: "batch,count" rows (a header row is allowed);
 //   JSON: an array of batch sizes, or of {"batch": n, "count": c} objects.
 // Blank lines and lines starting with # are skipped. A bad row is an InputError naming file:line.
+import { jsonError } from '../core/thresholds.js';
 import { InputError } from '../errors.js';
 import { readLines, splitLines } from './lines.js';
 import { MAX_WHOLE_FILE_BYTES } from './source.js';
@@ -165,7 +166,8 @@ function parseJson(file: string, text: string): ObservedBatches {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new InputError(file, undefined, `not valid JSON: ${(err as Error).message}`);
+    const { line, problem } = jsonError(text, err as Error);
+    throw new InputError(file, line, problem);
   }
   if (!Array.isArray(value)) throw new InputError(file, undefined, 'expected a JSON array of batch sizes or of {"batch": n, "count": c} objects');
   const out: ObservedBatches = { counts: new Map(), rows: 0, samples: 0 };

@@ -165,3 +165,8 @@ export function readWholeText(path: string, maxBytes = MAX_WHOLE_FILE_BYTES): st
     closeSource(src);
   }
 }
+
+/** readWholeText for a path the user named with a flag: ENOENT says "no such file" the old way. */
+export function isMissing(err: unknown): boolean {
+  return err instanceof InputError && err.problem.endsWith('no such file or directory');
+}
