@@ -2,10 +2,11 @@
 // would save, and what stands in the way of capture.
 // Phases: parse options -> read the reports (streaming) -> analyse (pure) -> render -> gate.
 import { analyzeProfiles, DEFAULT_REPLAY_COST, replayCostFromRun, type AnalyzeResult, type ReplayCost, type SkipNote } from '../core/analyze.js';
+import { checkFigures } from '../core/compare.js';
 import { SCHEMA_VERSION, type RunResult } from '../core/schema.js';
 import { jsonError } from '../core/thresholds.js';
 import { formatShare } from '../core/units.js';
-import { EXIT, GateError, InputError, UsageError } from '../errors.js';
+import { EXIT, GateError, InputError, UsageError, ValueError } from '../errors.js';
 import { readInputs } from '../ingest/nsys.js';
 import { isMissing, readWholeText } from '../ingest/source.js';
 import type { Io } from '../io.js';
@@ -32,6 +33,12 @@ export function readCalibration(path: string): ReplayCost {
   }
   if (run === null || typeof run !== 'object' || run.command !== 'run' || !Array.isArray(run.results) || typeof run.workload !== 'object') {
     throw new InputError(path, undefined, '--calibration: expected the JSON of `graphprof run --json` (command "run" with workload and results)');
+  }
+  try {
+    checkFigures(run);
+  } catch (err) {
+    if (err instanceof ValueError) throw new InputError(path, undefined, `--calibration: ${err.message}`);
+    throw err;
   }
   const major = String(run.schemaVersion ?? '').split('.')[0];
   if (major !== SCHEMA_VERSION.split('.')[0]) {

@@ -4,6 +4,7 @@
 import { meanBatch, observedDistribution, uniformDistribution, zipfDistribution } from '../core/distribution.js';
 import type { BatchDistribution } from '../core/pool.js';
 import { fitFromRun, recommend, resolveModel, type DistributionInfo, type Engine, type RecommendResult } from '../core/recommend.js';
+import { checkFigures } from '../core/compare.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
 import { jsonError } from '../core/thresholds.js';
 import { EXIT, InputError, UsageError, ValueError } from '../errors.js';
@@ -46,12 +47,20 @@ function readRun(path: string): unknown {
     if (isMissing(err)) throw new InputError(path, undefined, 'no such file (--from takes the JSON written by `graphprof run --json` or `-o`)');
     throw err;
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     const { line, problem } = jsonError(text, err as Error);
     throw new InputError(path, line, problem);
   }
+  try {
+    checkFigures(value);
+  } catch (err) {
+    if (err instanceof ValueError) throw new InputError(path, undefined, err.message);
+    throw err;
+  }
+  return value;
 }
 
 export async function execute(raw: RawRecommendOptions, io: Io): Promise<number> {

@@ -197,7 +197,7 @@ export function checkResult(value: unknown): ComparableResult {
  */
 const SIGNED_FIGURE = /^(?:saved|delta|diff|change)/i;
 
-function checkFigures(value: unknown, where: string, unitKey = false): void {
+export function checkFigures(value: unknown, where = '', unitKey = false): void {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new ValueError(`${where} is not a finite number`);
     if (unitKey && value < 0) throw new ValueError(`${where} is negative (${value}); times and sizes are >= 0`);
