@@ -3,7 +3,6 @@
 // metric is a <failure>; a metric new in the current result is <skipped>; the rest pass.
 import type { CompareResult, MetricComparison } from '../core/compare.js';
 import { describeMetric, summaryLine } from './compare-table.js';
-import { printableDeep } from './printable.js';
 
 /** Characters XML 1.0 does not allow at all (most C0 controls, lone surrogates, U+FFFE/U+FFFF). */
 const INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -38,9 +37,7 @@ function testcase(r: CompareResult, m: MetricComparison): string {
   return `${open}>\n      <system-out>${escapeXml(text)}</system-out>\n    </testcase>`;
 }
 
-export function renderJunit(shown: CompareResult): string {
-  // names read from files are printed escaped (report/printable.ts)
-  const r = printableDeep(shown);
+export function renderJunit(r: CompareResult): string {
   const s = r.summary;
   const failures = s.regressed + s.missing;
   const counts = { tests: s.total, failures, errors: 0, skipped: s.new, time: 0 };
