@@ -1,50 +1,25 @@
 // `graphprof analyze`: nsys stats reports -> what launch overhead costs per step, what graphs
 // would save, and what stands in the way of capture.
 // Phases: parse options -> read the reports (streaming) -> analyse (pure) -> render -> gate.
-import { analyzeProfiles, DEFAULT_REPLAY_COST, replayCostFromRun, type AnalyzeResult, type ReplayCost, type SkipNote } from '../core/analyze.js';
-import { checkFigures } from '../core/compare.js';
-import { SCHEMA_VERSION, type RunResult } from '../core/schema.js';
-import { jsonError } from '../core/thresholds.js';
+import { analyzeProfiles, DEFAULT_REPLAY_COST, replayCostFromRun, type AnalyzeResult, type ReplayCost, type SkipNote } from '../core/analyze/analyze.js';
+import { FAKE_RUN_PROBLEM } from '../core/run/check.js';
+import { SCHEMA_VERSION } from '../core/schema.js';
 import { formatShare } from '../core/units.js';
-import { EXIT, GateError, InputError, UsageError, ValueError } from '../errors.js';
+import { EXIT, GateError, InputError } from '../errors.js';
+import { prepareGate } from '../gate.js';
 import { readInputs } from '../ingest/nsys.js';
-import { isMissing, readWholeText } from '../ingest/source.js';
+import { readRunResult } from '../ingest/result-json.js';
 import type { Io } from '../io.js';
 import { renderAnalyzeTable } from '../report/analyze-table.js';
 import { renderJson } from '../report/json.js';
 import { toolInfo } from '../version.js';
 import { parseAnalyzeOptions, type RawAnalyzeOptions } from './analyze-options.js';
-import { prepareGate, type RawGateOptions } from './compare.js';
+import { parseGateOptions, type RawGateOptions } from './gate-options.js';
 
-/** Read --calibration: a `graphprof run --json` result. */
+/** Read --calibration: a `graphprof run --json` result of a real harness. */
 export function readCalibration(path: string): ReplayCost {
-  let text: string;
-  try {
-    text = readWholeText(path);
-  } catch (err) {
-    if (isMissing(err)) throw new UsageError(`--calibration: cannot read ${path}: no such file`);
-    throw err;
-  }
-  let run: RunResult;
-  try {
-    run = JSON.parse(text) as RunResult;
-  } catch (err) {
-    throw new InputError(path, jsonError(text, err as Error).line, `--calibration: ${jsonError(text, err as Error).problem}`);
-  }
-  if (run === null || typeof run !== 'object' || run.command !== 'run' || !Array.isArray(run.results) || typeof run.workload !== 'object') {
-    throw new InputError(path, undefined, '--calibration: expected the JSON of `graphprof run --json` (command "run" with workload and results)');
-  }
-  try {
-    checkFigures(run);
-  } catch (err) {
-    if (err instanceof ValueError) throw new InputError(path, undefined, `--calibration: ${err.message}`);
-    throw err;
-  }
-  const major = String(run.schemaVersion ?? '').split('.')[0];
-  if (major !== SCHEMA_VERSION.split('.')[0]) {
-    throw new InputError(path, undefined, `--calibration: schema version ${run.schemaVersion} is not readable by this graphprof (${SCHEMA_VERSION})`);
-  }
-  if (run.environment?.harness === 'fake') throw new InputError(path, undefined, '--calibration: this result came from the fake harness (GRAPHPROF_FAKE_HARNESS) and holds no measurement');
+  const { run, fake } = readRunResult(path, '--calibration');
+  if (fake) throw new InputError(path, undefined, `--calibration: ${FAKE_RUN_PROBLEM}`);
   try {
     return replayCostFromRun(run, path);
   } catch (err) {
@@ -73,7 +48,7 @@ function describeSkips(skipped: readonly SkipNote[]): string[] {
 export async function execute(raw: RawAnalyzeOptions & RawGateOptions & { baseline?: string | string[] }, io: Io, args: string[] = []): Promise<number> {
   const options = parseAnalyzeOptions(raw, args);
   // --baseline: read and check it (and the thresholds) before reading the reports (docs/ci.md).
-  const gate = raw.baseline !== undefined ? prepareGate(raw.baseline, raw, 'analyze') : null;
+  const gate = raw.baseline !== undefined ? prepareGate(typeof raw.baseline === 'string' ? [raw.baseline] : raw.baseline, parseGateOptions(raw), 'analyze') : null;
   const replay = options.calibrationPath ? readCalibration(options.calibrationPath) : DEFAULT_REPLAY_COST;
 
   io.progress(`graphprof analyze: reading ${options.paths.join(', ')}`);

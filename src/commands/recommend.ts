@@ -1,15 +1,14 @@
 // `graphprof recommend`: the capture-size pool with the lowest expected step time within the
 // memory and capture-time budgets, compared with the engines' default lists. Phases: parse the
 // options once -> read the distribution and --from -> optimise (src/core) -> render.
-import { meanBatch, observedDistribution, uniformDistribution, zipfDistribution } from '../core/distribution.js';
-import type { BatchDistribution } from '../core/pool.js';
-import { fitFromRun, recommend, resolveModel, type DistributionInfo, type Engine, type RecommendResult } from '../core/recommend.js';
-import { checkFigures } from '../core/compare.js';
+import { meanBatch, observedDistribution, uniformDistribution, zipfDistribution } from '../core/recommend/distribution.js';
+import type { BatchDistribution } from '../core/recommend/pool.js';
+import { fitFromRun, recommend, resolveModel, type DistributionInfo, type Engine, type RecommendResult } from '../core/recommend/recommend.js';
+import { FAKE_RUN_PROBLEM } from '../core/run/check.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
-import { jsonError } from '../core/thresholds.js';
 import { EXIT, InputError, UsageError, ValueError } from '../errors.js';
 import { readObservedBatches } from '../ingest/distribution.js';
-import { isMissing, readWholeText } from '../ingest/source.js';
+import { readRunResult } from '../ingest/result-json.js';
 import type { Io } from '../io.js';
 import { renderJson } from '../report/json.js';
 import { renderRecommendTable } from '../report/recommend-table.js';
@@ -39,30 +38,6 @@ function loadDistribution(o: RecommendOptions): { distribution: BatchDistributio
   return { distribution, info: { ...info, aboveMaxShare: distribution.aboveProbability, meanBatch: meanBatch(distribution) } };
 }
 
-function readRun(path: string): unknown {
-  let text: string;
-  try {
-    text = readWholeText(path);
-  } catch (err) {
-    if (isMissing(err)) throw new InputError(path, undefined, 'no such file (--from takes the JSON written by `graphprof run --json` or `-o`)');
-    throw err;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    const { line, problem } = jsonError(text, err as Error);
-    throw new InputError(path, line, problem);
-  }
-  try {
-    checkFigures(value);
-  } catch (err) {
-    if (err instanceof ValueError) throw new InputError(path, undefined, err.message);
-    throw err;
-  }
-  return value;
-}
-
 export async function execute(raw: RawRecommendOptions, io: Io): Promise<number> {
   const options = parseRecommendOptions(raw);
   const { distribution, info } = loadDistribution(options);
@@ -71,7 +46,10 @@ export async function execute(raw: RawRecommendOptions, io: Io): Promise<number>
   let fitted: ReturnType<typeof fitFromRun> | null = null;
   if (options.fromPath) {
     try {
-      fitted = fitFromRun(readRun(options.fromPath), fallback);
+      // the one reader of run.json: command, schema major, batch list; a fake run measures nothing
+      const { run, fake } = readRunResult(options.fromPath, '--from');
+      if (fake) throw new InputError(options.fromPath, undefined, FAKE_RUN_PROBLEM);
+      fitted = fitFromRun(run, fallback);
     } catch (err) {
       if (err instanceof ValueError) throw new InputError(options.fromPath, undefined, err.message);
       throw err;

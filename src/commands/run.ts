@@ -1,6 +1,6 @@
 // `graphprof run`: the synthetic decode workload, eager and graph-captured, on this GPU.
 // Phases: validate -> check the device -> per batch size: measure, verify, summarise, save.
-import { checksumFailure, summarizeBatch } from '../core/run-summary.js';
+import { checksumFailure, summarizeBatch } from '../core/run/summary.js';
 import { SCHEMA_VERSION, type RunResult } from '../core/schema.js';
 import { relativeSpread } from '../core/stats.js';
 import { formatBytes, formatDuration, formatShare } from '../core/units.js';
@@ -8,10 +8,11 @@ import { EnvironmentError, EXIT, GateError, UsageError, type GraphprofError } fr
 import { describeEnvironment } from '../harness/environment.js';
 import { HarnessRunError, loadHarness, unusableReason } from '../harness/native.js';
 import type { Io } from '../io.js';
+import { prepareGate } from '../gate.js';
 import { renderJson } from '../report/json.js';
 import { renderRunTable } from '../report/run-table.js';
 import { toolInfo } from '../version.js';
-import { prepareGate, type RawGateOptions } from './compare.js';
+import { parseGateOptions, type RawGateOptions } from './gate-options.js';
 import { checkWritable, writeAtomically } from './output-file.js';
 import { parseRunOptions, workloadDeviceBytes, type RawRunOptions, type RunOptions } from './run-options.js';
 
@@ -22,7 +23,7 @@ export async function execute(raw: RawRunOptions & RawGateOptions, io: Io): Prom
   const options = parseRunOptions(raw);
   const { workload } = options;
   // --baseline: read and check it (and the thresholds) now, so a bad one fails before the GPU work.
-  const gate = options.baselinePaths.length > 0 ? prepareGate(options.baselinePaths, raw, 'run') : null;
+  const gate = options.baselinePaths.length > 0 ? prepareGate(options.baselinePaths, parseGateOptions(raw), 'run') : null;
 
   const harness = loadHarness();
   const build = harness.buildInfo();

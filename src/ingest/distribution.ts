@@ -3,7 +3,7 @@
 //   CSV, two columns: "batch,count" rows (a header row is allowed);
 //   JSON: an array of batch sizes, or of {"batch": n, "count": c} objects.
 // Blank lines and lines starting with # are skipped. A bad row is an InputError naming file:line.
-import { jsonError } from '../core/thresholds.js';
+import { jsonError } from '../core/compare/thresholds.js';
 import { InputError } from '../errors.js';
 import { readLines, splitLines } from './lines.js';
 import { MAX_WHOLE_FILE_BYTES } from './source.js';

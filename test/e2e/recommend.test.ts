@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import type { RecommendResult } from '../../src/core/recommend.js';
+import type { RecommendResult } from '../../src/core/recommend/recommend.js';
 import { graphprof } from './cli.js';
 
 function json(args: string[]): RecommendResult {
@@ -166,5 +166,12 @@ describe('graphprof recommend', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim()).toBe(`graphprof: ${out}: this result came from the fake harness (GRAPHPROF_FAKE_HARNESS) and holds no measurement`);
+  });
+
+  it('refuses a run.json of another schema major, as compare and analyze --calibration do', () => {
+    const r = graphprof(['recommend', '--max-batch', '16', '--from', 'fixtures/compare/run-schema-2.json']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toBe('graphprof: fixtures/compare/run-schema-2.json: schemaVersion 2.0 is not readable by this graphprof (it reads 1.x); use results made by graphprof versions of the same major schema');
   });
 });

@@ -2,12 +2,13 @@
 // the same command -> one flat list of metrics, each with its threshold, its noise test and a
 // verdict. Pure: the command reads the files and renders. How each verdict is decided is written
 // up in docs/ci.md; change the two together.
-import type { AnalyzeResult, ProfileAnalysis } from './analyze-schema.js';
-import type { Environment, RunBatchResult, RunResult, Workload } from './schema.js';
-import { SCHEMA_VERSION, type ToolInfo } from './schema.js';
+import type { AnalyzeResult, ProfileAnalysis } from '../analyze/schema.js';
+import type { Environment, RunBatchResult, RunResult, Workload } from '../schema.js';
+import { checkSchemaVersion, SCHEMA_VERSION, type ToolInfo } from '../schema.js';
+import { checkRunResult, isFakeRun } from '../run/check.js';
 import { bootstrapRatioRuns, mannWhitney, medianOf, MIN_SAMPLES, predictionLimits, seedFrom, BOOTSTRAP_RESAMPLES } from './significance.js';
 import { thresholdFor, type ChosenThreshold, type ComparedCommand, type FamilyInfo, type MetricKind, type Thresholds } from './thresholds.js';
-import { ValueError } from '../errors.js';
+import { ValueError } from '../../errors.js';
 
 export type { ComparedCommand, MetricKind } from './thresholds.js';
 export type Better = 'lower' | 'higher';
@@ -162,54 +163,14 @@ export function checkResult(value: unknown): ComparableResult {
   if (!isObject(value) || typeof value.command !== 'string') {
     throw new ValueError('not a graphprof result: expected the JSON object of `graphprof run --json` or `graphprof analyze --json` (no "command" field)');
   }
-  if (value.command !== 'run' && value.command !== 'analyze') {
-    throw new ValueError(`a \`${value.command}\` result: compare reads results of \`run\` or \`analyze\``);
-  }
-  const version = value.schemaVersion;
-  const m = typeof version === 'string' ? /^(\d+)\.(\d+)$/.exec(version) : null;
-  if (!m) throw new ValueError(`schemaVersion ${JSON.stringify(version ?? null)} is not "major.minor"; this graphprof reads ${SCHEMA_VERSION}`);
-  const ours = SCHEMA_VERSION.split('.')[0];
-  if (m[1] !== ours) {
-    throw new ValueError(`schemaVersion ${version} is not readable by this graphprof (it reads ${ours}.x); compare results made by graphprof versions of the same major schema`);
-  }
-  if (value.command === 'run') {
-    if (!Array.isArray(value.results)) throw new ValueError('a `run` result without a "results" list');
-    value.results.forEach((b, i) => {
-      if (!isObject(b) || typeof b.batch !== 'number' || !Number.isSafeInteger(b.batch) || b.batch < 1) {
-        throw new ValueError(`results[${i}] has no batch size ("batch": a positive integer)`);
-      }
-    });
-  } else {
-    if (!Array.isArray(value.profiles)) throw new ValueError('an `analyze` result without a "profiles" list');
-    value.profiles.forEach((p, i) => {
-      if (!isObject(p)) throw new ValueError(`profiles[${i}] is not an object`);
-    });
-  }
-  checkFigures(value, '');
-  return value as unknown as ComparableResult;
-}
-
-/**
- * Every number of a result is finite (JSON.parse reads 1e400 as Infinity), and every figure in
- * base units (a key ending in Ns or Bytes, or a list under one) is >= 0 but for differences, which
- * may be negative (savedPerStepNs: graphs can lose): a damaged or hand-edited
- * file fails here, by name, instead of comparing as "within noise".
- */
-const SIGNED_FIGURE = /^(?:saved|delta|diff|change)/i;
-
-export function checkFigures(value: unknown, where = '', unitKey = false): void {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new ValueError(`${where} is not a finite number`);
-    if (unitKey && value < 0) throw new ValueError(`${where} is negative (${value}); times and sizes are >= 0`);
-    return;
-  }
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => checkFigures(v, `${where}[${i}]`, unitKey));
-    return;
-  }
-  if (isObject(value)) {
-    for (const [k, v] of Object.entries(value)) checkFigures(v, where === '' ? k : `${where}.${k}`, /(?:Ns|Bytes)$/.test(k) && !SIGNED_FIGURE.test(k));
-  }
+  if (value.command === 'run') return checkRunResult(value).run;
+  if (value.command !== 'analyze') throw new ValueError(`a \`${value.command}\` result: compare reads results of \`run\` or \`analyze\``);
+  checkSchemaVersion(value.schemaVersion);
+  if (!Array.isArray(value.profiles)) throw new ValueError('an `analyze` result without a "profiles" list');
+  value.profiles.forEach((p, i) => {
+    if (!isObject(p)) throw new ValueError(`profiles[${i}] is not an object`);
+  });
+  return value as unknown as AnalyzeResult;
 }
 
 // ---- environment -------------------------------------------------------------------------------
@@ -239,7 +200,7 @@ export function environmentDifferences(baseline: ComparableResult, current: Comp
 
 /** True when a result came from the fake harness (GRAPHPROF_FAKE_HARNESS): synthetic figures. */
 export function isFake(r: ComparableResult): boolean {
-  return r.command === 'run' && r.environment?.harness === 'fake';
+  return r.command === 'run' && isFakeRun(r);
 }
 
 export interface WorkloadDifference {
@@ -586,4 +547,27 @@ export interface CompareResult {
   notes: string[];
   /** --update-baseline: whether the baseline file was rewritten */
   baselineUpdated: boolean;
+}
+
+/**
+ * Every number of a result is finite (JSON.parse reads 1e400 as Infinity), and every figure in
+ * base units (a key ending in Ns or Bytes, or a list under one) is >= 0 but for differences, which
+ * may be negative (savedPerStepNs: graphs can lose): a damaged or hand-edited
+ * file fails here, by name, instead of comparing as "within noise".
+ */
+const SIGNED_FIGURE = /^(?:saved|delta|diff|change)/i;
+
+export function checkFigures(value: unknown, where = '', unitKey = false): void {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new ValueError(`${where} is not a finite number`);
+    if (unitKey && value < 0) throw new ValueError(`${where} is negative (${value}); times and sizes are >= 0`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => checkFigures(v, `${where}[${i}]`, unitKey));
+    return;
+  }
+  if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) checkFigures(v, where === '' ? k : `${where}.${k}`, /(?:Ns|Bytes)$/.test(k) && !SIGNED_FIGURE.test(k));
+  }
 }

