@@ -59,9 +59,10 @@ export function fileError(path: string, err: unknown, doing = 'cannot read'): In
 
 /** Open `path` for reading; closes nothing: call closeSource. */
 export function openSource(path: string): Source {
-  if (path === STDIN_PATH) {
-    if (isatty(0)) throw new InputError('-', undefined, 'standard input is a terminal: pipe a report into it, e.g. nsys stats --report cuda_api_sum --format csv prof.nsys-rep | graphprof analyze -');
-    return describe('-', 0);
+  // /dev/stdin is fd 0 itself: reopening it fails when standard input is a socket (ENXIO)
+  if (path === STDIN_PATH || path === '/dev/stdin' || path === '/proc/self/fd/0') {
+    if (isatty(0)) throw new InputError(path, undefined, 'standard input is a terminal: pipe a report into it, e.g. nsys stats --report cuda_api_sum --format csv prof.nsys-rep | graphprof analyze -');
+    return describe(path, 0);
   }
   let fifo = false;
   try {
