@@ -315,8 +315,8 @@ export function jsonError(text: string, err: Error): { line: number | undefined;
   const what = err.message
     .replace(/\s*\(line \d+ column \d+\)\s*$/, '')
     .replace(/ in JSON at position \d+$/, '')
-    .replace(/, "[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '')
-    .replace(/^"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, 'unexpected text');
+    .replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '')
+    .replace(/^(?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, 'unexpected text');
   const problem = `not valid JSON: ${what}`;
   const m = /at position (\d+)/.exec(err.message);
   return { line: m ? lineAt(Number(m[1])) : undefined, problem };
