@@ -2,7 +2,7 @@
 // and colour and progress appear only on a terminal (NO_COLOR and --no-color turn colour off).
 import { Chalk, type ChalkInstance } from 'chalk';
 
-import { printable } from './report/printable.js';
+import { printable, printableKeepColour } from './report/printable.js';
 import { clearProgress, drawProgress, isStdoutClosed, watchClosedStreams } from './terminal.js';
 
 export interface Io {
@@ -23,10 +23,10 @@ export function processIo(noColor: boolean): Io {
     out: (t) => {
       if (!isStdoutClosed()) process.stdout.write(t.endsWith('\n') ? t : `${t}\n`);
     },
-    // stderr carries no colour: every control character in a note or warning is escaped
+    // stderr text is escaped (notes quote file names); colour, where a renderer added it, is kept
     err: (t) => {
       clearProgress();
-      const safe = printable(t);
+      const safe = colorOn ? printableKeepColour(t) : printable(t);
       process.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
     },
     progress: (t) => {

@@ -19,6 +19,25 @@ export function printable(text: string, oneLine = false): string {
   return re.test(text) ? text.replace(re, escapeChar) : text;
 }
 
+// eslint-disable-next-line no-control-regex
+const SGR = /\x1b\[[0-9;]*m/g;
+
+/**
+ * printable(), but colour sequences (ESC [ ... m) are kept: for text a renderer coloured with
+ * chalk (trace's report on stderr). Its names were made printable before colouring (printableDeep),
+ * so what passes here is our colour; a name can at most change a colour, never move the cursor.
+ */
+export function printableKeepColour(text: string): string {
+  let out = '';
+  let from = 0;
+  SGR.lastIndex = 0;
+  for (let m = SGR.exec(text); m; m = SGR.exec(text)) {
+    out += printable(text.slice(from, m.index)) + m[0];
+    from = m.index + m[0].length;
+  }
+  return out + printable(text.slice(from));
+}
+
 /** A copy of `value` with every string printable(): for the text renderers, before layout. */
 export function printableDeep<T>(value: T): T {
   if (typeof value === 'string') return printable(value, true) as T;
