@@ -5,7 +5,7 @@
 // never replaced: a symbolic link's target is written (the link stays), and a device or FIFO
 // (/dev/null, /dev/stdout) is opened and written, never renamed over. A failed write leaves no
 // temporary file behind. Errors name the flag and the path (exit 2).
-import { accessSync, closeSync, constants, lstatSync, openSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, lstatSync, openSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 import { UsageError } from '../errors.js';
@@ -127,12 +127,39 @@ export function checkOutputs(outputs: readonly { flag: string; path: string }[])
   }
 }
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Write to a device or FIFO in place. A FIFO is opened without blocking, so one with no reader is
+ * an error (ENXIO) at once instead of a wait for ever; a full pipe is waited on, a little at a time.
+ */
+function writeThrough(path: string, text: string): void {
+  if (!statSync(path).isFIFO()) {
+    writeFileSync(path, text);
+    return;
+  }
+  const fd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+  try {
+    const buf = Buffer.from(text);
+    for (let off = 0; off < buf.length; ) {
+      try {
+        off += writeSync(fd, buf, off, buf.length - off);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+        Atomics.wait(pause, 0, 0, 5);
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Writes `text` to `path`: through to a device or FIFO, else a temporary file renamed over it. */
 export function writeAtomically(flag: string, path: string, text: string): void {
   const target = resolveTarget(flag, path);
   if (target.kind === 'other') {
     try {
-      writeFileSync(target.path, text);
+      writeThrough(target.path, text);
     } catch (err) {
       throw new UsageError(`${flag}: cannot write ${path} (${reason(err)})`);
     }

@@ -177,7 +177,7 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
 
   let exit;
   try {
-    exit = await runChild(options.command, env, { tempDir: dir, note: (t) => io.err(t) });
+    exit = await runChild(options.command, env, { tempDir: process.env.GRAPHPROF_TRACE_KEEP === '1' ? undefined : dir, note: (t) => io.err(t) });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
