@@ -1,7 +1,8 @@
-// `graphprof run` as a table: one row per batch size. Renderers scale units; no other arithmetic.
+// `graphprof run` as a table: one row per batch size. Renderers scale units; sums come from core.
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 
+import { instantiateUploadNs } from '../core/run/summary.js';
 import type { RunResult } from '../core/schema.js';
 import { formatBytes, formatCount, formatDuration, formatRatio, formatShare } from '../core/units.js';
 import { printableDeep } from './printable.js';
@@ -44,7 +45,7 @@ export function renderRunTable(shown: RunResult, color: ChalkInstance): string {
       formatDuration(b.graph.launchNs.p50Ns),
       formatDuration(b.graph.deviceNs.p50Ns),
       formatDuration(b.graph.captureNs),
-      formatDuration(b.graph.instantiateNs + b.graph.uploadNs),
+      formatDuration(instantiateUploadNs(b.graph)),
       b.graph.memoryBytes <= 0 ? '0 B*' : formatBytes(b.graph.memoryBytes),
       b.verdict === 'launch-bound' ? color.yellow(b.verdict) : b.verdict,
     ]);

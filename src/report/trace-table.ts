@@ -3,6 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 
 import type { TraceResult } from '../core/trace.js';
+import { relativeSpread } from '../core/stats.js';
 import { formatCount, formatDuration, formatShare } from '../core/units.js';
 import { printableDeep } from './printable.js';
 
@@ -33,7 +34,7 @@ export function renderTraceTable(shown: TraceResult, color: ChalkInstance): stri
   }
   if (r.steps) {
     const s = r.steps;
-    const spread = (median: number, mad: number) => (median > 0 ? ` ±${formatShare(mad / median)}` : '');
+    const spread = (median: number, mad: number) => (median > 0 ? ` ±${formatShare(relativeSpread(median, mad))}` : '');
     out.push(
       `per step (${s.marker}, ${formatCount(s.count)} steps): ${formatCount(s.launches.p50)} launches (min ${formatCount(s.launches.min)}, max ${formatCount(s.launches.max)}), ${formatDuration(s.apiNs.p50)} in API calls${spread(s.apiNs.p50, s.apiNs.mad)}, step ${formatDuration(s.durationNs.p50)}${spread(s.durationNs.p50, s.durationNs.mad)}`,
     );
