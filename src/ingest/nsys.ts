@@ -74,6 +74,10 @@ const NO_BULK = { pos: 0, lines: 0 };
 
 interface OpenSummary {
   type: 'summary';
+  /** a trace in column text or markdown: its rows are summed here as they come, never kept */
+  agg: TraceAggregator | null;
+  /** rows of a trace kind taken without being kept */
+  streamed: number;
   format: 'csv' | 'column' | 'markdown';
   cols: Column[];
   kind: HeaderKind;
@@ -98,6 +102,8 @@ interface OpenTrace {
 }
 
 type Open = OpenSummary | OpenTrace;
+
+const TRACE_KINDS: ReadonlySet<HeaderKind> = new Set<HeaderKind>(['api-trace', 'gpu-trace', 'nvtx-trace', 'other-trace']);
 
 const TIME_ROLES = new Set(['total', 'avg', 'med', 'min', 'max', 'stddev', 'duration', 'start', 'end']);
 
@@ -151,7 +157,7 @@ export class NsysScanner {
 
   line = (text: string, lineNo: number): void => {
     const t = this.open;
-    if (t === null || t.type !== 'trace') {
+    if (t === null || (t.type !== 'trace' && !TRACE_KINDS.has(t.kind))) {
       this.textChars += text.length + 1;
       if (this.textChars > MAX_TEXT_BYTES) {
         throw new InputError(this.path, lineNo, `more than ${MAX_TEXT_BYTES >> 20} MiB of text outside trace tables: not an nsys stats report, or one with a large tail (cut the file to its reports)`);
@@ -233,6 +239,8 @@ export class NsysScanner {
           format: 'column',
           cols,
           kind: headerKind(cols)!,
+          agg: this.traceAggregator(headerKind(cols)!, cols, this.prev.line),
+          streamed: 0,
           title: this.recentTitle(this.prev.line),
           headerLine: this.prev.line,
           spans,
@@ -253,6 +261,8 @@ export class NsysScanner {
           format: 'markdown',
           cols,
           kind: headerKind(cols)!,
+          agg: this.traceAggregator(headerKind(cols)!, cols, this.prev.line),
+          streamed: 0,
           title: this.recentTitle(this.prev.line),
           headerLine: this.prev.line,
           spans: null,
@@ -297,7 +307,7 @@ export class NsysScanner {
       });
       return;
     }
-    this.start({ type: 'summary', format: 'csv', cols, kind, title, headerLine: lineNo, spans: null, rows: [], elided: 0, probe: -1 });
+    this.start({ type: 'summary', format: 'csv', cols, kind, title, headerLine: lineNo, spans: null, rows: [], elided: 0, probe: -1, agg: null, streamed: 0 });
   }
 
   private start(t: Open): void {
@@ -340,7 +350,18 @@ export class NsysScanner {
     return true;
   }
 
+  /** Column-text and markdown traces stream into an aggregator, as CSV traces do. */
+  private traceAggregator(kind: HeaderKind, cols: Column[], headerLine: number): TraceAggregator | null {
+    return kind === 'api-trace' || kind === 'gpu-trace' ? new TraceAggregator(kind, this.path, cols, headerLine) : null;
+  }
+
   private keepRow(t: OpenSummary, cells: string[], lineNo: number): void {
+    if (TRACE_KINDS.has(t.kind)) {
+      // any number of trace rows: summed (or, for a trace we do not use, counted), not kept
+      if (t.agg) t.agg.addCells(cells, lineNo);
+      t.streamed++;
+      return;
+    }
     if (t.rows.length >= MAX_SUMMARY_ROWS) {
       throw new InputError(this.path, lineNo, `the table under the header on line ${t.headerLine} has more than ${MAX_SUMMARY_ROWS.toLocaleString('en-US')} rows: not an nsys stats summary (a damaged or concatenated file?)`);
     }
@@ -410,7 +431,7 @@ export class NsysScanner {
     this.title = null;
     this.prev = null;
     // a header with no rows under it (a header quoted in prose, an empty paste) is no table
-    if ((t.type === 'summary' && t.rows.length === 0 && t.elided === 0) || (t.type === 'trace' && (t.agg ? t.agg.rows : t.rows) === 0)) return;
+    if ((t.type === 'summary' && t.rows.length === 0 && t.streamed === 0 && t.elided === 0) || (t.type === 'trace' && (t.agg ? t.agg.rows : t.rows) === 0)) return;
     const report = this.reportOf(t);
     const table: ParsedTable = {
       report,
@@ -436,9 +457,12 @@ export class NsysScanner {
     else if (report === 'cuda_gpu_kern_sum') table.kernels = this.kernelRows(t);
     else if (report === 'cuda_gpu_mem_time_sum') table.memOps = this.memOpRows(t);
     else if (report === 'cuda_api_trace' || report === 'cuda_gpu_trace') {
-      // a trace pasted as column text: small, so summed here
-      const agg = new TraceAggregator(report === 'cuda_api_trace' ? 'api-trace' : 'gpu-trace', this.path, t.cols, t.headerLine);
-      for (const r of t.rows) agg.addCells(r.cells, r.line);
+      // a trace in column text or markdown: summed as its rows came (or, titled so, summed here)
+      let agg = t.agg;
+      if (agg === null) {
+        agg = new TraceAggregator(report === 'cuda_api_trace' ? 'api-trace' : 'gpu-trace', this.path, t.cols, t.headerLine);
+        for (const r of t.rows) agg.addCells(r.cells, r.line);
+      }
       table.traceRows = agg.rows;
       if (report === 'cuda_api_trace') table.api = agg.apiRows();
       else {
