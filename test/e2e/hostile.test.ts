@@ -48,6 +48,9 @@ const sh = (script: string, env: Record<string, string> = {}) =>
 
 const isRoot = process.getuid?.() === 0;
 const canDropToNobody = isRoot && spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'true']).status === 0;
+/** Permission checks need a user they apply to: nobody (through setpriv) under root, else ourselves. */
+const canTestEacces = canDropToNobody || !isRoot;
+const asUser = isRoot ? 'setpriv --reuid=nobody --regid=nogroup --clear-groups ' : '';
 const canUnshare = isRoot && spawnSync('unshare', ['-m', 'true']).status === 0;
 const hostLib = existsSync(join(root, 'build', 'Release', 'libgraphprof_host.so'));
 
@@ -81,10 +84,11 @@ describe('1. output files', () => {
     expect(r2.stderr.trim()).toMatch(/^graphprof: --update-baseline: cannot write \S+base\.json \(no space left on the device\)$/);
   });
 
-  it.runIf(canDropToNobody)('an unwritable -o fails before the run measures anything (exit 2, nothing on stdout)', () => {
+  it.runIf(canTestEacces)('an unwritable -o fails before the run measures anything (exit 2, nothing on stdout)', () => {
     const d = fresh();
-    chmodSync(d, 0o755); // root's folder: nobody cannot create files in it
-    const r = sh(`setpriv --reuid=nobody --regid=nogroup --clear-groups $G run --batch-sizes 1 -o "${d}/out.json"`, { GRAPHPROF_FAKE_HARNESS: '1' });
+    chmodSync(d, isRoot ? 0o755 : 0o555); // a folder the user cannot create files in
+    const r = sh(`${asUser}$G run --batch-sizes 1 -o "${d}/out.json"`, { GRAPHPROF_FAKE_HARNESS: '1' });
+    chmodSync(d, 0o755);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     oneLine(r.stderr, /^graphprof: -o: cannot write \S+out\.json \(permission denied\)$/);
@@ -165,14 +169,16 @@ describe('4. control characters and NUL', () => {
   });
 });
 
-describe.runIf(canDropToNobody)('5. unreadable files and folders (EACCES, as nobody)', () => {
-  const asNobody = (args: string) => sh(`setpriv --reuid=nobody --regid=nogroup --clear-groups $G ${args}`);
+describe.runIf(canTestEacces)('5. unreadable files and folders (EACCES, as nobody under root)', () => {
+  const asNobody = (args: string) => sh(`${asUser}$G ${args}`);
   it('exits 2 with "permission denied" for a file, a folder, a result and a distribution', () => {
     const d = fresh();
-    writeFileSync(join(d, 'p_cuda_api_sum.csv'), readFileSync(API), { mode: 0o600 });
-    writeFileSync(join(d, 'r.json'), readFileSync(RUN_A), { mode: 0o600 });
-    writeFileSync(join(d, 'd.csv'), '1\n2\n', { mode: 0o600 });
-    mkdirSync(join(d, 'closed'), { mode: 0o700 });
+    // root's 0600 files are unreadable to nobody; a non-root user's own files need mode 000
+    const mode = isRoot ? 0o600 : 0o000;
+    writeFileSync(join(d, 'p_cuda_api_sum.csv'), readFileSync(API), { mode });
+    writeFileSync(join(d, 'r.json'), readFileSync(RUN_A), { mode });
+    writeFileSync(join(d, 'd.csv'), '1\n2\n', { mode });
+    mkdirSync(join(d, 'closed'), { mode: isRoot ? 0o700 : 0o000 });
     const cases: [string, RegExp][] = [
       [`analyze ${d}/p_cuda_api_sum.csv`, /p_cuda_api_sum\.csv: cannot read: permission denied$/],
       [`analyze ${d}/closed`, /closed: cannot list the folder: permission denied$/],
@@ -184,6 +190,7 @@ describe.runIf(canDropToNobody)('5. unreadable files and folders (EACCES, as nob
       expect(r.status, args).toBe(2);
       oneLine(r.stderr, pattern);
     }
+    chmodSync(join(d, 'closed'), 0o755); // so that the clean-up can enter it
   });
 });
 
