@@ -2,6 +2,7 @@
 // and colour and progress appear only on a terminal (NO_COLOR and --no-color turn colour off).
 import { Chalk, type ChalkInstance } from 'chalk';
 
+import { EnvironmentError } from './errors.js';
 import { printable, printableKeepColour } from './report/printable.js';
 import { clearProgress, drawProgress, isStdoutClosed, watchClosedStreams } from './terminal.js';
 
@@ -21,7 +22,15 @@ export function processIo(noColor: boolean): Io {
   watchClosedStreams();
   return {
     out: (t) => {
-      if (!isStdoutClosed()) process.stdout.write(t.endsWith('\n') ? t : `${t}\n`);
+      if (isStdoutClosed()) return;
+      try {
+        process.stdout.write(t.endsWith('\n') ? t : `${t}\n`);
+      } catch (err) {
+        // stdout is a file: its write fails at once (a full disk), not as an 'error' event
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE') return;
+        throw new EnvironmentError(`cannot write the result to standard output (${code ?? (err as Error).message})`);
+      }
     },
     // stderr text is escaped (notes quote file names); colour, where a renderer added it, is kept
     err: (t) => {

@@ -28,8 +28,11 @@ export function watchClosedStreams(): void {
   if (watching) return;
   watching = true;
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') stdoutClosed = true;
-    else throw err;
+    stdoutClosed = true;
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+    // the result was lost (a full disk, an I/O error): say so once, and do not end with 0
+    process.stderr.write(`graphprof: cannot write the result to standard output (${err.code ?? err.message})\n`);
+    process.exitCode = 3;
   });
   process.stderr.on('error', () => {
     // nowhere left to say anything

@@ -143,6 +143,14 @@ describe('3. a closed stdout', () => {
   });
 });
 
+describe('3b. stdout that cannot take the result', () => {
+  it.runIf(existsSync('/dev/full'))('a full device is exit 3 with one line, not a silent 0', () => {
+    const r = sh('$G recommend --json > /dev/full');
+    expect(r.status).toBe(3);
+    oneLine(r.stderr, /^graphprof: cannot write the result to standard output \(ENOSPC\)$/);
+  });
+});
+
 describe('4. control characters and NUL', () => {
   it('escapes ESC and BEL in names read from a report (table and stderr), and keeps them as \\u escapes in JSON', () => {
     const d = fresh();
