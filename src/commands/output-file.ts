@@ -198,6 +198,7 @@ export function checkTraceOutputs(outPrefix: string | undefined, output: string 
   if (outPrefix !== undefined) {
     for (const report of NSYS_REPORTS) outputs.push({ flag: '--out', path: nsysCsvPath(outPrefix, report) });
   }
-  if (output !== undefined) outputs.push({ flag: '-o', path: output });
+  // `-o -` (standard output, where the trace helper's branch offers it) is no file to check
+  if (output !== undefined && output !== '-') outputs.push({ flag: '-o', path: output });
   checkOutputs(outputs);
 }
