@@ -14,6 +14,8 @@ export type RawAnalyzeOptions = {
   calibration?: string;
   json?: boolean;
   failAbove?: string;
+  /** --baseline, repeatable: one baseline result or several runs of it */
+  baseline?: string | string[];
 };
 
 export interface AnalyzeCommandOptions {
@@ -23,6 +25,8 @@ export interface AnalyzeCommandOptions {
   readonly calibrationPath: string | null;
   readonly json: boolean;
   readonly failAboveShare: number | null;
+  /** --baseline files, in order; empty without --baseline */
+  readonly baselinePaths: readonly string[];
 }
 
 /** More steps than this is likelier a typo than a profile. */
@@ -44,6 +48,7 @@ export function parseAnalyzeOptions(raw: RawAnalyzeOptions, args: readonly strin
     calibrationPath: raw.calibration ?? null,
     json: raw.json === true,
     failAboveShare,
+    baselinePaths: Object.freeze(raw.baseline === undefined ? [] : Array.isArray(raw.baseline) ? [...raw.baseline] : [raw.baseline]),
   });
 }
 
