@@ -1,6 +1,6 @@
 // `graphprof run`: the synthetic decode workload, eager and graph-captured, on this GPU.
 // Phases: validate -> check the device -> per batch size: measure, verify, summarise, save.
-import { checksumFailure, summarizeBatch } from '../core/run/summary.js';
+import { checksumFailure, graphSetupNs, summarizeBatch } from '../core/run/summary.js';
 import { SCHEMA_VERSION, type RunResult } from '../core/schema.js';
 import { relativeSpread } from '../core/stats.js';
 import { formatBytes, formatDuration, formatShare } from '../core/units.js';
@@ -13,14 +13,16 @@ import { renderJson } from '../report/json.js';
 import { renderRunTable } from '../report/run-table.js';
 import { toolInfo } from '../version.js';
 import { parseGateOptions, type RawGateOptions } from './gate-options.js';
+import { htmlPath, writeHtmlReport } from './html-output.js';
 import { checkWritable, writeAtomically } from './output-file.js';
 import { parseRunOptions, workloadDeviceBytes, type RawRunOptions, type RunOptions } from './run-options.js';
 
 /** Relative spread (MAD / median) above which the run warns that its figures are noisy. */
 const NOISY_SPREAD = 0.05;
 
-export async function execute(raw: RawRunOptions & RawGateOptions, io: Io): Promise<number> {
+export async function execute(raw: RawRunOptions & RawGateOptions & { html?: string }, io: Io): Promise<number> {
   const options = parseRunOptions(raw);
+  const html = htmlPath(raw);
   const { workload } = options;
   // --baseline: read and check it (and the thresholds) now, so a bad one fails before the GPU work.
   const gate = options.baselinePaths.length > 0 ? prepareGate(options.baselinePaths, parseGateOptions(raw), 'run') : null;
@@ -81,6 +83,7 @@ export async function execute(raw: RawRunOptions & RawGateOptions, io: Io): Prom
   addNotes(result);
   for (const note of noiseWarnings(result)) io.err(`warning: ${note}`);
   saveProgress(options, result);
+  await writeHtmlReport(html, result);
   io.out(options.json ? renderJson(result) : renderRunTable(result, io.color));
   if (failure) throw failure;
   if (gate) return gate.check(result, io);
@@ -97,7 +100,7 @@ function addNotes(result: RunResult): void {
   }
   if (result.results.length > 1) {
     const pool = result.results.reduce((sum, b) => sum + Math.max(0, b.graph.memoryBytes), 0);
-    const capture = result.results.reduce((sum, b) => sum + b.graph.captureNs + b.graph.instantiateNs + b.graph.uploadNs, 0);
+    const capture = result.results.reduce((sum, b) => sum + graphSetupNs(b.graph), 0);
     result.notes.push(
       `the ${result.results.length} graphs, kept alive together as an engine keeps its pool, took ${formatBytes(pool)} of device memory and ${formatDuration(capture)} to capture, instantiate and upload`,
     );

@@ -76,7 +76,7 @@ export async function execute(raw: RawSweepOptions, io: Io, args: string[]): Pro
     const dir = mkdtempSync(join(tmpdir(), 'graphprof-sweep-'));
     let exit;
     try {
-      exit = await runChild(substituteBatch(o.command, batch), { ...tracedEnv(setup, dir), GRAPHPROF_BATCH: String(batch) }, { stdout: 'stderr', name: 'sweep' });
+      exit = await runChild(substituteBatch(o.command, batch), { ...tracedEnv(setup, dir), GRAPHPROF_BATCH: String(batch) }, { stdout: 'stderr', name: 'sweep', tempDir: dir });
     } catch (err) {
       rmSync(dir, { recursive: true, force: true });
       throw err;

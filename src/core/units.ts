@@ -42,7 +42,10 @@ export function parseBytes(text: string): number {
   const scale = BYTE_UNITS[unit];
   if (scale === undefined) throw new ValueError(`unknown size unit "${unit}" in "${text}"; use B, KB, MB, GB, KiB, MiB or GiB`);
   if (value < 0) throw new ValueError(`a size cannot be negative, got "${text}"`);
-  return Math.round(value * scale);
+  const bytes = Math.round(value * scale);
+  // past 2^53 bytes (9 PB) the figure is not exact, and no GPU holds it
+  if (!(bytes <= Number.MAX_SAFE_INTEGER)) throw new ValueError(`"${text}" is too large to be a size (at most 9 PB)`);
+  return bytes;
 }
 
 /** "15s" -> 15e9; "2.5us" -> 2500; "1500ms" -> 1.5e9. A bare number is an error. */
@@ -53,7 +56,10 @@ export function parseDuration(text: string): number {
   const scale = TIME_UNITS[unit];
   if (scale === undefined) throw new ValueError(`unknown time unit "${unit}" in "${text}"; use ns, us, ms, s or min`);
   if (value < 0) throw new ValueError(`a duration cannot be negative, got "${text}"`);
-  return value * scale;
+  const ns = value * scale;
+  // 1e300s is finite as seconds but not as nanoseconds; past 2^53 ns (104 days) sums lose whole ns
+  if (!(ns <= Number.MAX_SAFE_INTEGER)) throw new ValueError(`"${text}" is too large to be a duration (at most 104 days)`);
+  return ns;
 }
 
 /** "30%" -> 0.3; "0.3" -> 0.3. Shares above 100% are allowed only where the caller says so. */
@@ -110,4 +116,29 @@ export function formatRatio(ratio: number): string {
 export function formatCount(n: number): string {
   if (!Number.isFinite(n)) return 'n/a';
   return Math.round(n).toLocaleString('en-US');
+}
+
+/** What a figure measures, which picks how it is printed (STYLE.md, habit 7). */
+export type FigureKind = 'duration' | 'bytes' | 'share' | 'count' | 'ratio';
+
+/** A figure with its unit, by kind: "2.50 ms", "4.0 MiB", "42.3%", "847" (or "4.20"), "1.69x". */
+export function formatFigure(kind: FigureKind, v: number): string {
+  switch (kind) {
+    case 'duration':
+      return formatDuration(v);
+    case 'bytes':
+      return formatBytes(v);
+    case 'share':
+      return formatShare(v);
+    case 'ratio':
+      return formatRatio(v);
+    case 'count':
+      // counts per step may be fractional (launches / steps): two decimals then
+      return Number.isInteger(v) ? formatCount(v) : v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
+}
+
+/** A change of a share in percentage points, signed: 0.02 -> "+2.0 pp", -0.001 -> "-0.1 pp". */
+export function formatPoints(change: number): string {
+  return `${change > 0 ? '+' : ''}${(change * 100).toFixed(1)} pp`;
 }

@@ -6,6 +6,7 @@ import type { ChalkInstance } from 'chalk';
 
 import { ENGINE_NAMES, type ConstantSource, type Engine, type RecommendResult } from '../core/recommend/recommend.js';
 import { formatBytes, formatDuration, formatRatio, formatShare } from '../core/units.js';
+import { printableDeep } from './printable.js';
 
 function describeDistribution(r: RecommendResult): string {
   const d = r.distribution;
@@ -46,7 +47,9 @@ function stepBasis(r: RecommendResult, sizes: readonly number[], interpolated: r
   return interpolated.length === 0 ? 'measured' : `${interpolated.length}/${sizes.length} interp.`;
 }
 
-export function renderRecommendTable(r: RecommendResult, engines: readonly Engine[], color: ChalkInstance): string {
+export function renderRecommendTable(shown: RecommendResult, engines: readonly Engine[], color: ChalkInstance): string {
+  // names read from files are printed escaped (report/printable.ts)
+  const r = printableDeep(shown);
   const table = new Table({
     head: ['pool', 'graphs', 'expected step', 'T(s)', 'vs recommended', 'padding', 'worst pad', 'eager', 'graph memory', 'capture', 'budgets'],
     style: { head: color.level > 0 ? ['cyan'] : [], border: color.level > 0 ? ['grey'] : [], compact: true },

@@ -2,8 +2,10 @@
 // Printed on stderr after the command exits (its own stdout stays clean). Scaling units only.
 import type { ChalkInstance } from 'chalk';
 
+import { relativeSpread } from '../core/stats.js';
 import type { TraceResult } from '../core/trace/result.js';
 import { formatCount, formatDuration, formatShare } from '../core/units.js';
+import { printableDeep } from './printable.js';
 
 function pad(cells: string[][], rightAlign: boolean[]): string[] {
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
@@ -12,7 +14,9 @@ function pad(cells: string[][], rightAlign: boolean[]): string[] {
 
 const TOP = 12;
 
-export function renderTraceTable(r: TraceResult, color: ChalkInstance): string {
+export function renderTraceTable(shown: TraceResult, color: ChalkInstance): string {
+  // names read from files are printed escaped (report/printable.ts)
+  const r = printableDeep(shown);
   const out: string[] = [];
   const cmd = r.traced.command.join(' ');
   const procs = r.processes.length;
@@ -30,7 +34,7 @@ export function renderTraceTable(r: TraceResult, color: ChalkInstance): string {
   }
   if (r.steps) {
     const s = r.steps;
-    const spread = (median: number, mad: number) => (median > 0 ? ` ±${formatShare(mad / median)}` : '');
+    const spread = (median: number, mad: number) => (median > 0 ? ` ±${formatShare(relativeSpread(median, mad))}` : '');
     out.push(
       `per step (${s.marker}, ${formatCount(s.count)} steps): ${formatCount(s.launches.p50)} launches (min ${formatCount(s.launches.min)}, max ${formatCount(s.launches.max)}), ${formatDuration(s.apiNs.p50)} in API calls${spread(s.apiNs.p50, s.apiNs.mad)}, step ${formatDuration(s.durationNs.p50)}${spread(s.durationNs.p50, s.durationNs.mad)}`,
     );

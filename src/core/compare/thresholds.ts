@@ -10,9 +10,10 @@
 // plain number for a ratio (`0.1` or `0.1x`). A name is a metric family (`graph.p50`: every batch
 // size) or one metric (`graph.p50@b8`, `launches.perStep@p2`); the most specific one wins.
 import { ValueError } from '../../errors.js';
-import { parseBytes, parseDuration, parseShare } from '../units.js';
+import { parseBytes, parseDuration, parseShare, type FigureKind } from '../units.js';
 
-export type MetricKind = 'duration' | 'count' | 'share' | 'bytes' | 'ratio';
+/** A metric's kind picks its threshold units and its printing (core/units.ts formatFigure). */
+export type MetricKind = FigureKind;
 export type ComparedCommand = 'run' | 'analyze';
 
 export interface FamilyInfo {
@@ -310,7 +311,14 @@ export function jsonError(text: string, err: Error): { line: number | undefined;
     return line;
   };
   if (/Unexpected end of JSON input/.test(err.message)) return { line: lineAt(text.trimEnd().length), problem: 'not valid JSON: the text ends early (a truncated file?)' };
-  const problem = `not valid JSON: ${err.message.replace(/\s*\(line \d+ column \d+\)\s*$/, '').replace(/ in JSON at position \d+$/, '')}`;
+  // V8 quotes the start of the text ('Unexpected token 'h', "hello worl"... is not valid JSON'):
+  // the file's bytes are not echoed, only the one character it stopped at
+  const what = err.message
+    .replace(/\s*\(line \d+ column \d+\)\s*$/, '')
+    .replace(/ in JSON at position \d+$/, '')
+    .replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '')
+    .replace(/^(?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, 'unexpected text');
+  const problem = `not valid JSON: ${what}`;
   const m = /at position (\d+)/.exec(err.message);
   return { line: m ? lineAt(Number(m[1])) : undefined, problem };
 }

@@ -2,6 +2,7 @@
 // fitted from a `graphprof run --json` result, flags), the optimal pool, the engines' default lists
 // judged on the same terms, the engine snippets and one line of advice. docs/recommend.md.
 import { ValueError } from '../../errors.js';
+import { graphSetupNs } from '../run/summary.js';
 import {
   evaluatePool,
   everySize,
@@ -48,6 +49,15 @@ export interface FittedConstants {
   batches: number[];
   /** least-squares slope of the measured graph step times before any clamping (null: one size) */
   rawStepSlopeNs: number | null;
+  /** the step times the fit was made from (p50s), for the report's pictures */
+  measured: FitPoint[];
+}
+
+/** One measured step time behind a fitted model: what the report draws apart from the model line. */
+export interface FitPoint {
+  batch: number;
+  graphStepNs: number;
+  eagerStepNs: number;
 }
 
 interface RunRow {
@@ -80,7 +90,11 @@ function rowsOf(run: unknown): RunRow[] {
       graphStepNs: num((g.stepNs as Record<string, unknown> | undefined)?.p50Ns, `${p}.graph.stepNs.p50Ns`),
       eagerStepNs: num((e.stepNs as Record<string, unknown> | undefined)?.p50Ns, `${p}.eager.stepNs.p50Ns`),
       memoryBytes: num(g.memoryBytes, `${p}.graph.memoryBytes`),
-      captureNs: num(g.captureNs, `${p}.graph.captureNs`) + num(g.instantiateNs, `${p}.graph.instantiateNs`) + num(g.uploadNs, `${p}.graph.uploadNs`),
+      captureNs: graphSetupNs({
+        captureNs: num(g.captureNs, `${p}.graph.captureNs`),
+        instantiateNs: num(g.instantiateNs, `${p}.graph.instantiateNs`),
+        uploadNs: num(g.uploadNs, `${p}.graph.uploadNs`),
+      }),
     };
   });
 }
@@ -157,7 +171,7 @@ export function fitFromRun(run: unknown, perSeqFallback: Pick<PoolCostModel, 'st
   } else {
     values.captureBaseNs = Math.max(0, rows[0]!.captureNs - perSeqFallback.capturePerSeqNs * rows[0]!.batch);
   }
-  return { values, notes, batches: [...new Set(xs)].sort((a, b) => a - b), rawStepSlopeNs: fitLine(xs, rows.map((r) => r.graphStepNs))?.slope ?? null };
+  return { values, notes, batches: [...new Set(xs)].sort((a, b) => a - b), rawStepSlopeNs: fitLine(xs, rows.map((r) => r.graphStepNs))?.slope ?? null, measured: rows.map((r) => ({ batch: r.batch, graphStepNs: r.graphStepNs, eagerStepNs: r.eagerStepNs })) };
 }
 
 /**
@@ -248,6 +262,8 @@ export interface DistributionInfo {
   /** share of observed steps above --max-batch (always eager) */
   aboveMaxShare: number;
   meanBatch: number;
+  /** [batch size, probability] for every size 1..maxBatch that occurs, for the report's pictures (absent from results written before the report existed) */
+  shares?: [number, number][];
 }
 
 /** The measured curve the step times came from (recommend --curve); docs/recommend.md. */
@@ -293,7 +309,12 @@ export interface RecommendResult extends Omit<PoolFigures, 'fits'> {
   graphCount: number;
   baselines: RecommendBaseline[];
   snippets: RecommendSnippets;
-  model: PoolCostModel & { sources: Record<ModelConstant, ConstantSource>; fromFile: string | null };
+  model: PoolCostModel & {
+    sources: Record<ModelConstant, ConstantSource>;
+    fromFile: string | null;
+    /** the measured step times the constants were fitted from (--from); absent or empty: none */
+    measured?: FitPoint[];
+  };
   optimizer: OptimiserStats & { exact: true };
   /**
    * --within: the pool is the one with the fewest graphs whose expected step is within `share` of
@@ -339,6 +360,8 @@ export interface RecommendInput {
   sources: Record<ModelConstant, ConstantSource>;
   fromFile: string | null;
   fitNotes: string[];
+  /** the measured points behind fitted constants (--from), for the report */
+  measured?: FitPoint[];
   budgets: PoolBudgets;
   sharedPool: boolean;
   allowEagerTail: boolean;
@@ -437,7 +460,7 @@ export function recommend(input: RecommendInput): RecommendOutcome {
     eagerShare: pool.eagerShare,
     baselines,
     snippets: engineSnippets(pool.sizes),
-    model: { ...input.model, sources: input.sources, fromFile: input.fromFile },
+    model: { ...input.model, sources: input.sources, fromFile: input.fromFile, measured: input.measured ?? [] },
     optimizer: { ...found.stats, exact: true as const },
     within: within === null ? null : { share: within, optimum: { sizes: optimum.sizes, graphCount: optimum.sizes.length, expectedStepNs: optimum.expectedStepNs } },
     curve: curve
