@@ -81,6 +81,7 @@ async function traceOnce(options: TraceOptions, io: Io): Promise<Traced | number
   const fakeDir = process.env.GRAPHPROF_FAKE_TRACE;
   const fake = fakeDir !== undefined && fakeDir !== '';
   if (fake) {
+    // plumbing tests of --predict: GRAPHPROF_FAKE_TRACE_CUPTI holds the second (CUPTI) run's records
     const more = readRecords(options.tracer === 'cupti' && process.env.GRAPHPROF_FAKE_TRACE_CUPTI ? process.env.GRAPHPROF_FAKE_TRACE_CUPTI : fakeDir);
     records.push(...more.records);
     problems.push(...more.problems);
