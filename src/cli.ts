@@ -4,6 +4,8 @@
 import { Command, CommanderError, Option } from 'commander';
 
 import { EXIT, GraphprofError } from './errors.js';
+import { printable } from './report/printable.js';
+import { clearProgress, watchClosedStreams } from './terminal.js';
 import type { Io } from './io.js';
 import { ANALYZE_DEFAULTS } from './commands/analyze-options.js';
 import { DOCTOR_DEFAULTS } from './commands/doctor-options.js';
@@ -65,7 +67,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--warmup <n>', withDefault('untimed warm-up iterations before them', d.warmup))
     .option('--device <index>', withDefault('CUDA device index', d.device))
     .option('--json', 'print the result as JSON (schema: docs/json.md)')
-    .option('-o, --output <file>', 'also write the JSON result to FILE, rewritten after each batch size');
+    .option('-o, --output <file>', 'also write the JSON result to FILE, rewritten after each batch size')
+    .option('--html <file>', 'also write a self-contained HTML report of the result to FILE (docs/report.md)');
   withGateOptions(run, 'run').action(act(() => import('./commands/run.js') as Promise<{ execute: Action }>));
 
   program
@@ -85,7 +88,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--target-latency <duration>', 'old name of --step-time').hideHelp())
     .option('--calibration <run.json>', 'replay model from `graphprof run --json` results: --kernel empty gives the per-node floor, --kernel spin the gap; repeatable (default: measured on an H200)', collect, [] as string[])
     .option('--fail-above <share>', 'exit 1 when the launch overhead share of any profile is above SHARE, e.g. 30%')
-    .option('--json', 'print the result as JSON (fields: docs/analyze.md)');
+    .option('--json', 'print the result as JSON (fields: docs/analyze.md)')
+    .option('--html <file>', 'also write a self-contained HTML report of the result to FILE (docs/report.md)');
   withGateOptions(analyze, 'analyze').action(act(() => import('./commands/analyze.js') as Promise<{ execute: Action }>));
 
   const rd = RECOMMEND_DEFAULTS;
@@ -111,6 +115,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--allow-eager-tail', 'the largest size may stop short of --max-batch; larger batches run eager')
     .addOption(new Option('--engine <name>', withDefault('which engine snippet to print', rd.engine)).choices(['all', 'vllm', 'sglang', 'trtllm']))
     .option('--json', 'print the result as JSON (fields: docs/recommend.md)')
+    .option('--html <file>', 'also write a self-contained HTML report of the result to FILE (docs/report.md)')
     .action(act(() => import('./commands/recommend.js') as Promise<{ execute: Action }>));
 
   program
@@ -124,6 +129,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--format <format>', 'output on stdout (default: table)').choices(['table', 'markdown', 'json']))
     .option('--json', 'alias of --format json')
     .option('--junit <file>', 'also write JUnit XML to FILE: one test case per gate')
+    .option('--html <file>', 'also write a self-contained HTML report of the result to FILE (docs/report.md)')
     .option('--strict-env', 'exit 2 when the results come from a different GPU, driver, CUDA runtime or host CPU, or from the fake harness')
     .option('--update-baseline', 'when the gate passes, write the current result over the baseline file')
     .option('--level <confidence>', 'confidence level of the noise test for timings (default: 95%)')
@@ -139,6 +145,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--out <prefix>', 'write nsys-compatible CSV reports: with --step-marker the profile inside the steps (PREFIX_cuda_api_sum.csv, PREFIX_cuda_gpu_kern_sum.csv, PREFIX_cuda_gpu_mem_time_sum.csv, as nsys stats --filter-nvtx), the steps in PREFIX_nvtx_sum.csv and the whole run as PREFIX_whole_*; without a marker the whole run as PREFIX_*')
     .option('--json', 'print the report as JSON (on stderr, like the table)')
     .option('-o, --output <file>', 'also write the JSON result to FILE')
+    .option('--html <file>', 'also write a self-contained HTML report of the result to FILE (docs/report.md)')
+    .option('--perfetto <file>', 'write the steps kept by --timeline-steps as Chrome trace-event JSON to FILE (open in ui.perfetto.dev or chrome://tracing; docs/report.md)')
     .option('--cupti <path>', 'libcupti.so, or the folder that holds it (default: the CUDA toolkit, then python3 nvidia/cuda_cupti)')
     .option('--tracer <tracer>', 'host: wrap the driver calls the program makes, no CUPTI (the default: least overhead, API calls and steps only); cupti: CUPTI records, with kernel and memcpy device times')
     .option('--device-time', 'kernel and memcpy device times from CUPTI activity records (implies --tracer cupti; costs about 1.0-1.7 us per launch on an H200)')
@@ -150,10 +158,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--timeline-steps <n>', 'with a step marker: keep every event of N marked steps per process (a uniform sample), for the report\'s timeline; 0: none (default: 3)')
     .action(act(() => import('./commands/trace.js') as Promise<{ execute: Action }>));
 
+  program
+    .command('report')
+    .description('one self-contained HTML page of pictures from JSON results saved earlier (run, analyze, trace, recommend, compare; docs/report.md)')
+    .argument('<results...>', 'JSON results written by --json or -o')
+    .option('-o, --output <file>', 'write the HTML to FILE (default: stdout)')
+    .action(act(() => import('./commands/report.js') as Promise<{ execute: Action }>));
+
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
+  watchClosedStreams();
   let exitCode: number = EXIT.ok;
   const program = buildProgram((code) => {
     exitCode = code;
@@ -166,6 +182,17 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+const FILE_ERRORS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or directory',
+  EISDIR: 'is a folder, expected a file',
+  ENOTDIR: 'a part of the path is not a folder',
+  ELOOP: 'too many symbolic links',
+  ESPIPE: 'cannot seek in this input (a pipe or FIFO)',
+  EROFS: 'read-only file system',
+};
+
 function handleError(err: unknown): number {
   if (err instanceof CommanderError) {
     // commander has already printed its message; help and version are not errors.
@@ -173,14 +200,22 @@ function handleError(err: unknown): number {
     return EXIT.badInput;
   }
   const debug = process.env.GRAPHPROF_DEBUG === '1';
+  // never on the end of a progress line; one line, whatever a file name or cell holds
+  clearProgress();
   if (err instanceof GraphprofError) {
-    process.stderr.write(`graphprof: ${err.message}\n`);
+    process.stderr.write(`graphprof: ${printable(err.message, true)}\n`);
     if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
     return err.exitCode;
   }
   // A bug, not bad input: still one line, with the way to see more.
-  const e = err as Error;
-  process.stderr.write(`graphprof: internal error: ${e?.message ?? String(err)} (GRAPHPROF_DEBUG=1 shows the stack)\n`);
+  const e = err as NodeJS.ErrnoException;
+  // a file-system error that escaped a reader is still about a file the user named: exit 2
+  if (typeof e?.code === 'string' && typeof e.path === 'string' && FILE_ERRORS[e.code]) {
+    process.stderr.write(`graphprof: ${printable(e.path, true)}: ${FILE_ERRORS[e.code]}\n`);
+    if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+    return EXIT.badInput;
+  }
+  process.stderr.write(`graphprof: internal error: ${printable(e?.message ?? String(err), true)} (GRAPHPROF_DEBUG=1 shows the stack)\n`);
   if (debug && e?.stack) process.stderr.write(`${e.stack}\n`);
   return 70;
 }

@@ -18,6 +18,8 @@ export type RawAnalyzeOptions = {
   calibration?: string | string[];
   json?: boolean;
   failAbove?: string;
+  /** --baseline, repeatable: one baseline result or several runs of it */
+  baseline?: string | string[];
 };
 
 export interface AnalyzeCommandOptions {
@@ -29,6 +31,8 @@ export interface AnalyzeCommandOptions {
   readonly calibrationPaths: readonly string[];
   readonly json: boolean;
   readonly failAboveShare: number | null;
+  /** --baseline files, in order; empty without --baseline */
+  readonly baselinePaths: readonly string[];
 }
 
 /** More steps than this is likelier a typo than a profile. */
@@ -58,6 +62,7 @@ export function parseAnalyzeOptions(raw: RawAnalyzeOptions, args: readonly strin
     calibrationPaths: Object.freeze(raw.calibration === undefined ? [] : Array.isArray(raw.calibration) ? [...raw.calibration] : [raw.calibration]),
     json: raw.json === true,
     failAboveShare,
+    baselinePaths: Object.freeze(raw.baseline === undefined ? [] : Array.isArray(raw.baseline) ? [...raw.baseline] : [raw.baseline]),
   });
 }
 

@@ -1,7 +1,8 @@
 // `graphprof analyze`: nsys stats reports -> what launch overhead costs per step, what graphs
 // would save, and what stands in the way of capture.
 // Phases: parse options -> read the reports (streaming) -> analyse (pure) -> render -> gate.
-import { ANALYZE_HINTS, analyzeProfiles, type AnalyzeResult, type SkipNote } from '../core/analyze/analyze.js';
+import { ANALYZE_HINTS, analyzeProfiles, findRange, type AnalyzeResult, type SkipNote } from '../core/analyze/analyze.js';
+import { stepSeries } from '../core/pictures/step-series.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
 import { formatShare } from '../core/units.js';
 import { EXIT, GateError, UsageError } from '../errors.js';
@@ -14,6 +15,7 @@ import { toolInfo } from '../version.js';
 import { parseAnalyzeOptions, type RawAnalyzeOptions } from './analyze-options.js';
 import { readCalibration } from './calibration.js';
 import { parseGateOptions, type RawGateOptions } from './gate-options.js';
+import { htmlPath, writeHtmlReport } from './html-output.js';
 
 /** The skipped items worth a line on stderr: our own skips, and nsys skips of reports we use. */
 function worthSaying(s: SkipNote): boolean {
@@ -32,10 +34,11 @@ function describeSkips(skipped: readonly SkipNote[]): string[] {
   );
 }
 
-export async function execute(raw: RawAnalyzeOptions & RawGateOptions & { baseline?: string | string[] }, io: Io, args: string[] = []): Promise<number> {
+export async function execute(raw: RawAnalyzeOptions & RawGateOptions & { html?: string }, io: Io, args: string[] = []): Promise<number> {
   const options = parseAnalyzeOptions(raw, args);
+  const html = htmlPath(raw);
   // --baseline: read and check it (and the thresholds) before reading the reports (docs/ci.md).
-  const gate = raw.baseline !== undefined ? prepareGate(typeof raw.baseline === 'string' ? [raw.baseline] : raw.baseline, parseGateOptions(raw), 'analyze') : null;
+  const gate = options.baselinePaths.length > 0 ? prepareGate(options.baselinePaths, parseGateOptions(raw), 'analyze') : null;
   const replay = readCalibration(options.calibrationPaths);
 
   io.progress(`graphprof analyze: reading ${options.paths.join(', ')}`);
@@ -50,6 +53,14 @@ export async function execute(raw: RawAnalyzeOptions & RawGateOptions & { baseli
     throw err;
   }
   const { profiles: analyses, differences } = analysed;
+  // The durations of the step range, where a trace gave every one (nvtx_pushpop_trace): the report's step series.
+  if (options.stepRange !== null) {
+    analyses.forEach((a, i) => {
+      const ranges = profiles[i]?.ranges;
+      const range = ranges ? findRange(ranges, options.stepRange!) : null;
+      a.stepSeries = range?.durationsNs && range.durationsNs.length > 0 ? stepSeries(range.durationsNs) : null;
+    });
+  }
   const result: AnalyzeResult = {
     schemaVersion: SCHEMA_VERSION,
     tool: toolInfo(),
@@ -74,6 +85,7 @@ export async function execute(raw: RawAnalyzeOptions & RawGateOptions & { baseli
   }
 
   for (const line of describeSkips(skipped)) io.err(line);
+  await writeHtmlReport(html, result);
   io.out(options.json ? renderJson(result) : renderAnalyzeTable(result, io.color));
   // The comparison goes to stderr; a failed gate throws GateError (exit 1).
   if (gate) gate.check(result, io);

@@ -13,14 +13,16 @@ import { renderJson } from '../report/json.js';
 import { renderRunTable } from '../report/run-table.js';
 import { toolInfo } from '../version.js';
 import { parseGateOptions, type RawGateOptions } from './gate-options.js';
+import { htmlPath, writeHtmlReport } from './html-output.js';
 import { checkWritable, writeAtomically } from './output-file.js';
 import { parseRunOptions, workloadDeviceBytes, type RawRunOptions, type RunOptions } from './run-options.js';
 
 /** Relative spread (MAD / median) above which the run warns that its figures are noisy. */
 const NOISY_SPREAD = 0.05;
 
-export async function execute(raw: RawRunOptions & RawGateOptions, io: Io): Promise<number> {
+export async function execute(raw: RawRunOptions & RawGateOptions & { html?: string }, io: Io): Promise<number> {
   const options = parseRunOptions(raw);
+  const html = htmlPath(raw);
   const { workload } = options;
   // --baseline: read and check it (and the thresholds) now, so a bad one fails before the GPU work.
   const gate = options.baselinePaths.length > 0 ? prepareGate(options.baselinePaths, parseGateOptions(raw), 'run') : null;
@@ -81,6 +83,7 @@ export async function execute(raw: RawRunOptions & RawGateOptions, io: Io): Prom
   addNotes(result);
   for (const note of noiseWarnings(result)) io.err(`warning: ${note}`);
   saveProgress(options, result);
+  await writeHtmlReport(html, result);
   io.out(options.json ? renderJson(result) : renderRunTable(result, io.color));
   if (failure) throw failure;
   if (gate) return gate.check(result, io);

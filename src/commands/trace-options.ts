@@ -7,7 +7,7 @@ import type { CaptureRange, GraphTrace, Tracer } from '../core/trace/result.js';
 import { parseStepMarker } from '../core/trace/steps.js';
 import { UsageError, ValueError } from '../errors.js';
 import { nonNegativeInt, positiveInt } from './options.js';
-import { checkWritable } from './output-file.js';
+import { checkTraceOutputs, checkWritable } from './output-file.js';
 
 /** Defaults as the user would type them. */
 export const TRACE_DEFAULTS = {
@@ -32,6 +32,8 @@ export interface RawTraceOptions {
   captureRange?: string;
   graphTrace?: string;
   timelineSteps?: string;
+  html?: string;
+  perfetto?: string;
 }
 
 export interface TraceOptions {
@@ -93,6 +95,7 @@ export function parseTraceOptions(raw: RawTraceOptions, command: readonly string
   }
   const timelineSteps = nonNegativeInt('--timeline-steps', raw.timelineSteps ?? TRACE_DEFAULTS.timelineSteps, TRACE_LIMITS.timelineSteps);
   if (raw.timelineSteps !== undefined && timelineSteps > 0 && !marker) throw new UsageError('--timeline-steps: keeps events of marked steps; add --step-marker');
+  checkTraceOutputs(raw.out, raw.output);
   return {
     command,
     steps: raw.steps === undefined ? null : positiveInt('--steps', raw.steps),

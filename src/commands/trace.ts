@@ -19,6 +19,7 @@ import type { ProfileInput } from '../core/analyze/schema.js';
 import type { ReplayModel } from '../core/analyze/step-model.js';
 import { traceProfile } from '../core/analyze/trace-profile.js';
 import { classifyApi } from '../core/analyze/launch-apis.js';
+import { stepSeries } from '../core/pictures/step-series.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
 import { tableFigures, traceFigures, type LaunchClassifier, type TraceFigures } from '../core/trace/figures.js';
 import { figureNotes, recordNotes } from '../core/trace/notes.js';
@@ -38,7 +39,8 @@ import { readCalibration } from './calibration.js';
 import { parseTraceModelOptions, type RawTraceModelOptions } from './trace-model-options.js';
 import { renderTraceTable } from '../report/trace-table.js';
 import { toolInfo } from '../version.js';
-import { writeAtomically } from './output-file.js';
+import { htmlPath, writeHtmlReport } from './html-output.js';
+import { checkWritable, writeAtomically } from './output-file.js';
 import { parseTraceOptions, type RawTraceOptions, type TraceOptions } from './trace-options.js';
 
 export type { RawTraceOptions } from './trace-options.js';
@@ -71,7 +73,7 @@ async function traceOnce(options: TraceOptions, io: Io): Promise<Traced | number
 
   let exit;
   try {
-    exit = await runChild(options.command, tracedEnv(setup, dir));
+    exit = await runChild(options.command, tracedEnv(setup, dir), { tempDir: process.env.GRAPHPROF_TRACE_KEEP === '1' ? undefined : dir, note: (t) => io.err(t) });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -137,6 +139,9 @@ export interface PredictFigures {
 
 export async function execute(raw: RawTraceOptions & RawTraceModelOptions, io: Io, args: string[]): Promise<number> {
   const options = parseTraceOptions(raw, args, io.argv);
+  // --html and --perfetto are checked before the program runs, as -o is.
+  const html = htmlPath(raw);
+  const perfetto = raw.perfetto === undefined ? null : (checkWritable('--perfetto', raw.perfetto), raw.perfetto);
   const modelOptions = parseTraceModelOptions(raw, options);
   const replay: ReplayModel = readCalibration(modelOptions.calibrationPaths);
 
@@ -234,9 +239,12 @@ export async function execute(raw: RawTraceOptions & RawTraceModelOptions, io: I
     predict,
     replayModel: replay,
     csv,
+    stepSeries: options.stepMarker ? stepSeries(orderSteps(used)) : null,
     notes,
   };
   if (options.outputPath) writeAtomically('-o', options.outputPath, renderJson(result));
+  await writeHtmlReport(html, result);
+  if (perfetto) await writePerfetto(perfetto, result, io);
   io.err(options.json ? renderJson(result) : `${renderTraceTable(result, io.color)}\n${renderAnalyzeTable(asAnalyzeResult(result, replay), io.color)}`);
   const failed = exit.code !== 0 ? exit.code : device && device.exit.code !== 0 ? device.exit.code : 0;
   return failed !== 0 ? failed : EXIT.ok;
@@ -294,4 +302,21 @@ function asAnalyzeResult(r: TraceResult, replay: ReplayModel): AnalyzeResult {
     skipped: [],
     notes: [],
   };
+}
+
+/** Step durations of every process, in the order the steps started (one clock per process: by process, then start). */
+function orderSteps(records: readonly TraceRecord[]): number[] {
+  return [...records]
+    .sort((a, b) => a.pid - b.pid)
+    .flatMap((r) => [...r.steps].sort((a, b) => a.startNs - b.startNs).map((s) => s.durationNs));
+}
+
+/** --perfetto: the kept steps as Chrome trace-event JSON; without a timeline there is nothing to write. */
+async function writePerfetto(path: string, r: TraceResult, io: Io): Promise<void> {
+  if (r.timeline.every((p) => p.steps.length === 0)) {
+    io.err(`warning: --perfetto: no step timeline in this trace (it needs a --step-marker and --timeline-steps above 0): ${path} not written`);
+    return;
+  }
+  const { renderPerfetto } = await import('../report/perfetto.js');
+  writeAtomically('--perfetto', path, renderPerfetto(r.timeline, { command: r.traced.command.join(' ').slice(0, 200), tracer: r.options.tracer }));
 }

@@ -6,6 +6,7 @@ import type { ChalkInstance } from 'chalk';
 
 import { ENGINE_NAMES, type Engine, type RecommendResult } from '../core/recommend/recommend.js';
 import { formatBytes, formatDuration, formatRatio, formatShare } from '../core/units.js';
+import { printableDeep } from './printable.js';
 
 function describeDistribution(r: RecommendResult): string {
   const d = r.distribution;
@@ -31,7 +32,9 @@ function describeModel(r: RecommendResult): string {
   ].join(', ');
 }
 
-export function renderRecommendTable(r: RecommendResult, engines: readonly Engine[], color: ChalkInstance): string {
+export function renderRecommendTable(shown: RecommendResult, engines: readonly Engine[], color: ChalkInstance): string {
+  // names read from files are printed escaped (report/printable.ts)
+  const r = printableDeep(shown);
   const table = new Table({
     head: ['pool', 'graphs', 'expected step', 'vs recommended', 'padding', 'worst pad', 'eager', 'graph memory', 'capture', 'budgets'],
     style: { head: color.level > 0 ? ['cyan'] : [], border: color.level > 0 ? ['grey'] : [], compact: true },

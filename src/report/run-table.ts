@@ -5,6 +5,7 @@ import type { ChalkInstance } from 'chalk';
 import { instantiateUploadNs } from '../core/run/summary.js';
 import type { RunResult } from '../core/schema.js';
 import { formatBytes, formatCount, formatDuration, formatRatio, formatShare } from '../core/units.js';
+import { printableDeep } from './printable.js';
 
 export function describeWorkload(r: RunResult): string {
   const w = r.workload;
@@ -25,7 +26,9 @@ export function describeEnvironmentLine(r: RunResult): string {
   return `${gpu}, driver ${e.driverVersion ?? 'unknown'} (CUDA ${e.driverCudaVersion ?? '?'}), runtime CUDA ${e.runtimeCudaVersion ?? '?'}, host ${e.host.cpu}${fake}`;
 }
 
-export function renderRunTable(r: RunResult, color: ChalkInstance): string {
+export function renderRunTable(shown: RunResult, color: ChalkInstance): string {
+  // names read from files are printed escaped (report/printable.ts)
+  const r = printableDeep(shown);
   const table = new Table({
     head: ['batch', 'eager step', 'graph step', 'speedup', 'saved', 'host/launch', 'graph launch', 'graph GPU', 'capture', 'inst+upload', 'graph mem', 'verdict'],
     style: { head: color.level > 0 ? ['cyan'] : [], border: color.level > 0 ? ['grey'] : [], compact: true },

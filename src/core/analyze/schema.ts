@@ -1,6 +1,7 @@
 // `graphprof analyze`: what the nsys readers hand to the analysis (inputs) and the versioned result
 // it prints with --json (outputs). Field names are part of the interface: `graphprof compare` reads
 // them. Figures are in base units: `Ns` is nanoseconds, a share is 0..1, counts are plain numbers.
+import type { StepSeries } from '../pictures/step-series.js';
 import type { ToolInfo } from '../schema.js';
 import type { ReplayModel, StepModel, StepWall } from './step-model.js';
 
@@ -183,6 +184,8 @@ export interface ProfileAnalysis {
   verdictBasis: 'measured' | 'estimated' | null;
   /** the step model, every figure with its basis (docs/analyze.md, "The step model") */
   model: StepModel;
+  /** --step-range over an nvtx_pushpop_trace: each step's duration in the order they ran, binned (the HTML report draws it) */
+  stepSeries?: StepSeries | null;
   findings: Finding[];
   traceRows: number;
   elidedRows: number;

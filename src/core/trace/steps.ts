@@ -2,7 +2,7 @@
 // figure over the marked steps. Pure code.
 import { ValueError } from '../../errors.js';
 import { summarize, type Summary } from '../stats.js';
-import type { StepRecord } from './record.js';
+import type { StepRecord, TimelineStep } from './record.js';
 
 export interface StepFigures {
   marker: string;
@@ -63,4 +63,14 @@ export function parseStepMarker(text: string): { kind: 'nvtx' | 'api'; name: str
     throw new ValueError(`api:NAME names a CUDA runtime or driver API such as api:cudaStreamSynchronize or api:cuGraphLaunch, got "${name}"`);
   }
   return { kind, name };
+}
+
+/**
+ * The timeline step to draw: the one whose duration is the median of the kept steps (the lower
+ * middle for an even count), so that the picture shows a typical step, not the fastest or slowest.
+ */
+export function typicalTimelineStep(steps: readonly TimelineStep[]): TimelineStep | null {
+  if (steps.length === 0) return null;
+  const byDuration = [...steps].sort((a, b) => a.endNs - a.startNs - (b.endNs - b.startNs) || a.index - b.index);
+  return byDuration[Math.floor((byDuration.length - 1) / 2)]!;
 }

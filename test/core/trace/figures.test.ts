@@ -4,7 +4,7 @@ import { launchClassifier } from '../../../src/commands/trace.js';
 import { traceFigures } from '../../../src/core/trace/figures.js';
 import { HISTOGRAM_RELATIVE_ERROR, histogramOf } from '../../../src/core/trace/histogram.js';
 import { mergeApi, stdDevNs } from '../../../src/core/trace/merge.js';
-import { parseStepMarker } from '../../../src/core/trace/steps.js';
+import { parseStepMarker, typicalTimelineStep } from '../../../src/core/trace/steps.js';
 import { toTraceRecord } from '../../../src/ingest/trace-record.js';
 import { child, parent } from './records.js';
 
@@ -104,6 +104,13 @@ describe('merging processes', () => {
     const bad = JSON.parse(JSON.stringify(parent)) as { timeline: { steps: { device: { kind: string }[] }[] } };
     bad.timeline.steps[0]!.device[0]!.kind = 'copy';
     expect(() => toTraceRecord(bad)).toThrow('timeline.steps[0].device[0].kind: expected kernel, memcpy or memset, got "copy"');
+  });
+
+  it('picks the timeline step of median duration', () => {
+    const step = (index: number, ns: number) => ({ index, tid: 1, startNs: index * 1000, endNs: index * 1000 + ns, host: [], device: [] });
+    expect(typicalTimelineStep([])).toBeNull();
+    expect(typicalTimelineStep([step(0, 50), step(1, 900), step(2, 70)])!.index).toBe(2);
+    expect(typicalTimelineStep([step(0, 50), step(1, 900), step(2, 70), step(3, 60)])!.index).toBe(3);
   });
 
   it('checks step markers', () => {
