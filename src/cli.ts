@@ -33,7 +33,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('graphprof')
     .description('Measure and explain CUDA kernel-launch overhead in LLM inference, and pick CUDA-graph capture sizes.')
     .version(toolVersion(), '-V, --version')
-    .option('--no-color', 'no colour in the output (NO_COLOR is honoured too)')
+    .option('--no-color', 'no colour in the output (NO_COLOR is honoured too; FORCE_COLOR=1 colours output that is not a terminal)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
@@ -152,6 +152,11 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram((code) => {
     exitCode = code;
   });
+  // Bare `graphprof` is a usage error like any other: usage on stderr, exit 2 (stdout stays empty).
+  if (argv.length <= 2) {
+    process.stderr.write(program.helpInformation());
+    return EXIT.badInput;
+  }
   try {
     await program.parseAsync(argv);
     return exitCode;

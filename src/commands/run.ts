@@ -27,7 +27,7 @@ export async function execute(raw: RawRunOptions & RawGateOptions, io: Io): Prom
   const harness = loadHarness();
   const build = harness.buildInfo();
   const probe = harness.probe();
-  const reason = unusableReason(build, probe, workload.device);
+  const reason = unusableReason(build, probe, workload.device, harness.choice);
   if (reason) throw new EnvironmentError(`run: ${reason}`);
   const gpu = probe.devices.find((d) => d.index === workload.device)!;
   const needBytes = workloadDeviceBytes(workload);
