@@ -41,9 +41,10 @@ check "npm pack without cmake leaves no tarball" "$([ ! -e "$work/graphprof-$ver
 # 2. Pack and install into an empty prefix.
 npm pack --pack-destination "$work" >"$work/pack.out" 2>&1 || { tail -30 "$work/pack.out"; echo "FAIL npm pack"; exit 1; }
 tarball="$work/graphprof-$version.tgz"
+tar tzf "$tarball" >"$work/files.txt"
 for f in build/Release/graphprof.node build/Release/libgraphprof_host.so build/Release/libgraphprof_inject.so build/Release/graphprof_inject.json \
   build/Release/graphprof-build.json build-stub/Release/graphprof.node LICENSE docs/usage.md README.md dist/cli.js scripts/install.mjs; do
-  tar tzf "$tarball" | grep -qx "package/$f"; check "tarball holds $f" $?
+  grep -qx "package/$f" "$work/files.txt"; check "tarball holds $f" $?
 done
 prefix="$work/prefix"
 npm install -g --prefix "$prefix" --prefer-offline --no-audit --no-fund --foreground-scripts "$tarball" >"$work/install.out" 2>&1 ||
