@@ -3,7 +3,7 @@
 // bench/RESULTS-recommend.md by hand, with the date and the machine.
 import { cpus } from 'node:os';
 
-import { evaluatePool, optimisePool } from '../dist/core/pool.js';
+import { evaluatePool, optimisePool } from '../dist/core/recommend/pool.js';
 
 function zipf(B, s) {
   const probabilities = new Float64Array(B + 1);
@@ -19,7 +19,7 @@ function uniform(B) {
   return { maxBatch: B, probabilities, aboveProbability: 0, aboveBatchMoment: 0 };
 }
 
-// The documented defaults (src/core/recommend.ts): 8 ms + 25 us/seq, eager +4 ms,
+// The documented defaults (src/core/recommend/recommend.ts): 8 ms + 25 us/seq, eager +4 ms,
 // 8 MiB per graph, 1 MiB per sequence of shared pool, 250 ms capture per graph.
 const MODEL = {
   stepBaseNs: 8e6,

@@ -103,7 +103,7 @@ struct Wrap<I, P, CUresult(CUDAAPI*)(A...)> {
 constexpr int kNow = CUDA_VERSION;  // newest ABI these headers know; a newer request is not wrapped
 
 // Kernel and graph launches, copies, memsets, synchronisation, events, allocation, capture: what a
-// launch-overhead analysis classifies (src/core/launch-apis.ts). test/trace-host.test.ts checks
+// launch-overhead analysis classifies (src/core/analyze/launch-apis.ts). test/trace-host.test.ts checks
 // that this list and the TypeScript one (src/trace/host-apis.ts) agree.
 const Api kApis[] = {
     GP_PT(0, cuLaunchKernel, _ptsz, 4000, kNow)

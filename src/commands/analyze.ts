@@ -3,7 +3,7 @@
 // Phases: parse options -> read the reports (streaming) -> analyse (pure) -> render -> gate.
 import { readFileSync } from 'node:fs';
 
-import { analyzeProfiles, DEFAULT_REPLAY_COST, replayCostFromRun, type AnalyzeResult, type ReplayCost, type SkipNote } from '../core/analyze.js';
+import { analyzeProfiles, DEFAULT_REPLAY_COST, replayCostFromRun, type AnalyzeResult, type ReplayCost, type SkipNote } from '../core/analyze/analyze.js';
 import { SCHEMA_VERSION, type RunResult } from '../core/schema.js';
 import { formatShare } from '../core/units.js';
 import { EXIT, GateError, InputError, UsageError } from '../errors.js';

@@ -19,7 +19,7 @@ import {
   type ComparableResult,
   type CompareResult,
   type ComparedCommand,
-} from '../core/compare.js';
+} from '../core/compare/compare.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
 import {
   DEFAULT_LEVEL,
@@ -31,7 +31,7 @@ import {
   resolveThresholds,
   type ThresholdSource,
   type Thresholds,
-} from '../core/thresholds.js';
+} from '../core/compare/thresholds.js';
 import { EXIT, GateError, InputError, UsageError, ValueError } from '../errors.js';
 import type { Io } from '../io.js';
 import { renderCompareMarkdown } from '../report/compare-markdown.js';

@@ -1,9 +1,9 @@
 // `graphprof recommend` options: raw flag strings -> one readonly typed configuration, units
 // parsed here (--mem-budget 500MB -> memBudgetBytes 500_000_000). Nothing below src/commands/
 // sees a raw flag string.
-import { parseDistributionSpec, type DistributionSpec } from '../core/distribution.js';
-import type { PoolCostModel } from '../core/pool.js';
-import { MODEL_DEFAULTS } from '../core/model-defaults.js';
+import { parseDistributionSpec, type DistributionSpec } from '../core/recommend/distribution.js';
+import type { PoolCostModel } from '../core/recommend/pool.js';
+import { MODEL_DEFAULTS } from '../core/recommend/model-defaults.js';
 import { formatBytes, formatDuration } from '../core/units.js';
 import { UsageError, ValueError } from '../errors.js';
 import { bytesFlag, durationFlag, oneOf, positiveInt } from './options.js';

@@ -3,9 +3,9 @@
 // options once -> read the distribution and --from -> optimise (src/core) -> render.
 import { readFileSync } from 'node:fs';
 
-import { meanBatch, observedDistribution, uniformDistribution, zipfDistribution } from '../core/distribution.js';
-import type { BatchDistribution } from '../core/pool.js';
-import { fitFromRun, recommend, resolveModel, type DistributionInfo, type Engine, type RecommendResult } from '../core/recommend.js';
+import { meanBatch, observedDistribution, uniformDistribution, zipfDistribution } from '../core/recommend/distribution.js';
+import type { BatchDistribution } from '../core/recommend/pool.js';
+import { fitFromRun, recommend, resolveModel, type DistributionInfo, type Engine, type RecommendResult } from '../core/recommend/recommend.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
 import { EXIT, InputError, UsageError, ValueError } from '../errors.js';
 import { readObservedBatches } from '../ingest/distribution.js';

@@ -1,6 +1,6 @@
 // `graphprof run`: the synthetic decode workload, eager and graph-captured, on this GPU.
 // Phases: validate -> check the device -> per batch size: measure, verify, summarise, save.
-import { checksumFailure, summarizeBatch } from '../core/run-summary.js';
+import { checksumFailure, summarizeBatch } from '../core/run/summary.js';
 import { SCHEMA_VERSION, type RunResult } from '../core/schema.js';
 import { relativeSpread } from '../core/stats.js';
 import { formatBytes, formatDuration, formatShare } from '../core/units.js';

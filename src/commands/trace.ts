@@ -12,8 +12,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
-import { analyzeProfile, DEFAULT_REPLAY_COST, type AnalyzeResult } from '../core/analyze.js';
-import { API_RULES, classifyApi } from '../core/launch-apis.js';
+import { analyzeProfile, DEFAULT_REPLAY_COST, type AnalyzeResult } from '../core/analyze/analyze.js';
+import { API_RULES, classifyApi } from '../core/analyze/launch-apis.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
 import { parseStepMarker, toProfileInput, toTraceRecord, traceFigures, type CaptureRange, type GraphTrace, type LaunchClassifier, type TraceRecord, type TraceResult, type Tracer } from '../core/trace.js';
 import { EnvironmentError, EXIT, InputError, UsageError, ValueError } from '../errors.js';
@@ -115,7 +115,7 @@ export function parseTraceOptions(raw: RawTraceOptions, command: readonly string
   };
 }
 
-/** Kernel and graph launches as analyze's API table (src/core/launch-apis.ts) defines them. */
+/** Kernel and graph launches as analyze's API table (src/core/analyze/launch-apis.ts) defines them. */
 export const launchClassifier: LaunchClassifier = {
   isLaunch: (name) => classifyApi(name).rule?.cls === 'kernel-launch',
   isGraphLaunch: (name) => classifyApi(name).rule?.cls === 'graph-launch',

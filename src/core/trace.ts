@@ -2,7 +2,7 @@
 // per traced process, and the pure functions that check, merge and summarise them. No I/O here.
 // Figures are in base units: `Ns` nanoseconds, `Ns2` square nanoseconds, counts plain numbers.
 import { ValueError } from '../errors.js';
-import type { ApiRow, KernelRow, MemOpRow, ProfileAnalysis, ProfileInput } from './analyze-schema.js';
+import type { ApiRow, KernelRow, MemOpRow, ProfileAnalysis, ProfileInput } from './analyze/schema.js';
 import type { ToolInfo } from './schema.js';
 import { summarize, type Summary } from './stats.js';
 

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { RawBatch } from '../core/run-summary.js';
+import type { RawBatch } from '../core/run/summary.js';
 import type { GpuInfo, Workload } from '../core/schema.js';
 import { EnvironmentError } from '../errors.js';
 import { driverMismatch, hostPlatform, platformMismatch, readManifestBeside, type BuildManifest, type BuildOrigin } from './build-manifest.js';

@@ -7,8 +7,8 @@ import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
-import type { ApiRow, KernelRow, MemOpRow, ProfileInput, SkipNote } from '../core/analyze-schema.js';
-import { looksLikeCudaApi } from '../core/launch-apis.js';
+import type { ApiRow, KernelRow, MemOpRow, ProfileInput, SkipNote } from '../core/analyze/schema.js';
+import { looksLikeCudaApi } from '../core/analyze/launch-apis.js';
 import { InputError } from '../errors.js';
 import { splitCsvRecord } from './csv.js';
 import { readLines, splitLines } from './lines.js';
@@ -28,9 +28,9 @@ import {
   type HeaderKind,
   type Span,
   type Title,
-} from './reports.js';
-import { TraceAggregator, type TraceData } from './trace.js';
-import type { TraceWorkerInput, TraceWorkerOutput } from './trace-worker.js';
+} from './nsys-reports.js';
+import { TraceAggregator, type TraceData } from './nsys-trace.js';
+import type { TraceWorkerInput, TraceWorkerOutput } from './nsys-trace-worker.js';
 
 /** A title applies to a table that starts within this many lines of it. */
 const TITLE_REACH_LINES = 12;
@@ -526,7 +526,7 @@ function runWorker(input: TraceWorkerInput): { done: Promise<TraceWorkerOutput>;
   // created synchronously: the main thread reads its half right after, without yielding
   let w: Worker;
   try {
-    w = new Worker(new URL('./trace-worker.js', import.meta.url), { workerData: input });
+    w = new Worker(new URL('./nsys-trace-worker.js', import.meta.url), { workerData: input });
   } catch (err) {
     return { done: Promise.resolve({ ok: false, why: (err as Error).message }), stop: () => {} };
   }

@@ -3,7 +3,7 @@
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 
-import type { AnalyzeResult, ProfileAnalysis, ProfileDifference } from '../core/analyze-schema.js';
+import type { AnalyzeResult, ProfileAnalysis, ProfileDifference } from '../core/analyze/schema.js';
 import { formatCount, formatDuration, formatRatio, formatShare } from '../core/units.js';
 
 export type FigureKind = 'duration' | 'count' | 'share' | 'ratio' | 'text';

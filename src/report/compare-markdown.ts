@@ -1,6 +1,6 @@
 // `graphprof compare --format markdown`: a GitHub-flavoured table for CI step summaries and
 // pull-request comments. Same columns as the terminal table (COLUMNS in compare-table.ts).
-import type { CompareResult } from '../core/compare.js';
+import type { CompareResult } from '../core/compare/compare.js';
 import { columnsFor, describeMetric, methodLine, summaryLine } from './compare-table.js';
 
 /** A table cell: no line breaks, pipes escaped so they do not split the cell. */

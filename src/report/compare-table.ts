@@ -1,10 +1,10 @@
 // `graphprof compare` as a table, and the column spec the markdown renderer shares. Renderers scale
-// units; the comparison (changes, intervals, verdicts) is computed in src/core/compare.ts. Warnings
+// units; the comparison (changes, intervals, verdicts) is computed in src/core/compare/compare.ts. Warnings
 // are not in the table: the command prints them on stderr (markdown, JSON and JUnit carry them).
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 
-import type { CompareResult, MetricComparison, MetricKind, Verdict } from '../core/compare.js';
+import type { CompareResult, MetricComparison, MetricKind, Verdict } from '../core/compare/compare.js';
 import { formatBytes, formatCount, formatDuration, formatRatio, formatShare } from '../core/units.js';
 
 function countText(n: number): string {

@@ -1,7 +1,7 @@
 // `graphprof compare --junit FILE`: JUnit XML, one test case per gate, so any CI system (GitHub
 // test reporters, GitLab `artifacts:reports:junit`, Jenkins) lists them. A regressed or missing
 // metric is a <failure>; a metric new in the current result is <skipped>; the rest pass.
-import type { CompareResult, MetricComparison } from '../core/compare.js';
+import type { CompareResult, MetricComparison } from '../core/compare/compare.js';
 import { describeMetric, summaryLine } from './compare-table.js';
 
 /** Characters XML 1.0 does not allow at all (most C0 controls, lone surrogates, U+FFFE/U+FFFF). */

@@ -4,7 +4,7 @@
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 
-import { ENGINE_NAMES, type Engine, type RecommendResult } from '../core/recommend.js';
+import { ENGINE_NAMES, type Engine, type RecommendResult } from '../core/recommend/recommend.js';
 import { formatBytes, formatDuration, formatRatio, formatShare } from '../core/units.js';
 
 function describeDistribution(r: RecommendResult): string {

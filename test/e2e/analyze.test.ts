@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import type { AnalyzeResult } from '../../src/core/analyze-schema.js';
+import type { AnalyzeResult } from '../../src/core/analyze/schema.js';
 import { graphprof } from './cli.js';
 
 const nsys = (name: string): string => `fixtures/nsys/${name}`;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import type { CompareResult } from '../../src/core/compare.js';
+import type { CompareResult } from '../../src/core/compare/compare.js';
 import { tableOf } from '../report/markdown.js';
 import { findAll, parseXml } from '../report/xml.js';
 import { graphprof, root } from './cli.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import type { RecommendResult } from '../../src/core/recommend.js';
+import type { RecommendResult } from '../../src/core/recommend/recommend.js';
 import { graphprof } from './cli.js';
 
 function json(args: string[]): RecommendResult {

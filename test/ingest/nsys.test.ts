@@ -5,13 +5,13 @@ import { join, resolve } from 'node:path';
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 
-import type { ApiRow } from '../../src/core/analyze-schema.js';
+import type { ApiRow } from '../../src/core/analyze/schema.js';
 import { mulberry32 } from '../../src/core/random.js';
 import { InputError } from '../../src/errors.js';
 import { splitCsvRecord } from '../../src/ingest/csv.js';
 import { draftProfiles, parseFile, parseText, readInputs, reportFileBase } from '../../src/ingest/nsys.js';
-import { cellsBySpans, dashSpans, parseNumberCell, parseTitle } from '../../src/ingest/reports.js';
-import { DurationHistogram } from '../../src/ingest/trace.js';
+import { cellsBySpans, dashSpans, parseNumberCell, parseTitle } from '../../src/ingest/nsys-reports.js';
+import { DurationHistogram } from '../../src/ingest/nsys-trace.js';
 
 const fx = (name: string): string => resolve(__dirname, '..', '..', 'fixtures', 'nsys', name);
 const bad = (name: string): string => resolve(__dirname, '..', '..', 'fixtures', 'bad', name);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { evaluate, parseGateOptions, readResult } from '../../src/commands/compare.js';
-import type { CompareResult } from '../../src/core/compare.js';
+import type { CompareResult } from '../../src/core/compare/compare.js';
 import { escapeCell, renderCompareMarkdown } from '../../src/report/compare-markdown.js';
 import { tableOf } from './markdown.js';
 

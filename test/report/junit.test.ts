@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { evaluate, parseGateOptions, readResult } from '../../src/commands/compare.js';
-import type { CompareResult } from '../../src/core/compare.js';
+import type { CompareResult } from '../../src/core/compare/compare.js';
 import { escapeXml, renderJunit } from '../../src/report/junit.js';
 import { findAll, parseXml, XmlError } from './xml.js';
 

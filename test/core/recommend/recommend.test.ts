@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
-import { uniformDistribution } from '../../src/core/distribution.js';
-import { optimisePool } from '../../src/core/pool.js';
-import { adviceLine, engineSnippets, fitFromRun, fitLine, MODEL_DEFAULTS, recommend, resolveModel } from '../../src/core/recommend.js';
+import { uniformDistribution } from '../../../src/core/recommend/distribution.js';
+import { optimisePool } from '../../../src/core/recommend/pool.js';
+import { adviceLine, engineSnippets, fitFromRun, fitLine, MODEL_DEFAULTS, recommend, resolveModel } from '../../../src/core/recommend/recommend.js';
 
 const run = JSON.parse(readFileSync('fixtures/recommend/run-linear.json', 'utf8')) as unknown;
 

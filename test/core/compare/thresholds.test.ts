@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { FAMILY_INFO } from '../../src/core/compare.js';
+import { FAMILY_INFO } from '../../../src/core/compare/compare.js';
 import {
   JsonSyntaxError,
   jsonError,
@@ -10,7 +10,7 @@ import {
   parseThresholdValue,
   resolveThresholds,
   thresholdFor,
-} from '../../src/core/thresholds.js';
+} from '../../../src/core/compare/thresholds.js';
 
 const specs = (text: string) => parseThresholdSpecs(text, FAMILY_INFO);
 

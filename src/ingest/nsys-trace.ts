@@ -2,10 +2,10 @@
 // memory stays bounded whatever the trace length. The median per API name comes from a duration
 // histogram: exact to the nanosecond (up to 100,000 distinct durations of 65.536 us or more per
 // name; beyond that, within 0.07% for those long calls) (docs/formats.md).
-import type { ApiRow, KernelRow, MemOpRow } from '../core/analyze-schema.js';
+import type { ApiRow, KernelRow, MemOpRow } from '../core/analyze/schema.js';
 import { InputError } from '../errors.js';
 import { splitCsvRecord } from './csv.js';
-import type { Column } from './reports.js';
+import type { Column } from './nsys-reports.js';
 
 const EXACT_LIMIT = 65_536;
 const LOG_BINS_PER_OCTAVE = 1024;
@@ -43,7 +43,7 @@ export class DurationHistogram {
     this.log.set(idx, (this.log.get(idx) ?? 0) + c);
   }
 
-  /** A plain-data copy for another thread (see trace-worker.ts). */
+  /** A plain-data copy for another thread (see nsys-trace-worker.ts). */
   export(): HistogramData {
     return { count: this.count, exact: this.exact, big: this.big ? [...this.big] : null, log: [...this.log] };
   }

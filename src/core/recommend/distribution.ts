@@ -1,6 +1,6 @@
 // Batch-size distributions for `recommend`: uniform, Zipf, or observed samples. Pure: the file
 // formats live in src/ingest/distribution.ts.
-import { ValueError } from '../errors.js';
+import { ValueError } from '../../errors.js';
 import type { BatchDistribution } from './pool.js';
 
 export type DistributionSpec = { kind: 'uniform' } | { kind: 'zipf'; exponent: number } | { kind: 'file'; path: string };

@@ -2,12 +2,12 @@
 // the same command -> one flat list of metrics, each with its threshold, its noise test and a
 // verdict. Pure: the command reads the files and renders. How each verdict is decided is written
 // up in docs/ci.md; change the two together.
-import type { AnalyzeResult, ProfileAnalysis } from './analyze-schema.js';
-import type { Environment, RunBatchResult, RunResult, Workload } from './schema.js';
-import { SCHEMA_VERSION, type ToolInfo } from './schema.js';
+import type { AnalyzeResult, ProfileAnalysis } from '../analyze/schema.js';
+import type { Environment, RunBatchResult, RunResult, Workload } from '../schema.js';
+import { SCHEMA_VERSION, type ToolInfo } from '../schema.js';
 import { bootstrapRatioRuns, mannWhitney, medianOf, MIN_SAMPLES, predictionLimits, seedFrom, BOOTSTRAP_RESAMPLES } from './significance.js';
 import { thresholdFor, type ChosenThreshold, type ComparedCommand, type FamilyInfo, type MetricKind, type Thresholds } from './thresholds.js';
-import { ValueError } from '../errors.js';
+import { ValueError } from '../../errors.js';
 
 export type { ComparedCommand, MetricKind } from './thresholds.js';
 export type Better = 'lower' | 'higher';

@@ -12,9 +12,9 @@ import {
   type BatchDistribution,
   type PoolCostModel,
   type PoolProblem,
-} from '../../src/core/pool.js';
-import { MODEL_DEFAULTS } from '../../src/core/model-defaults.js';
-import { mulberry32 } from '../../src/core/random.js';
+} from '../../../src/core/recommend/pool.js';
+import { MODEL_DEFAULTS } from '../../../src/core/recommend/model-defaults.js';
+import { mulberry32 } from '../../../src/core/random.js';
 
 
 function dist(weights: number[], above: [number, number][] = []): BatchDistribution {

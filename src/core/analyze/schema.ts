@@ -1,7 +1,7 @@
 // `graphprof analyze`: what the nsys readers hand to the analysis (inputs) and the versioned result
 // it prints with --json (outputs). Field names are part of the interface: `graphprof compare` reads
 // them. Figures are in base units: `Ns` is nanoseconds, a share is 0..1, counts are plain numbers.
-import type { ToolInfo } from './schema.js';
+import type { ToolInfo } from '../schema.js';
 
 // ---- inputs: one profile as read from nsys stats reports ---------------------------------------
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { checksumFailure, summarizeBatch, type RawBatch } from '../../src/core/run-summary.js';
+import { checksumFailure, summarizeBatch, type RawBatch } from '../../../src/core/run/summary.js';
 
 function raw(overrides: Partial<RawBatch['checksum']> = {}): RawBatch {
   const n = (v: number) => [v * 0.99, v, v * 1.01];

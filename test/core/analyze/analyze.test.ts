@@ -8,8 +8,8 @@ import {
   replayCostFromRun,
   type ApiRow,
   type ProfileInput,
-} from '../../src/core/analyze.js';
-import type { RunBatchResult, RunResult } from '../../src/core/schema.js';
+} from '../../../src/core/analyze/analyze.js';
+import type { RunBatchResult, RunResult } from '../../../src/core/schema.js';
 
 function row(name: string, calls: number, totalNs: number, medianNs: number | null = null): ApiRow {
   return { name, calls, totalNs, medianNs, avgNs: totalNs / calls, line: 1 };

@@ -7,7 +7,7 @@
 //   (0.5 for p50, 0.99 for p99). The difference is significant when the interval excludes 1.
 // Mann-Whitney U (normal approximation with tie and continuity corrections) is reported beside it
 // for medians: a rank test of a location shift, which needs no resampling.
-import { quantileSorted, sorted } from './stats.js';
+import { quantileSorted, sorted } from '../stats.js';
 
 /** Resamples per bootstrap interval: enough that the 2.5% and 97.5% tails hold 50 draws each. */
 export const BOOTSTRAP_RESAMPLES = 2000;

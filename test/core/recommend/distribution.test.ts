@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { meanBatch, observedDistribution, parseDistributionSpec, uniformDistribution, zipfDistribution } from '../../src/core/distribution.js';
+import { meanBatch, observedDistribution, parseDistributionSpec, uniformDistribution, zipfDistribution } from '../../../src/core/recommend/distribution.js';
 
 describe('distributions', () => {
   it('parses the --dist spec', () => {

@@ -1,7 +1,7 @@
 // `graphprof recommend`, the pure part: the cost model's constants (documented defaults, values
 // fitted from a `graphprof run --json` result, flags), the optimal pool, the engines' default lists
 // judged on the same terms, the engine snippets and one line of advice. docs/recommend.md.
-import { ValueError } from '../errors.js';
+import { ValueError } from '../../errors.js';
 import {
   evaluatePool,
   everySize,
@@ -17,9 +17,9 @@ import {
   type PoolFigures,
   type PoolProblem,
 } from './pool.js';
-import type { ToolInfo } from './schema.js';
-import { median } from './stats.js';
-import { formatBytes, formatDuration, formatShare } from './units.js';
+import type { ToolInfo } from '../schema.js';
+import { median } from '../stats.js';
+import { formatBytes, formatDuration, formatShare } from '../units.js';
 import { MODEL_DEFAULTS } from './model-defaults.js';
 
 export type ModelConstant = keyof PoolCostModel;

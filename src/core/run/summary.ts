@@ -1,8 +1,8 @@
 // Raw per-iteration samples from the harness -> the figures `run` reports for one batch size.
-import { removedShare, speedup, verdict } from './overhead.js';
-import type { RunBatchResult } from './schema.js';
-import { toTimingSummary } from './schema.js';
-import { summarize } from './stats.js';
+import { removedShare, speedup, verdict } from '../overhead.js';
+import type { RunBatchResult } from '../schema.js';
+import { toTimingSummary } from '../schema.js';
+import { summarize } from '../stats.js';
 
 /** What the harness returns for one batch size (samples in ns, one per timed iteration). */
 export interface RawBatch {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { API_RULES, baseApiName, classifyApi, looksLikeCudaApi } from '../../src/core/launch-apis.js';
+import { API_RULES, baseApiName, classifyApi, looksLikeCudaApi } from '../../../src/core/analyze/launch-apis.js';
 
 describe('baseApiName', () => {
   it.each([

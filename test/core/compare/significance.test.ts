@@ -13,7 +13,7 @@ import {
   seedFrom,
   studentTCentral,
   studentTQuantile,
-} from '../../src/core/significance.js';
+} from '../../../src/core/compare/significance.js';
 
 /** Lognormal samples around a median, from the module's own seeded generator. */
 function lognormal(next: () => number, n: number, medianNs: number, sigma: number): number[] {

@@ -9,8 +9,8 @@
 // (`2us`), a size (`1MB`, `2MiB`), a count (`0`, `12`), percentage points for a share (`2pp`), or a
 // plain number for a ratio (`0.1` or `0.1x`). A name is a metric family (`graph.p50`: every batch
 // size) or one metric (`graph.p50@b8`, `launches.perStep@p2`); the most specific one wins.
-import { ValueError } from '../errors.js';
-import { parseBytes, parseDuration, parseShare } from './units.js';
+import { ValueError } from '../../errors.js';
+import { parseBytes, parseDuration, parseShare } from '../units.js';
 
 export type MetricKind = 'duration' | 'count' | 'share' | 'bytes' | 'ratio';
 export type ComparedCommand = 'run' | 'analyze';

@@ -12,14 +12,14 @@ import type {
   ProfileDifference,
   ProfileInput,
   ReplayCost,
-} from './analyze-schema.js';
+} from './schema.js';
 import { classifyApi, type ApiClass } from './launch-apis.js';
-import { speedup, verdict as overheadVerdict } from './overhead.js';
-import type { RunResult } from './schema.js';
-import { median } from './stats.js';
-import { formatCount, formatDuration, formatShare } from './units.js';
+import { speedup, verdict as overheadVerdict } from '../overhead.js';
+import type { RunResult } from '../schema.js';
+import { median } from '../stats.js';
+import { formatCount, formatDuration, formatShare } from '../units.js';
 
-export * from './analyze-schema.js';
+export * from './schema.js';
 
 /**
  * Default replay costs when no --calibration is given: reference figures seen on an H200 with

@@ -15,13 +15,13 @@ import {
   type ComparableResult,
   type MetricComparison,
   type MetricValue,
-} from '../../src/core/compare.js';
-import type { RunResult } from '../../src/core/schema.js';
-import { generator, quantile } from '../../src/core/significance.js';
-import { FAMILY_INFO } from '../../src/core/compare.js';
-import { parseThresholdSpecs, resolveThresholds } from '../../src/core/thresholds.js';
+} from '../../../src/core/compare/compare.js';
+import type { RunResult } from '../../../src/core/schema.js';
+import { generator, quantile } from '../../../src/core/compare/significance.js';
+import { FAMILY_INFO } from '../../../src/core/compare/compare.js';
+import { parseThresholdSpecs, resolveThresholds } from '../../../src/core/compare/thresholds.js';
 
-const dir = join(import.meta.dirname, '..', '..', 'fixtures', 'compare');
+const dir = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'compare');
 const load = (name: string): ComparableResult => checkResult(JSON.parse(readFileSync(join(dir, name), 'utf8')));
 const thresholds = (text?: string) => resolveThresholds(text ? [{ source: '--max-regression', specs: parseThresholdSpecs(text, FAMILY_INFO) }] : []);
 const compare = (b: string, c: string, t?: string) => compareResults(load(b), load(c), thresholds(t), { level: 0.95 });

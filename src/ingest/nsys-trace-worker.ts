@@ -5,8 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 
 import { readLines } from './lines.js';
-import type { Column } from './reports.js';
-import { TraceAggregator, type TraceData, type TraceKind } from './trace.js';
+import type { Column } from './nsys-reports.js';
+import { TraceAggregator, type TraceData, type TraceKind } from './nsys-trace.js';
 
 export interface TraceWorkerInput {
   path: string;
