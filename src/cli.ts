@@ -63,7 +63,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--iterations <n>', withDefault('timed iterations per mode and batch size', d.iterations))
     .option('--warmup <n>', withDefault('untimed warm-up iterations before them', d.warmup))
     .option('--device <index>', withDefault('CUDA device index', d.device))
-    .option('--json', 'print the result as JSON (schema: docs/json.md)')
+    .addOption(new Option('--format <format>', 'output on stdout: table, markdown (GitHub tables), csv (base units: ns, bytes, 0..1 shares; docs/usage.md) or json (default: table)').choices(['table', 'markdown', 'csv', 'json']))
+    .option('--json', 'alias of --format json (schema: docs/json.md)')
     .option('-o, --output <file>', 'also write the JSON result to FILE, rewritten after each batch size');
   withGateOptions(run, 'run').action(act(() => import('./commands/run.js') as Promise<{ execute: Action }>));
 
@@ -82,7 +83,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--target-latency <duration>', 'step latency to measure the overhead share against, e.g. 30ms (default: the larger of host API and GPU kernel time per step)')
     .option('--calibration <run.json>', 'per-node replay and graph launch cost from `graphprof run --json` (default: reference figures seen on an H200)')
     .option('--fail-above <share>', 'exit 1 when the launch overhead share of any profile is above SHARE, e.g. 30%')
-    .option('--json', 'print the result as JSON (fields: docs/analyze.md)');
+    .addOption(new Option('--format <format>', 'output on stdout: table, markdown (GitHub tables), csv (base units: ns, bytes, 0..1 shares; docs/usage.md) or json (default: table)').choices(['table', 'markdown', 'csv', 'json']))
+    .option('--json', 'alias of --format json (fields: docs/analyze.md)');
   withGateOptions(analyze, 'analyze').action(act(() => import('./commands/analyze.js') as Promise<{ execute: Action }>));
 
   const rd = RECOMMEND_DEFAULTS;
@@ -107,7 +109,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--no-shared-pool', 'each graph has its own memory pool (memory = sum of perGraph + poolPerSeq x size)')
     .option('--allow-eager-tail', 'the largest size may stop short of --max-batch; larger batches run eager')
     .addOption(new Option('--engine <name>', withDefault('which engine snippet to print', rd.engine)).choices(['all', 'vllm', 'sglang', 'trtllm']))
-    .option('--json', 'print the result as JSON (fields: docs/recommend.md)')
+    .addOption(new Option('--format <format>', 'output on stdout: table, markdown (GitHub tables), csv (base units: ns, bytes, 0..1 shares; docs/usage.md) or json (default: table)').choices(['table', 'markdown', 'csv', 'json']))
+    .option('--json', 'alias of --format json (fields: docs/recommend.md)')
     .action(act(() => import('./commands/recommend.js') as Promise<{ execute: Action }>));
 
   program

@@ -1,5 +1,6 @@
 // `graphprof analyze` options: raw flag strings -> one readonly typed object, validated before any
 // file is read. Light imports only: src/cli.ts reads ANALYZE_DEFAULTS for the help text.
+import { parseOutputFormat, type OutputFormat } from './format-option.js';
 import { UsageError } from '../errors.js';
 import { durationFlag, positiveInt, shareFlag } from './options.js';
 
@@ -13,6 +14,7 @@ export type RawAnalyzeOptions = {
   targetLatency?: string;
   calibration?: string;
   json?: boolean;
+  format?: string;
   failAbove?: string;
 };
 
@@ -22,6 +24,8 @@ export interface AnalyzeCommandOptions {
   readonly targetLatencyNs: number | null;
   readonly calibrationPath: string | null;
   readonly json: boolean;
+  /** --format (--json is --format json) */
+  readonly format: OutputFormat;
   readonly failAboveShare: number | null;
 }
 
@@ -42,7 +46,8 @@ export function parseAnalyzeOptions(raw: RawAnalyzeOptions, args: readonly strin
     steps,
     targetLatencyNs,
     calibrationPath: raw.calibration ?? null,
-    json: raw.json === true,
+    json: parseOutputFormat(raw) === 'json',
+    format: parseOutputFormat(raw),
     failAboveShare,
   });
 }

@@ -9,7 +9,10 @@ import { describeEnvironment } from '../harness/environment.js';
 import { HarnessRunError, loadHarness, unusableReason } from '../harness/native.js';
 import type { Io } from '../io.js';
 import { renderJson } from '../report/json.js';
-import { renderRunTable } from '../report/run-table.js';
+import { renderRunCsv } from '../report/run-csv.js';
+import { renderRunMarkdown } from '../report/run-markdown.js';
+import { renderRunTable, runNotes } from '../report/run-table.js';
+import type { OutputFormat } from './format-option.js';
 import { toolInfo } from '../version.js';
 import { prepareGate, type RawGateOptions } from './compare.js';
 import { checkWritable, writeAtomically } from './output-file.js';
@@ -80,7 +83,9 @@ export async function execute(raw: RawRunOptions & RawGateOptions, io: Io): Prom
   addNotes(result);
   for (const note of noiseWarnings(result)) io.err(`warning: ${note}`);
   saveProgress(options, result);
-  io.out(options.json ? renderJson(result) : renderRunTable(result, io.color));
+  io.out(renderRun(result, options.format, io));
+  // Notes are not the result: stderr (JSON holds them).
+  if (options.format !== 'json') for (const line of runNotes(result)) io.err(line);
   if (failure) throw failure;
   if (gate) return gate.check(result, io);
   return EXIT.ok;
@@ -127,4 +132,17 @@ export function noiseWarnings(result: RunResult): string[] {
 /** Rewrite --output after every batch size, atomically, so a crash leaves valid JSON behind. */
 function saveProgress(options: RunOptions, result: RunResult): void {
   if (options.outputPath) writeAtomically('-o', options.outputPath, renderJson(result));
+}
+
+function renderRun(result: RunResult, format: OutputFormat, io: Io): string {
+  switch (format) {
+    case 'json':
+      return renderJson(result);
+    case 'markdown':
+      return renderRunMarkdown(result);
+    case 'csv':
+      return renderRunCsv(result);
+    default:
+      return renderRunTable(result, io.color);
+  }
 }

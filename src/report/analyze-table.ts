@@ -5,8 +5,10 @@ import type { ChalkInstance } from 'chalk';
 
 import type { AnalyzeResult, ProfileAnalysis, ProfileDifference } from '../core/analyze/schema.js';
 import { formatCount, formatDuration, formatRatio, formatShare } from '../core/units.js';
+import type { ColumnKind } from './columns.js';
 
-export type FigureKind = 'duration' | 'count' | 'share' | 'ratio' | 'text';
+/** The figure list below is the one column spec of analyze: rows of the table and markdown, columns of the CSV. */
+export type FigureKind = Extract<ColumnKind, 'duration' | 'count' | 'share' | 'ratio' | 'text'>;
 
 export interface Figure {
   key: string;
@@ -17,7 +19,7 @@ export interface Figure {
   how: string;
 }
 
-function fmt(kind: FigureKind, v: number | string | null): string {
+export function fmt(kind: FigureKind, v: number | string | null): string {
   if (v === null) return 'n/a';
   if (typeof v === 'string') return v;
   switch (kind) {
@@ -96,7 +98,7 @@ export function summarize(a: ProfileAnalysis): string {
   return parts.join(' ');
 }
 
-function renderDifference(d: ProfileDifference): string {
+export function renderDifference(d: ProfileDifference): string {
   const lines = [`What changed from profile ${d.from + 1} to profile ${d.to + 1}:`];
   for (const it of d.items) {
     if (it.before === null && it.after === null) continue;
@@ -114,9 +116,7 @@ function renderDifference(d: ProfileDifference): string {
 export function renderAnalyzeTable(r: AnalyzeResult, color: ChalkInstance): string {
   const out: string[] = [];
   for (const [i, a] of r.profiles.entries()) {
-    const files = a.source.paths.length > 1 ? a.source.paths.join(' + ') : a.source.path;
-    const idx = r.profiles.filter((p) => p.source.path === a.source.path).length > 1 ? ` #${a.source.index + 1}` : '';
-    out.push(`graphprof analyze: profile ${i + 1}: ${files}${idx} (${a.source.reports.join(', ')}${a.traceRows > 0 ? `, ${formatCount(a.traceRows)} trace rows` : ''}), ${formatCount(a.steps)} step${a.steps === 1 ? '' : 's'}`);
+    out.push(`graphprof analyze: ${profileHeading(r, i)}`);
     const table = new Table({
       head: ['per step', 'value', 'how'],
       style: { head: color.level > 0 ? ['cyan'] : [], border: color.level > 0 ? ['grey'] : [], compact: true },
@@ -137,7 +137,24 @@ export function renderAnalyzeTable(r: AnalyzeResult, color: ChalkInstance): stri
     out.push('');
   }
   for (const d of r.differences) out.push(renderDifference(d), '');
-  out.push(`Replay cost: ${formatDuration(r.replayCost.perNodeReplayNs)} per kernel node, ${formatDuration(r.replayCost.graphLaunchNs)} per graph launch (${r.replayCost.source}). Methods: docs/analyze.md.`);
-  for (const n of [...r.replayCost.notes, ...r.notes]) out.push(`note: ${n}`);
+  out.push(replayCostLine(r));
   return `${out.join('\n')}\n`;
+}
+
+/** The replay cost the predictions used, and where the methods are written up. */
+export function replayCostLine(r: AnalyzeResult): string {
+  return `Replay cost: ${formatDuration(r.replayCost.perNodeReplayNs)} per kernel node, ${formatDuration(r.replayCost.graphLaunchNs)} per graph launch (${r.replayCost.source}). Methods: docs/analyze.md.`;
+}
+
+/** The notes of a result, as the command prints them on stderr (every format but JSON, which holds them). */
+export function analyzeNotes(r: AnalyzeResult): string[] {
+  return [...r.replayCost.notes, ...r.notes].map((n) => `note: ${n}`);
+}
+
+/** The profile's heading line, the same in the table and markdown. */
+export function profileHeading(r: AnalyzeResult, i: number): string {
+  const a = r.profiles[i]!;
+  const files = a.source.paths.length > 1 ? a.source.paths.join(' + ') : a.source.path;
+  const idx = r.profiles.filter((p) => p.source.path === a.source.path).length > 1 ? ` #${a.source.index + 1}` : '';
+  return `profile ${i + 1}: ${files}${idx} (${a.source.reports.join(', ')}${a.traceRows > 0 ? `, ${formatCount(a.traceRows)} trace rows` : ''}), ${formatCount(a.steps)} step${a.steps === 1 ? '' : 's'}`;
 }

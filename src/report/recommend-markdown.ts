@@ -1,0 +1,12 @@
+// `graphprof recommend --format markdown`: the table's columns (RECOMMEND_COLUMNS) as a
+// GitHub-flavoured table, the advice, and each engine's snippet as code.
+import { ENGINE_NAMES, type Engine, type RecommendResult } from '../core/recommend/recommend.js';
+import { escapeMarkdownCell as esc, renderMarkdownTable } from './columns.js';
+import { modelLine, poolRows, RECOMMEND_COLUMNS, RECOMMEND_LEGEND, recommendHeading } from './recommend-table.js';
+
+export function renderRecommendMarkdown(r: RecommendResult, engines: readonly Engine[]): string {
+  const out = [`### ${esc(recommendHeading(r))}`, '', esc(modelLine(r)), '', renderMarkdownTable(RECOMMEND_COLUMNS, poolRows(r, engines)), '', `<sub>${esc(RECOMMEND_LEGEND)}</sub>`, ''];
+  out.push(`Sizes (${r.graphCount}): ${r.sizes.join(', ')}`, '', `**${esc(r.advice)}**`, '');
+  for (const e of engines) out.push(`${ENGINE_NAMES[e]}:`, '', '```', r.snippets[e], '```', '');
+  return `${out.join('\n').trimEnd()}\n`;
+}
