@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, GraphprofError } from './errors.js';
 import type { Io } from './io.js';
 import { ANALYZE_DEFAULTS } from './commands/analyze-options.js';
+import { DOCTOR_DEFAULTS } from './commands/doctor-options.js';
 import { RECOMMEND_DEFAULTS, modelFlagDefaults } from './commands/recommend-options.js';
 import { RUN_DEFAULTS } from './commands/run-options.js';
 import { toolVersion } from './version.js';
@@ -71,7 +72,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('doctor')
     .description('what this installation can do: addon, CUDA runtime, driver, devices, and whether `run` works here')
-    .option('--device <index>', 'the device `run` would use', '0')
+    .option('--device <index>', withDefault('the device `run` would use', DOCTOR_DEFAULTS.device))
     .option('--json', 'print the report as JSON')
     .action(act(() => import('./commands/doctor.js') as Promise<{ execute: Action }>));
 

@@ -1,13 +1,14 @@
 // `graphprof analyze`: nsys stats reports -> what launch overhead costs per step, what graphs
 // would save, and what stands in the way of capture.
 // Phases: parse options -> read the reports (streaming) -> analyse (pure) -> render -> gate.
-import { readFileSync } from 'node:fs';
-
 import { analyzeProfiles, DEFAULT_REPLAY_COST, replayCostFromRun, type AnalyzeResult, type ReplayCost, type SkipNote } from '../core/analyze/analyze.js';
-import { SCHEMA_VERSION, type RunResult } from '../core/schema.js';
+import { FAKE_RUN_PROBLEM } from '../core/run/check.js';
+import { SCHEMA_VERSION } from '../core/schema.js';
 import { formatShare } from '../core/units.js';
-import { EXIT, GateError, InputError, UsageError } from '../errors.js';
+import { EXIT, GateError, InputError } from '../errors.js';
+import { prepareGate } from '../gate.js';
 import { readInputs } from '../ingest/nsys.js';
+import { readRunResult } from '../ingest/result-json.js';
 import type { Io } from '../io.js';
 import { renderAnalyzeCsv } from '../report/analyze-csv.js';
 import { renderAnalyzeMarkdown } from '../report/analyze-markdown.js';
@@ -16,31 +17,12 @@ import type { OutputFormat } from './format-option.js';
 import { renderJson } from '../report/json.js';
 import { toolInfo } from '../version.js';
 import { parseAnalyzeOptions, type RawAnalyzeOptions } from './analyze-options.js';
-import { prepareGate, type RawGateOptions } from './compare.js';
+import { parseGateOptions, type RawGateOptions } from './gate-options.js';
 
-/** Read --calibration: a `graphprof run --json` result. */
+/** Read --calibration: a `graphprof run --json` result of a real harness. */
 export function readCalibration(path: string): ReplayCost {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`--calibration: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
-  let run: RunResult;
-  try {
-    run = JSON.parse(text) as RunResult;
-  } catch (err) {
-    throw new InputError(path, undefined, `--calibration: not JSON (${(err as Error).message})`);
-  }
-  if (run === null || typeof run !== 'object' || run.command !== 'run' || !Array.isArray(run.results) || typeof run.workload !== 'object') {
-    throw new InputError(path, undefined, '--calibration: expected the JSON of `graphprof run --json` (command "run" with workload and results)');
-  }
-  const major = String(run.schemaVersion ?? '').split('.')[0];
-  if (major !== SCHEMA_VERSION.split('.')[0]) {
-    throw new InputError(path, undefined, `--calibration: schema version ${run.schemaVersion} is not readable by this graphprof (${SCHEMA_VERSION})`);
-  }
-  if (run.environment?.harness === 'fake') throw new InputError(path, undefined, '--calibration: this result came from the fake harness (GRAPHPROF_FAKE_HARNESS) and holds no measurement');
+  const { run, fake } = readRunResult(path, '--calibration');
+  if (fake) throw new InputError(path, undefined, `--calibration: ${FAKE_RUN_PROBLEM}`);
   try {
     return replayCostFromRun(run, path);
   } catch (err) {
@@ -69,7 +51,7 @@ function describeSkips(skipped: readonly SkipNote[]): string[] {
 export async function execute(raw: RawAnalyzeOptions & RawGateOptions & { baseline?: string | string[] }, io: Io, args: string[] = []): Promise<number> {
   const options = parseAnalyzeOptions(raw, args);
   // --baseline: read and check it (and the thresholds) before reading the reports (docs/ci.md).
-  const gate = raw.baseline !== undefined ? prepareGate(raw.baseline, raw, 'analyze') : null;
+  const gate = raw.baseline !== undefined ? prepareGate(typeof raw.baseline === 'string' ? [raw.baseline] : raw.baseline, parseGateOptions(raw), 'analyze') : null;
   const replay = options.calibrationPath ? readCalibration(options.calibrationPath) : DEFAULT_REPLAY_COST;
 
   io.progress(`graphprof analyze: reading ${options.paths.join(', ')}`);

@@ -8,7 +8,7 @@ import { addonCandidates, cudaVersionString, explainChoice, loadHarness, unusabl
 import { checkTracers, type TraceReadiness } from '../trace/readiness.js';
 import type { Io } from '../io.js';
 import { renderJson } from '../report/json.js';
-import { nonNegativeInt } from './options.js';
+import { parseDoctorOptions, type RawDoctorOptions } from './doctor-options.js';
 import { toolInfo } from '../version.js';
 
 export interface DoctorReport {
@@ -107,8 +107,9 @@ export function renderDoctor(r: DoctorReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function execute(raw: { json?: boolean; device?: string }, io: Io): Promise<number> {
-  const report = buildReport(nonNegativeInt('--device', raw.device ?? '0', 1024));
-  io.out(raw.json ? renderJson(report) : renderDoctor(report));
+export async function execute(raw: RawDoctorOptions, io: Io): Promise<number> {
+  const options = parseDoctorOptions(raw);
+  const report = buildReport(options.device);
+  io.out(options.json ? renderJson(report) : renderDoctor(report));
   return report.runWorks ? EXIT.ok : EXIT.environment;
 }

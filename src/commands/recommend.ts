@@ -1,14 +1,14 @@
 // `graphprof recommend`: the capture-size pool with the lowest expected step time within the
 // memory and capture-time budgets, compared with the engines' default lists. Phases: parse the
 // options once -> read the distribution and --from -> optimise (src/core) -> render.
-import { readFileSync } from 'node:fs';
-
 import { meanBatch, observedDistribution, uniformDistribution, zipfDistribution } from '../core/recommend/distribution.js';
 import type { BatchDistribution } from '../core/recommend/pool.js';
 import { fitFromRun, recommend, resolveModel, type DistributionInfo, type Engine, type RecommendResult } from '../core/recommend/recommend.js';
+import { FAKE_RUN_PROBLEM } from '../core/run/check.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
 import { EXIT, InputError, UsageError, ValueError } from '../errors.js';
 import { readObservedBatches } from '../ingest/distribution.js';
+import { readRunResult } from '../ingest/result-json.js';
 import type { Io } from '../io.js';
 import { renderJson } from '../report/json.js';
 import { renderRecommendCsv } from '../report/recommend-csv.js';
@@ -41,21 +41,6 @@ function loadDistribution(o: RecommendOptions): { distribution: BatchDistributio
   return { distribution, info: { ...info, aboveMaxShare: distribution.aboveProbability, meanBatch: meanBatch(distribution) } };
 }
 
-function readRun(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(path, undefined, code === 'ENOENT' ? 'no such file (--from takes the JSON written by `graphprof run --json` or `-o`)' : `cannot read: ${(err as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new InputError(path, undefined, `not valid JSON: ${(err as Error).message}`);
-  }
-}
-
 export async function execute(raw: RawRecommendOptions, io: Io): Promise<number> {
   const options = parseRecommendOptions(raw);
   const { distribution, info } = loadDistribution(options);
@@ -64,7 +49,10 @@ export async function execute(raw: RawRecommendOptions, io: Io): Promise<number>
   let fitted: ReturnType<typeof fitFromRun> | null = null;
   if (options.fromPath) {
     try {
-      fitted = fitFromRun(readRun(options.fromPath), fallback);
+      // the one reader of run.json: command, schema major, batch list; a fake run measures nothing
+      const { run, fake } = readRunResult(options.fromPath, '--from');
+      if (fake) throw new InputError(options.fromPath, undefined, FAKE_RUN_PROBLEM);
+      fitted = fitFromRun(run, fallback);
     } catch (err) {
       if (err instanceof ValueError) throw new InputError(options.fromPath, undefined, err.message);
       throw err;

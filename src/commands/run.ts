@@ -8,13 +8,14 @@ import { EnvironmentError, EXIT, GateError, UsageError, type GraphprofError } fr
 import { describeEnvironment } from '../harness/environment.js';
 import { HarnessRunError, loadHarness, unusableReason } from '../harness/native.js';
 import type { Io } from '../io.js';
+import { prepareGate } from '../gate.js';
 import { renderJson } from '../report/json.js';
 import { renderRunCsv } from '../report/run-csv.js';
 import { renderRunMarkdown } from '../report/run-markdown.js';
 import { renderRunTable, runNotes } from '../report/run-table.js';
 import type { OutputFormat } from './format-option.js';
 import { toolInfo } from '../version.js';
-import { prepareGate, type RawGateOptions } from './compare.js';
+import { parseGateOptions, type RawGateOptions } from './gate-options.js';
 import { checkWritable, writeAtomically } from './output-file.js';
 import { parseRunOptions, workloadDeviceBytes, type RawRunOptions, type RunOptions } from './run-options.js';
 
@@ -25,7 +26,7 @@ export async function execute(raw: RawRunOptions & RawGateOptions, io: Io): Prom
   const options = parseRunOptions(raw);
   const { workload } = options;
   // --baseline: read and check it (and the thresholds) now, so a bad one fails before the GPU work.
-  const gate = options.baselinePaths.length > 0 ? prepareGate(options.baselinePaths, raw, 'run') : null;
+  const gate = options.baselinePaths.length > 0 ? prepareGate(options.baselinePaths, parseGateOptions(raw), 'run') : null;
 
   const harness = loadHarness();
   const build = harness.buildInfo();

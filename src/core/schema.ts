@@ -1,9 +1,20 @@
 // The versioned data model every command prints with --json and `compare` reads.
 // Figures are in base units: an `Ns` suffix is nanoseconds, `Bytes` is bytes, a share is 0..1.
+import { ValueError } from '../errors.js';
 import type { Summary } from './stats.js';
 
-/** Major.minor; `compare` refuses a different major. Bump major on any breaking change. */
+/** Major.minor; every reader refuses a different major. Bump major on any breaking change. */
 export const SCHEMA_VERSION = '1.0';
+
+/** Check a result's `schemaVersion` against ours: same major, or a ValueError saying why not. */
+export function checkSchemaVersion(version: unknown): void {
+  const m = typeof version === 'string' ? /^(\d+)\.(\d+)$/.exec(version) : null;
+  if (!m) throw new ValueError(`schemaVersion ${JSON.stringify(version ?? null)} is not "major.minor"; this graphprof reads ${SCHEMA_VERSION}`);
+  const ours = SCHEMA_VERSION.split('.')[0];
+  if (m[1] !== ours) {
+    throw new ValueError(`schemaVersion ${version} is not readable by this graphprof (it reads ${ours}.x); use results made by graphprof versions of the same major schema`);
+  }
+}
 
 export interface ToolInfo {
   name: 'graphprof';

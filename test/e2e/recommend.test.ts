@@ -167,4 +167,11 @@ describe('graphprof recommend', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr.trim()).toBe(`graphprof: ${out}: this result came from the fake harness (GRAPHPROF_FAKE_HARNESS) and holds no measurement`);
   });
+
+  it('refuses a run.json of another schema major, as compare and analyze --calibration do', () => {
+    const r = graphprof(['recommend', '--max-batch', '16', '--from', 'fixtures/compare/run-schema-2.json']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toBe('graphprof: fixtures/compare/run-schema-2.json: schemaVersion 2.0 is not readable by this graphprof (it reads 1.x); use results made by graphprof versions of the same major schema');
+  });
 });

@@ -2,7 +2,9 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { evaluate, parseGateOptions, readResult } from '../../src/commands/compare.js';
+import { parseGateOptions } from '../../src/commands/gate-options.js';
+import { evaluate } from '../../src/gate.js';
+import { readResult } from '../../src/ingest/result-json.js';
 import type { CompareResult } from '../../src/core/compare/compare.js';
 import { escapeCell, renderCompareMarkdown } from '../../src/report/compare-markdown.js';
 import { tableOf } from './markdown.js';

