@@ -26,9 +26,10 @@ import { renderTraceTable } from '../report/trace-table.js';
 import { runChild } from '../trace/child.js';
 import { hostStepMarker } from '../trace/host-apis.js';
 import { locateCupti, locateHostLibrary, locateInjectLibrary } from '../trace/locate.js';
+import { parseReportChannels, writeReport, type ReportChannel } from '../trace/report-channel.js';
 import { toolInfo } from '../version.js';
 import { positiveInt } from './options.js';
-import { checkWritable, writeAtomically } from './output-file.js';
+import { writeAtomically } from './output-file.js';
 
 export interface RawTraceOptions {
   steps?: string;
@@ -37,6 +38,7 @@ export interface RawTraceOptions {
   json?: boolean;
   cupti?: string;
   output?: string;
+  jsonFd?: string;
   /** true for --device-time, false for --no-device-time */
   deviceTime?: boolean;
   tracer?: string;
@@ -52,7 +54,8 @@ export interface TraceOptions {
   readonly outPrefix: string | null;
   readonly json: boolean;
   readonly cuptiPath: string | null;
-  readonly outputPath: string | null;
+  /** where the JSON result goes for scripts: -o FILE, -o - (stdout), --json-fd N (trace/report-channel.ts) */
+  readonly reportChannels: readonly ReportChannel[];
   /** host: driver entry points wrapped, no CUPTI (the default); cupti: CUPTI records */
   readonly tracer: Tracer;
   /** CUPTI's kernel and memcpy records (--device-time; the CUPTI tracer's default) */
@@ -107,7 +110,7 @@ export function parseTraceOptions(raw: RawTraceOptions, command: readonly string
     outPrefix,
     json: raw.json === true,
     cuptiPath: raw.cupti ?? null,
-    outputPath: raw.output === undefined ? null : (checkWritable('-o', raw.output), raw.output),
+    reportChannels: parseReportChannels(raw.output, raw.jsonFd),
     tracer,
     deviceTime: tracer === 'cupti' && raw.deviceTime !== false,
     captureRange: raw.captureRange === undefined ? null : 'cudaProfilerApi',
@@ -300,7 +303,7 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
     csv,
     notes,
   };
-  if (options.outputPath) writeAtomically('-o', options.outputPath, renderJson(result));
+  writeReport(options.reportChannels, renderJson(result), io);
   io.err(options.json ? renderJson(result) : `${renderTraceTable(result, io.color)}\n${renderAnalyzeTable(asAnalyzeResult(result), io.color)}`);
   return failed ? exit.code : EXIT.ok;
 }
