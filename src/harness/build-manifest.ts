@@ -80,8 +80,11 @@ export function platformMismatch(m: BuildManifest, host: HostPlatform): string |
  */
 export function driverMismatch(m: Pick<BuildManifest, 'cuda' | 'cudaVersion' | 'toolkit'>, driverCudaVersion: number): string | null {
   if (!m.cuda || m.cudaVersion === null || driverCudaVersion <= 0) return null;
-  if (driverCudaVersion >= m.cudaVersion) return null;
-  return `it was built with CUDA ${m.toolkit ?? cudaString(m.cudaVersion)} and needs a driver for CUDA ${cudaString(m.cudaVersion)} or newer; this driver supports CUDA ${cudaString(driverCudaVersion)}`;
+  // CUDA minor-version compatibility: a build runs on any driver of its major release family
+  // (13.x: R580+, 12.x: R525+), so only the major version is compared.
+  const major = Math.floor(m.cudaVersion / 1000);
+  if (Math.floor(driverCudaVersion / 1000) >= major) return null;
+  return `it was built with CUDA ${m.toolkit ?? cudaString(m.cudaVersion)} and needs a driver for CUDA ${major}.x (${major >= 13 ? 'R580' : major === 12 ? 'R525' : `CUDA ${major}`} or newer); this driver supports CUDA ${cudaString(driverCudaVersion)}`;
 }
 
 /** "13.0.88" -> 13000; null when it does not parse. */

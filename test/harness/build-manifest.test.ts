@@ -40,8 +40,13 @@ describe('platformMismatch: checked before a build is loaded', () => {
 
 describe('driverMismatch: the driver must support the CUDA version the addon was built with', () => {
   it('refuses an R535-R570 driver for a CUDA 13.0 build', () => {
-    expect(driverMismatch(prebuilt, 12020)).toBe('it was built with CUDA 13.0.88 and needs a driver for CUDA 13.0 or newer; this driver supports CUDA 12.2');
+    expect(driverMismatch(prebuilt, 12020)).toBe('it was built with CUDA 13.0.88 and needs a driver for CUDA 13.x (R580 or newer); this driver supports CUDA 12.2');
     expect(driverMismatch(prebuilt, 12080)).toMatch(/this driver supports CUDA 12\.8$/);
+  });
+  it('a 12.x build runs on any 12.x driver (minor-version compatibility), not on 11.x', () => {
+    const cuda124 = { ...prebuilt, toolkit: '12.4.131', cudaVersion: 12040 };
+    expect(driverMismatch(cuda124, 12020)).toBeNull();
+    expect(driverMismatch(cuda124, 11080)).toBe('it was built with CUDA 12.4.131 and needs a driver for CUDA 12.x (R525 or newer); this driver supports CUDA 11.8');
   });
   it('accepts an equal or newer driver, and says nothing without a driver or for the stub', () => {
     expect(driverMismatch(prebuilt, 13000)).toBeNull();
@@ -89,7 +94,7 @@ describe('explainChoice: which addon is in use and why (doctor)', () => {
   });
   it('a prebuilt that does not fit the driver says so', () => {
     expect(explainChoice(choice({}), cudaBuild, probe({ driverVersion: 12040 }))).toMatch(
-      /; but it does not fit this driver: it was built with CUDA 13\.0\.88 and needs a driver for CUDA 13\.0 or newer; this driver supports CUDA 12\.4$/,
+      /; but it does not fit this driver: it was built with CUDA 13\.0\.88 and needs a driver for CUDA 13\.x \(R580 or newer\); this driver supports CUDA 12\.4$/,
     );
   });
   it('the stub names what was passed over, and run says the same', () => {
