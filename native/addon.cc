@@ -1,4 +1,5 @@
-// node-addon-api binding only: JS objects <-> the plain structs of harness.h. Measurement runs in
+// node-addon-api binding only: JS objects <-> the plain structs of harness.h, one conversion each
+// way (toConfig in, OnOK out). Measurement runs in
 // an AsyncWorker so the event loop stays free; every timed loop is inside the harness, never here.
 #include <napi.h>
 
@@ -24,31 +25,43 @@ Napi::Float64Array samples(Napi::Env env, const std::vector<double>& v) {
   return a;
 }
 
-// JS has validated the object (src/harness/native.ts); a missing field keeps the C++ default.
-WorkloadConfig toConfig(const Napi::Object& o) {
-  WorkloadConfig c;
-  auto num = [&](const char* key, double fallback) {
+// JS has validated the object (src/commands/run-options.ts); a missing field or an unknown kernel
+// kind is a bug on the JS side, refused here rather than replaced by a made-up value.
+bool toConfig(const Napi::Object& o, WorkloadConfig& c, std::string& error) {
+  auto num = [&](const char* key, double& out) {
     Napi::Value v = o.Get(key);
-    return v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : fallback;
+    if (!v.IsNumber()) {
+      if (error.empty()) error = std::string("runBatch: config.") + key + " must be a number";
+      return false;
+    }
+    out = v.As<Napi::Number>().DoubleValue();
+    return true;
   };
-  c.device = static_cast<int>(num("device", c.device));
-  c.kernels = static_cast<int>(num("kernels", c.kernels));
-  c.memcpys = static_cast<int>(num("memcpys", c.memcpys));
-  c.syncs = static_cast<int>(num("syncs", c.syncs));
-  c.kernelNs = static_cast<int64_t>(num("kernelNs", static_cast<double>(c.kernelNs)));
-  c.bytesPerSeq = static_cast<int64_t>(num("bytesPerSeq", static_cast<double>(c.bytesPerSeq)));
-  c.memcpyBytes = static_cast<int64_t>(num("memcpyBytes", static_cast<double>(c.memcpyBytes)));
-  c.hostOverheadNs = static_cast<int64_t>(num("hostOverheadNs", static_cast<double>(c.hostOverheadNs)));
-  c.warmup = static_cast<int>(num("warmup", c.warmup));
-  c.iterations = static_cast<int>(num("iterations", c.iterations));
+  double device, kernels, memcpys, syncs, kernelNs, bytesPerSeq, memcpyBytes, hostOverheadNs, warmup, iterations;
+  const bool numbers = num("device", device) & num("kernels", kernels) & num("memcpys", memcpys) & num("syncs", syncs) &
+                       num("kernelNs", kernelNs) & num("bytesPerSeq", bytesPerSeq) & num("memcpyBytes", memcpyBytes) &
+                       num("hostOverheadNs", hostOverheadNs) & num("warmup", warmup) & num("iterations", iterations);
+  if (!numbers) return false;
   Napi::Value kind = o.Get("kernel");
-  if (kind.IsString()) {
-    const std::string k = kind.As<Napi::String>();
-    c.kernel = k == "copy" ? graphprof::KernelKind::Copy
-             : k == "empty" ? graphprof::KernelKind::Empty
-                            : graphprof::KernelKind::Spin;
+  const std::string k = kind.IsString() ? kind.As<Napi::String>().Utf8Value() : std::string();
+  if (k == "spin") c.kernel = graphprof::KernelKind::Spin;
+  else if (k == "copy") c.kernel = graphprof::KernelKind::Copy;
+  else if (k == "empty") c.kernel = graphprof::KernelKind::Empty;
+  else {
+    error = "runBatch: config.kernel must be spin, copy or empty, got \"" + k + "\"";
+    return false;
   }
-  return c;
+  c.device = static_cast<int>(device);
+  c.kernels = static_cast<int>(kernels);
+  c.memcpys = static_cast<int>(memcpys);
+  c.syncs = static_cast<int>(syncs);
+  c.kernelNs = static_cast<int64_t>(kernelNs);
+  c.bytesPerSeq = static_cast<int64_t>(bytesPerSeq);
+  c.memcpyBytes = static_cast<int64_t>(memcpyBytes);
+  c.hostOverheadNs = static_cast<int64_t>(hostOverheadNs);
+  c.warmup = static_cast<int>(warmup);
+  c.iterations = static_cast<int>(iterations);
+  return true;
 }
 
 class RunBatchWorker : public Napi::AsyncWorker {
@@ -74,7 +87,7 @@ class RunBatchWorker : public Napi::AsyncWorker {
     Napi::Object r = Napi::Object::New(env);
     r.Set("batch", batch_);
     Napi::Object eager = Napi::Object::New(env);
-    eager.Set("wallNs", samples(env, result_.eager.wallNs));
+    eager.Set("stepNs", samples(env, result_.eager.stepNs));
     eager.Set("enqueueNs", samples(env, result_.eager.enqueueNs));
     eager.Set("launchNs", samples(env, result_.eager.launchNs));
     eager.Set("hostOverheadNs", samples(env, result_.eager.hostOverheadNs));
@@ -87,7 +100,7 @@ class RunBatchWorker : public Napi::AsyncWorker {
     graph.Set("memoryBytes", static_cast<double>(result_.graph.memoryBytes));
     graph.Set("nodes", static_cast<double>(result_.graph.nodes));
     graph.Set("launchNs", samples(env, result_.graph.launchNs));
-    graph.Set("wallNs", samples(env, result_.graph.wallNs));
+    graph.Set("stepNs", samples(env, result_.graph.stepNs));
     graph.Set("deviceNs", samples(env, result_.graph.deviceNs));
     r.Set("graph", graph);
     Napi::Object checksum = Napi::Object::New(env);
@@ -118,7 +131,13 @@ Napi::Value RunBatch(const Napi::CallbackInfo& info) {
     Napi::TypeError::New(env, "runBatch(config, batch)").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  auto* worker = new RunBatchWorker(env, toConfig(info[0].As<Napi::Object>()), info[1].As<Napi::Number>().Int32Value());
+  WorkloadConfig config;
+  std::string error;
+  if (!toConfig(info[0].As<Napi::Object>(), config, error)) {
+    Napi::TypeError::New(env, error).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  auto* worker = new RunBatchWorker(env, config, info[1].As<Napi::Number>().Int32Value());
   Napi::Promise p = worker->Promise();
   worker->Queue();
   return p;

@@ -87,52 +87,81 @@ struct GraphExec {
   cudaGraphExec_t release() { cudaGraphExec_t r = g; g = nullptr; return r; }
 };
 
-// Instantiated graphs stay alive until releaseGraphs(), as an engine keeps its whole capture pool:
-// each batch size's memory figure is then what it adds to a live pool, and the driver cannot hand
-// a destroyed graph's reservation to the next one. They are never launched again once their
-// batch size is done, so the buffers they point to may be freed.
-std::mutex retainedMutex;
-std::vector<cudaGraphExec_t> retained;
-
-// What one run shares across its batch sizes, as an engine captures and replays its whole pool on
-// one stream: the stream, its timing events and the checksum word. Seen on an H200: a new stream
-// per batch size made the first size's graph replay ~19% faster per node than the rest (0.75 vs
-// 0.93 us per empty-kernel node), an artefact of which hardware queue a stream lands on.
-struct RunContext {
-  int device = -1;
+// Everything one run keeps across its batch sizes, in one object (nvbench keeps a benchmark's in
+// its `state`). An engine captures and replays its whole pool on one stream, so the run shares
+// the stream, its timing events and the checksum word. Seen on an H200: a new stream per batch
+// size made the first size's graph replay ~19% faster per node than the rest (0.75 vs 0.93 us per
+// empty-kernel node), an artefact of which hardware queue a stream lands on.
+// Instantiated graphs stay alive until release(), as an engine keeps its whole capture pool: each
+// batch size's memory figure is then what it adds to a live pool, and the driver cannot hand a
+// destroyed graph's reservation to the next one. They are never launched again once their batch
+// size is done, so the buffers they point to may be freed.
+class RunState {
+ public:
   cudaStream_t stream = nullptr;
   cudaEvent_t start = nullptr, stop = nullptr;
   unsigned long long* checksum = nullptr;
-  // expected checksum for (kernels, steps), computed once per run: the fold is sequential, so it
-  // costs kernels x steps host operations, the same for every batch size
-  int expectedKernels = -1;
-  int64_t expectedSteps = -1;
-  uint64_t expected = 0;
-};
-RunContext run;
 
-// Each resource is created only if missing, so a failure part-way leaves the others for the next
-// call to reuse, and releaseGraphs() frees whatever exists.
-RunContext& runContext(int device) {
-  std::lock_guard<std::mutex> lock(retainedMutex);
-  if (run.device != -1 && run.device != device)
-    throw HarnessError("graphprofDeviceChanged", "graphprofDeviceChanged: one run uses one device");
-  run.device = device;
-  if (!run.checksum) CHECK(cudaMalloc(&run.checksum, sizeof *run.checksum));
-  if (!run.stream) CHECK(cudaStreamCreateWithFlags(&run.stream, cudaStreamNonBlocking));
-  if (!run.start) CHECK(cudaEventCreate(&run.start));
-  if (!run.stop) CHECK(cudaEventCreate(&run.stop));
-  return run;
-}
-
-uint64_t expectedFor(RunContext& ctx, int kernels, int64_t steps) {
-  if (ctx.expectedKernels != kernels || ctx.expectedSteps != steps) {
-    ctx.expected = foldSteps(kernels, steps);
-    ctx.expectedKernels = kernels;
-    ctx.expectedSteps = steps;
+  // Each resource is created only if missing, so a failure part-way leaves the others for the
+  // next call to reuse, and release() frees whatever exists.
+  void open(int device) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (device_ != -1 && device_ != device)
+      throw HarnessError("graphprofDeviceChanged", "graphprofDeviceChanged: one run uses one device");
+    device_ = device;
+    if (!checksum) CHECK(cudaMalloc(&checksum, sizeof *checksum));
+    if (!stream) CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+    if (!start) CHECK(cudaEventCreate(&start));
+    if (!stop) CHECK(cudaEventCreate(&stop));
   }
-  return ctx.expected;
-}
+
+  // The expected checksum for (kernels, steps), computed once per run: the fold is sequential, so
+  // it costs kernels x steps host operations, the same for every batch size.
+  uint64_t expectedFor(int kernels, int64_t steps) {
+    if (expectedKernels_ != kernels || expectedSteps_ != steps) {
+      expected_ = foldSteps(kernels, steps);
+      expectedKernels_ = kernels;
+      expectedSteps_ = steps;
+    }
+    return expected_;
+  }
+
+  void retain(cudaGraphExec_t g) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    retained_.push_back(g);
+  }
+
+  // Destroys the pool and the run's resources; returns how many graphs there were.
+  int release() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const int n = static_cast<int>(retained_.size());
+    for (cudaGraphExec_t g : retained_) cudaGraphExecDestroy(g);
+    retained_.clear();
+    if (start) cudaEventDestroy(start);
+    if (stop) cudaEventDestroy(stop);
+    if (stream) cudaStreamDestroy(stream);
+    if (checksum) cudaFree(checksum);
+    start = stop = nullptr;
+    stream = nullptr;
+    checksum = nullptr;
+    device_ = -1;
+    expectedKernels_ = -1;
+    expectedSteps_ = -1;
+    expected_ = 0;
+    return n;
+  }
+
+ private:
+  std::mutex mutex_;
+  int device_ = -1;
+  int expectedKernels_ = -1;
+  int64_t expectedSteps_ = -1;
+  uint64_t expected_ = 0;
+  std::vector<cudaGraphExec_t> retained_;
+};
+
+// One run at a time: JS measures its batch sizes one after another, then calls releaseGraphs().
+RunState theRun;
 
 enum class Op : uint8_t { Kernel, Memcpy, Sync };
 
@@ -212,24 +241,59 @@ inline Clock::time_point busyWait(Clock::time_point from, int64_t ns) {
   return now;
 }
 
+// The figures of one timed step, host clock and CUDA events.
+struct StepTimes {
+  double issueNs;   // t0 .. t1: the host issuing the step (eager enqueue, or cudaGraphLaunch)
+  double stepNs;    // t0 .. t2: issue + the final stream sync
+  double deviceNs;  // start .. stop events around the step on the stream
+};
+
+// The one timed loop of both modes: warm up, then sample. Each step records the start event,
+// issues the step (`issue` returns what it measured inside itself), records the stop event and
+// syncs; after the warm-up steps `keep` takes the step's figures and what `issue` returned.
+// `checkLaunches` checks cudaGetLastError() after the host clock stops (eager <<<>>> launches
+// report errors only there).
+template <typename Issue, typename Keep>
+void timeSteps(RunState& run, const WorkloadConfig& c, bool checkLaunches, Issue&& issue, Keep&& keep) {
+  const int total = c.warmup + c.iterations;
+  for (int step = 0; step < total; ++step) {
+    CHECK(cudaEventRecord(run.start, run.stream));
+    const auto t0 = Clock::now();
+    const auto inside = issue();
+    const auto t1 = Clock::now();
+    if (checkLaunches) CHECK(cudaGetLastError());
+    CHECK(cudaEventRecord(run.stop, run.stream));
+    CHECK(cudaStreamSynchronize(run.stream));
+    const auto t2 = Clock::now();
+    if (step < c.warmup) continue;
+    float ms = 0;
+    CHECK(cudaEventElapsedTime(&ms, run.start, run.stop));
+    keep(StepTimes{nsBetween(t0, t1), nsBetween(t0, t2), static_cast<double>(ms) * 1e6}, inside);
+  }
+}
+
+// What the eager step measures inside itself, to take out of the enqueue time.
+struct EagerInside {
+  double otherCallsNs = 0;  // time inside copy and sync calls
+  double overheadNs = 0;    // the modelled busy-wait
+};
+
 // Host cost per launch is derived, not timed call by call: per-call clock reads would add their
 // own cost to every launch (each is a system call on some virtual machines). The step's enqueue
 // time minus the time inside copy and sync calls and the modelled busy-wait leaves the time the
 // host spent issuing kernels. With no copies, syncs or overhead the step holds no clock reads.
-void runEager(const Workload& w, cudaStream_t s, cudaEvent_t start, cudaEvent_t stop, EagerSamples& out) {
+void runEager(const Workload& w, RunState& run, EagerSamples& out) {
   const WorkloadConfig& c = w.config;
-  const int total = c.warmup + c.iterations;
-  for (int step = 0; step < total; ++step) {
-    double otherCallsNs = 0, overheadNs = 0;
+  cudaStream_t s = run.stream;
+  auto issue = [&] {
+    EagerInside in;
     uint32_t kernelIndex = 0;
-    CHECK(cudaEventRecord(start, s));
-    const auto t0 = Clock::now();
     for (Op op : w.ops) {
       switch (op) {
         case Op::Kernel:
           if (c.hostOverheadNs > 0) {
             const auto from = Clock::now();
-            overheadNs += nsBetween(from, busyWait(from, c.hostOverheadNs));
+            in.overheadNs += nsBetween(from, busyWait(from, c.hostOverheadNs));
           }
           w.launch(kernelIndex++, s);
           break;
@@ -237,36 +301,31 @@ void runEager(const Workload& w, cudaStream_t s, cudaEvent_t start, cudaEvent_t 
           const auto a = Clock::now();
           CHECK(cudaMemcpyAsync(w.memDst.ptr, w.memSrc.ptr, static_cast<size_t>(c.memcpyBytes),
                                 cudaMemcpyDeviceToDevice, s));
-          otherCallsNs += nsBetween(a, Clock::now());
+          in.otherCallsNs += nsBetween(a, Clock::now());
           break;
         }
         case Op::Sync: {
           const auto a = Clock::now();
           CHECK(cudaStreamSynchronize(s));
-          otherCallsNs += nsBetween(a, Clock::now());
+          in.otherCallsNs += nsBetween(a, Clock::now());
           break;
         }
       }
     }
-    const auto t1 = Clock::now();
-    CHECK(cudaGetLastError());
-    CHECK(cudaEventRecord(stop, s));
-    CHECK(cudaStreamSynchronize(s));
-    const auto t2 = Clock::now();
-    if (step < c.warmup) continue;
-    float ms = 0;
-    CHECK(cudaEventElapsedTime(&ms, start, stop));
-    const double enqueue = nsBetween(t0, t1);
-    out.wallNs.push_back(nsBetween(t0, t2));
-    out.enqueueNs.push_back(enqueue);
-    out.launchNs.push_back((enqueue - otherCallsNs - overheadNs) / c.kernels);
-    out.hostOverheadNs.push_back(overheadNs / c.kernels);
-    out.deviceNs.push_back(static_cast<double>(ms) * 1e6);
-  }
+    return in;
+  };
+  timeSteps(run, c, true, issue, [&](const StepTimes& t, const EagerInside& in) {
+    out.stepNs.push_back(t.stepNs);
+    out.enqueueNs.push_back(t.issueNs);
+    out.launchNs.push_back((t.issueNs - in.otherCallsNs - in.overheadNs) / c.kernels);
+    out.hostOverheadNs.push_back(in.overheadNs / c.kernels);
+    out.deviceNs.push_back(t.deviceNs);
+  });
 }
 
-void runGraph(const Workload& w, cudaStream_t s, cudaEvent_t start, cudaEvent_t stop, int device, GraphSamples& out) {
+void runGraph(const Workload& w, RunState& run, GraphSamples& out) {
   const WorkloadConfig& c = w.config;
+  cudaStream_t s = run.stream;
   Graph graph;
   GraphExec exec;
 
@@ -298,7 +357,7 @@ void runGraph(const Workload& w, cudaStream_t s, cudaEvent_t start, cudaEvent_t 
   out.nodes = static_cast<int64_t>(nodes);
 
   size_t freeBefore = 0, freeAfter = 0, totalMem = 0;
-  CHECK(cudaSetDevice(device));
+  CHECK(cudaSetDevice(c.device));
   CHECK(cudaMemGetInfo(&freeBefore, &totalMem));
   const auto i0 = Clock::now();
   CHECK(cudaGraphInstantiate(&exec.g, graph.g, 0));
@@ -312,40 +371,21 @@ void runGraph(const Workload& w, cudaStream_t s, cudaEvent_t start, cudaEvent_t 
   out.memoryBytes = static_cast<int64_t>(freeBefore) - static_cast<int64_t>(freeAfter);
 
   w.resetChecksum(s);
-  const int total = c.warmup + c.iterations;
-  for (int step = 0; step < total; ++step) {
-    CHECK(cudaEventRecord(start, s));
-    const auto t0 = Clock::now();
+  struct Nothing {};
+  timeSteps(run, c, false, [&] {
     CHECK(cudaGraphLaunch(exec.g, s));
-    const auto t1 = Clock::now();
-    CHECK(cudaEventRecord(stop, s));
-    CHECK(cudaStreamSynchronize(s));
-    const auto t2 = Clock::now();
-    if (step < c.warmup) continue;
-    float ms = 0;
-    CHECK(cudaEventElapsedTime(&ms, start, stop));
-    out.launchNs.push_back(nsBetween(t0, t1));
-    out.wallNs.push_back(nsBetween(t0, t2));
-    out.deviceNs.push_back(static_cast<double>(ms) * 1e6);
-  }
-  std::lock_guard<std::mutex> lock(retainedMutex);
-  retained.push_back(exec.release());
+    return Nothing{};
+  }, [&](const StepTimes& t, Nothing) {
+    out.launchNs.push_back(t.issueNs);
+    out.stepNs.push_back(t.stepNs);
+    out.deviceNs.push_back(t.deviceNs);
+  });
+  run.retain(exec.release());
 }
 
 }  // namespace
 
-int releaseGraphs() {
-  std::lock_guard<std::mutex> lock(retainedMutex);
-  const int n = static_cast<int>(retained.size());
-  for (cudaGraphExec_t g : retained) cudaGraphExecDestroy(g);
-  retained.clear();
-  if (run.start) cudaEventDestroy(run.start);
-  if (run.stop) cudaEventDestroy(run.stop);
-  if (run.stream) cudaStreamDestroy(run.stream);
-  if (run.checksum) cudaFree(run.checksum);
-  run = RunContext{};
-  return n;
-}
+int releaseGraphs() { return theRun.release(); }
 
 uint64_t expectedChecksum(int kernels, int64_t steps) { return foldSteps(kernels, steps); }
 
@@ -396,16 +436,16 @@ BatchResult runBatch(const WorkloadConfig& config, int batch) {
   CHECK(cudaDeviceGetAttribute(&multiprocessors, cudaDevAttrMultiProcessorCount, config.device));
   BatchResult r;
   r.batch = batch;
-  RunContext& ctx = runContext(config.device);
-  r.expectedChecksum = expectedFor(ctx, config.kernels, config.warmup + config.iterations);
-  Workload w(config, batch, multiprocessors, ctx.checksum);
+  theRun.open(config.device);
+  r.expectedChecksum = theRun.expectedFor(config.kernels, config.warmup + config.iterations);
+  Workload w(config, batch, multiprocessors, theRun.checksum);
 
-  w.resetChecksum(ctx.stream);
-  runEager(w, ctx.stream, ctx.start, ctx.stop, r.eager);
-  r.eagerChecksum = w.readChecksum(ctx.stream);
+  w.resetChecksum(theRun.stream);
+  runEager(w, theRun, r.eager);
+  r.eagerChecksum = w.readChecksum(theRun.stream);
 
-  runGraph(w, ctx.stream, ctx.start, ctx.stop, config.device, r.graph);
-  r.graphChecksum = w.readChecksum(ctx.stream);
+  runGraph(w, theRun, r.graph);
+  r.graphChecksum = w.readChecksum(theRun.stream);
   return r;
 }
 

@@ -10,23 +10,26 @@ namespace graphprof {
 
 enum class KernelKind { Spin, Copy, Empty };
 
-// One measurement configuration; JS validates every field before it gets here.
+// One measurement configuration. No defaults here: they are defined once, in RUN_DEFAULTS
+// (src/commands/run-options.ts); JS validates every field and addon.cc requires every one.
 struct WorkloadConfig {
   int device = 0;
-  int kernels = 847;            // kernel launches per decode step
+  int kernels = 0;              // kernel launches per decode step
   int memcpys = 0;              // device-to-device copies per step
   int syncs = 0;                // cudaStreamSynchronize calls per step (eager only)
   KernelKind kernel = KernelKind::Spin;
-  int64_t kernelNs = 2000;      // spin: GPU busy-wait per kernel
-  int64_t bytesPerSeq = 65536;  // copy: bytes read and written per sequence
-  int64_t memcpyBytes = 4096;   // bytes moved by each device-to-device copy
+  int64_t kernelNs = 0;         // spin: GPU busy-wait per kernel
+  int64_t bytesPerSeq = 0;      // copy: bytes read and written per sequence
+  int64_t memcpyBytes = 0;      // bytes moved by each device-to-device copy
   int64_t hostOverheadNs = 0;   // host busy-wait before each kernel launch (framework dispatch)
-  int warmup = 10;
-  int iterations = 100;
+  int warmup = 0;
+  int iterations = 0;
 };
 
+// The result of one batch size: one sample per timed iteration, in ns. addon.cc converts it, once,
+// into the object that src/core/schema.ts declares as BatchSamples (same names, same order).
 struct EagerSamples {
-  std::vector<double> wallNs;          // enqueue + final sync, host clock
+  std::vector<double> stepNs;          // enqueue + final sync, host clock
   std::vector<double> enqueueNs;       // host time to issue the step (syncs inside included)
   std::vector<double> launchNs;        // (enqueue - copy and sync calls - busy-wait) / kernels
   std::vector<double> hostOverheadNs;  // measured busy-wait / kernels
@@ -41,7 +44,7 @@ struct GraphSamples {
                              // with the graphs of earlier batch sizes still alive
   int64_t nodes = 0;
   std::vector<double> launchNs;  // cudaGraphLaunch call, host clock
-  std::vector<double> wallNs;    // launch + sync, host clock
+  std::vector<double> stepNs;    // launch + sync, host clock
   std::vector<double> deviceNs;  // CUDA events around the replay
 };
 

@@ -1,7 +1,9 @@
 // The versioned data model every command prints with --json and `compare` reads.
 // Figures are in base units: an `Ns` suffix is nanoseconds, `Bytes` is bytes, a share is 0..1.
 import { ValueError } from '../errors.js';
-import type { Summary } from './stats.js';
+import type { TimingSummary } from './stats.js';
+
+export type { TimingSummary } from './stats.js';
 
 /** Major.minor; every reader refuses a different major. Bump major on any breaking change. */
 export const SCHEMA_VERSION = '1.0';
@@ -44,32 +46,6 @@ export interface Environment {
   host: { cpu: string; logicalCores: number; platform: string; node: string };
 }
 
-export interface TimingSummary {
-  count: number;
-  p50Ns: number;
-  p90Ns: number;
-  p99Ns: number;
-  minNs: number;
-  maxNs: number;
-  meanNs: number;
-  madNs: number;
-  outliers: number;
-}
-
-export function toTimingSummary(s: Summary): TimingSummary {
-  return {
-    count: s.count,
-    p50Ns: s.p50,
-    p90Ns: s.p90,
-    p99Ns: s.p99,
-    minNs: s.min,
-    maxNs: s.max,
-    meanNs: s.mean,
-    madNs: s.mad,
-    outliers: s.outliers,
-  };
-}
-
 export type KernelKind = 'spin' | 'copy' | 'empty';
 
 /** One measurement configuration: CLI -> harness -> echoed in the result. */
@@ -90,26 +66,53 @@ export interface Workload {
 
 export type Verdict = 'launch-bound' | 'gpu-bound';
 
-export interface RunBatchResult {
+/**
+ * What the harness measures for one batch size (native/harness.h BatchResult, converted once in
+ * native/addon.cc; the fake harness returns the same): one sample per timed iteration, in ns.
+ * `S` is the sample container: typed arrays from the addon, plain arrays once in JavaScript.
+ * The result's summaries follow from this declaration (RunBatchResult below).
+ */
+export interface BatchSamples<S = number[]> {
   batch: number;
   eager: {
-    stepNs: TimingSummary;
-    enqueueNs: TimingSummary;
-    /** host time inside one kernel-launch call */
-    launchNs: TimingSummary;
+    /** enqueue + final sync, host clock */
+    stepNs: S;
+    /** host time to issue the step (syncs inside included) */
+    enqueueNs: S;
+    /** host time inside one kernel-launch call: (enqueue - copy and sync calls - busy-wait) / kernels */
+    launchNs: S;
     /** measured host busy-wait per launch (--host-overhead-us) */
-    hostOverheadNs: TimingSummary;
-    deviceNs: TimingSummary;
+    hostOverheadNs: S;
+    /** CUDA events around the step */
+    deviceNs: S;
   };
   graph: {
+    /** BeginCapture .. EndCapture, host clock */
     captureNs: number;
+    /** cudaGraphInstantiate, host clock */
     instantiateNs: number;
+    /** cudaGraphUpload + stream sync, host clock */
     uploadNs: number;
+    /** drop of cudaMemGetInfo free bytes across instantiate + upload, earlier graphs still alive */
     memoryBytes: number;
     nodes: number;
-    launchNs: TimingSummary;
-    stepNs: TimingSummary;
-    deviceNs: TimingSummary;
+    /** cudaGraphLaunch call, host clock */
+    launchNs: S;
+    /** launch + sync, host clock */
+    stepNs: S;
+    /** CUDA events around the replay */
+    deviceNs: S;
+  };
+  checksum: { expected: string; eager: string; graph: string };
+}
+
+/** A record of samples with each series replaced by its summary. */
+export type Summarized<T> = { [K in keyof T]: T[K] extends readonly number[] ? TimingSummary : T[K] };
+
+export interface RunBatchResult {
+  batch: number;
+  eager: Summarized<BatchSamples['eager']>;
+  graph: Summarized<BatchSamples['graph']> & {
     /** graph device time p50 / nodes: what one node costs in replay, work included */
     devicePerNodeNs: number;
   };
@@ -118,7 +121,8 @@ export interface RunBatchResult {
   /** 1 - graph step p50 / eager step p50 */
   overheadShare: number;
   verdict: Verdict;
-  checksum: { expected: string; eager: string; graph: string; ok: boolean };
+  checksum: BatchSamples['checksum'] & { ok: boolean };
+  /** the raw series behind the summaries (eager host overhead aside) */
   samples: {
     eagerStepNs: number[];
     eagerEnqueueNs: number[];

@@ -15,6 +15,12 @@ export interface Summary {
   outliers: number;
 }
 
+/**
+ * A summary of samples in nanoseconds, as results print it: the same figures, each name carrying
+ * its unit (count and outliers are counts). Declared from Summary, so the two cannot drift apart.
+ */
+export type TimingSummary = { [K in keyof Summary as K extends 'count' | 'outliers' ? K : `${K}Ns`]: Summary[K] };
+
 /** Sorted copy; the input is left alone. */
 export function sorted(values: ArrayLike<number>): number[] {
   return Array.from(values).sort((a, b) => a - b);
@@ -64,6 +70,12 @@ export function summarize(values: ArrayLike<number>): Summary {
     mad: madValue,
     outliers,
   };
+}
+
+/** summarize() of samples in nanoseconds, under the names results carry (p50 -> p50Ns, ...). */
+export function summarizeNs(samplesNs: ArrayLike<number>): TimingSummary {
+  const s = summarize(samplesNs);
+  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k === 'count' || k === 'outliers' ? k : `${k}Ns`, v])) as TimingSummary;
 }
 
 /** MAD relative to the median: the spread figure the noise warning uses. */

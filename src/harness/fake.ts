@@ -31,6 +31,8 @@ export const fakeAddon: Addon = {
   expectedChecksum: foldSteps,
   releaseGraphs: () => 0,
   async runBatch(c, batch) {
+    // the addon's boundary check (native/addon.cc), so the fake cannot accept what the addon refuses
+    if (!['spin', 'copy', 'empty'].includes(c.kernel)) throw new TypeError(`runBatch: config.kernel must be spin, copy or empty, got "${c.kernel}"`);
     if (process.env.GRAPHPROF_FAKE_FAIL_AT === String(batch)) {
       const err = new Error('cudaErrorMemoryAllocation: out of memory in cudaGraphInstantiate(&exec.g, graph.g, 0) at harness.cu:0 (fake)');
       (err as Error & { cudaError: string }).cudaError = 'cudaErrorMemoryAllocation';
@@ -49,7 +51,7 @@ export const fakeAddon: Addon = {
     return {
       batch,
       eager: {
-        wallNs: series(() => jitter(Math.max(enqueue, device) + 10_000)),
+        stepNs: series(() => jitter(Math.max(enqueue, device) + 10_000)),
         enqueueNs: series(() => jitter(enqueue)),
         launchNs: series(() => jitter(launch)),
         hostOverheadNs: series(() => jitter(c.hostOverheadNs)),
@@ -62,7 +64,7 @@ export const fakeAddon: Addon = {
         memoryBytes: 2 * 2 ** 20 * Math.ceil(nodes / 1000),
         nodes,
         launchNs: series(() => jitter(1100 + nodes * 1.2)),
-        wallNs: series(() => jitter(graphDevice + 1100 + nodes * 1.2 + 8000)),
+        stepNs: series(() => jitter(graphDevice + 1100 + nodes * 1.2 + 8000)),
         deviceNs: series(() => jitter(graphDevice)),
       },
       checksum: {

@@ -6,8 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { RawBatch } from '../core/run/summary.js';
-import type { GpuInfo, Workload } from '../core/schema.js';
+import type { BatchSamples, GpuInfo, Workload } from '../core/schema.js';
 import { EnvironmentError } from '../errors.js';
 import { driverMismatch, hostPlatform, platformMismatch, readManifestBeside, type BuildManifest, type BuildOrigin } from './build-manifest.js';
 import { fakeAddon } from './fake.js';
@@ -33,26 +32,10 @@ export interface Probe {
   devices: ProbeDevice[];
 }
 
-interface NativeBatch {
-  batch: number;
-  eager: Record<'wallNs' | 'enqueueNs' | 'launchNs' | 'hostOverheadNs' | 'deviceNs', ArrayLike<number>>;
-  graph: {
-    captureNs: number;
-    instantiateNs: number;
-    uploadNs: number;
-    memoryBytes: number;
-    nodes: number;
-    launchNs: ArrayLike<number>;
-    wallNs: ArrayLike<number>;
-    deviceNs: ArrayLike<number>;
-  };
-  checksum: { expected: string; eager: string; graph: string };
-}
-
 export interface Addon {
   buildInfo(): BuildInfo;
   probe(): Probe;
-  runBatch(config: Omit<Workload, 'batchSizes'>, batch: number): Promise<NativeBatch>;
+  runBatch(config: Omit<Workload, 'batchSizes'>, batch: number): Promise<BatchSamples<ArrayLike<number>>>;
   expectedChecksum(kernels: number, steps: number): string;
   releaseGraphs(): number;
 }
@@ -64,7 +47,7 @@ export interface Harness {
   choice: AddonChoice;
   buildInfo(): BuildInfo;
   probe(): Probe;
-  runBatch(workload: Workload, batch: number): Promise<RawBatch>;
+  runBatch(workload: Workload, batch: number): Promise<BatchSamples>;
   /** destroys the graphs kept alive by runBatch (the capture pool of this run) */
   releaseGraphs(): number;
 }
@@ -146,8 +129,9 @@ export function loadHarness(): Harness {
   );
 }
 
-function toArray(a: ArrayLike<number>): number[] {
-  return Array.from(a);
+/** The addon's typed arrays -> plain arrays (JSON prints them as lists), other fields kept. */
+function plain<T extends object>(record: T): { [K in keyof T]: T[K] extends ArrayLike<number> ? number[] : T[K] } {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, ArrayBuffer.isView(v) || Array.isArray(v) ? Array.from(v as ArrayLike<number>) : v])) as never;
 }
 
 function wrap(addon: Addon, kind: 'native' | 'fake', choice: AddonChoice): Harness {
@@ -160,30 +144,14 @@ function wrap(addon: Addon, kind: 'native' | 'fake', choice: AddonChoice): Harne
     releaseGraphs: () => addon.releaseGraphs(),
     async runBatch(workload, batch) {
       const { batchSizes: _sizes, ...config } = workload;
-      let r: NativeBatch;
+      let r: BatchSamples<ArrayLike<number>>;
       try {
         r = await addon.runBatch(config, batch);
       } catch (err) {
         const e = err as Error & { cudaError?: string };
         throw new HarnessRunError(e.message, e.cudaError ?? 'unknown');
       }
-      return {
-        batch: r.batch,
-        eager: {
-          wallNs: toArray(r.eager.wallNs),
-          enqueueNs: toArray(r.eager.enqueueNs),
-          launchNs: toArray(r.eager.launchNs),
-          hostOverheadNs: toArray(r.eager.hostOverheadNs),
-          deviceNs: toArray(r.eager.deviceNs),
-        },
-        graph: {
-          ...r.graph,
-          launchNs: toArray(r.graph.launchNs),
-          wallNs: toArray(r.graph.wallNs),
-          deviceNs: toArray(r.graph.deviceNs),
-        },
-        checksum: r.checksum,
-      };
+      return { batch: r.batch, eager: plain(r.eager), graph: plain(r.graph), checksum: r.checksum };
     },
   };
 }

@@ -75,4 +75,11 @@ describe('the built addon', () => {
     const devices = p.devices.length;
     if (devices === 0) expect(unusableReason(h.buildInfo(), p, 0)).not.toBeNull();
   });
+  it.runIf(built)('refuses, before any CUDA work, a configuration with a field missing or an unknown kernel kind', () => {
+    const native = require(addonCandidates().find(existsSync)!) as { runBatch(c: object, batch: number): Promise<unknown> };
+    const config = { device: 0, kernels: 3, memcpys: 0, syncs: 0, kernel: 'spin', kernelNs: 2000, bytesPerSeq: 65536, memcpyBytes: 4096, hostOverheadNs: 0, warmup: 1, iterations: 2 };
+    expect(() => native.runBatch({ ...config, kernel: 'gemm' }, 1)).toThrow('runBatch: config.kernel must be spin, copy or empty, got "gemm"');
+    const { iterations: _i, ...missing } = config;
+    expect(() => native.runBatch(missing, 1)).toThrow('runBatch: config.iterations must be a number');
+  });
 });

@@ -1,68 +1,31 @@
 // Raw per-iteration samples from the harness -> the figures `run` reports for one batch size.
 import { removedShare, speedup, verdict } from '../overhead.js';
-import type { RunBatchResult } from '../schema.js';
-import { toTimingSummary } from '../schema.js';
-import { summarize } from '../stats.js';
+import type { BatchSamples, RunBatchResult, Summarized } from '../schema.js';
+import { summarizeNs } from '../stats.js';
 
-/** What the harness returns for one batch size (samples in ns, one per timed iteration). */
-export interface RawBatch {
-  batch: number;
-  eager: {
-    wallNs: number[];
-    enqueueNs: number[];
-    launchNs: number[];
-    hostOverheadNs: number[];
-    deviceNs: number[];
-  };
-  graph: {
-    captureNs: number;
-    instantiateNs: number;
-    uploadNs: number;
-    memoryBytes: number;
-    nodes: number;
-    launchNs: number[];
-    wallNs: number[];
-    deviceNs: number[];
-  };
-  checksum: { expected: string; eager: string; graph: string };
+/** Each series of a record replaced by its summary; other fields kept, in their order. */
+function summarizeSeries<T extends object>(record: T): Summarized<T> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, Array.isArray(v) ? summarizeNs(v) : v])) as Summarized<T>;
 }
 
-export function summarizeBatch(raw: RawBatch): RunBatchResult {
-  const eagerStep = toTimingSummary(summarize(raw.eager.wallNs));
-  const eagerEnqueue = toTimingSummary(summarize(raw.eager.enqueueNs));
-  const graphStep = toTimingSummary(summarize(raw.graph.wallNs));
-  const graphDevice = toTimingSummary(summarize(raw.graph.deviceNs));
-  const { expected, eager, graph } = raw.checksum;
+export function summarizeBatch(raw: BatchSamples): RunBatchResult {
+  const eager = summarizeSeries(raw.eager);
+  const graph = summarizeSeries(raw.graph);
+  const { expected } = raw.checksum;
   return {
     batch: raw.batch,
-    eager: {
-      stepNs: eagerStep,
-      enqueueNs: eagerEnqueue,
-      launchNs: toTimingSummary(summarize(raw.eager.launchNs)),
-      hostOverheadNs: toTimingSummary(summarize(raw.eager.hostOverheadNs)),
-      deviceNs: toTimingSummary(summarize(raw.eager.deviceNs)),
-    },
-    graph: {
-      captureNs: raw.graph.captureNs,
-      instantiateNs: raw.graph.instantiateNs,
-      uploadNs: raw.graph.uploadNs,
-      memoryBytes: raw.graph.memoryBytes,
-      nodes: raw.graph.nodes,
-      launchNs: toTimingSummary(summarize(raw.graph.launchNs)),
-      stepNs: graphStep,
-      deviceNs: graphDevice,
-      devicePerNodeNs: raw.graph.nodes > 0 ? graphDevice.p50Ns / raw.graph.nodes : NaN,
-    },
-    speedup: speedup(eagerStep.p50Ns, graphStep.p50Ns),
-    overheadShare: removedShare(eagerStep.p50Ns, graphStep.p50Ns),
-    verdict: verdict(eagerEnqueue.p50Ns, graphDevice.p50Ns),
-    checksum: { expected, eager, graph, ok: eager === expected && graph === expected },
+    eager,
+    graph: { ...graph, devicePerNodeNs: raw.graph.nodes > 0 ? graph.deviceNs.p50Ns / raw.graph.nodes : NaN },
+    speedup: speedup(eager.stepNs.p50Ns, graph.stepNs.p50Ns),
+    overheadShare: removedShare(eager.stepNs.p50Ns, graph.stepNs.p50Ns),
+    verdict: verdict(eager.enqueueNs.p50Ns, graph.deviceNs.p50Ns),
+    checksum: { ...raw.checksum, ok: raw.checksum.eager === expected && raw.checksum.graph === expected },
     samples: {
-      eagerStepNs: raw.eager.wallNs,
+      eagerStepNs: raw.eager.stepNs,
       eagerEnqueueNs: raw.eager.enqueueNs,
       eagerLaunchNs: raw.eager.launchNs,
       eagerDeviceNs: raw.eager.deviceNs,
-      graphStepNs: raw.graph.wallNs,
+      graphStepNs: raw.graph.stepNs,
       graphLaunchNs: raw.graph.launchNs,
       graphDeviceNs: raw.graph.deviceNs,
     },

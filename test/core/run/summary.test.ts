@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
-import { checksumFailure, summarizeBatch, type RawBatch } from '../../../src/core/run/summary.js';
+import { checksumFailure, summarizeBatch } from '../../../src/core/run/summary.js';
+import type { BatchSamples } from '../../../src/core/schema.js';
 
-function raw(overrides: Partial<RawBatch['checksum']> = {}): RawBatch {
+function raw(overrides: Partial<BatchSamples['checksum']> = {}): BatchSamples {
   const n = (v: number) => [v * 0.99, v, v * 1.01];
   return {
     batch: 8,
-    eager: { wallNs: n(3_000_000), enqueueNs: n(2_900_000), launchNs: n(3_400), hostOverheadNs: n(0), deviceNs: n(2_950_000) },
+    eager: { stepNs: n(3_000_000), enqueueNs: n(2_900_000), launchNs: n(3_400), hostOverheadNs: n(0), deviceNs: n(2_950_000) },
     graph: {
       captureNs: 900_000,
       instantiateNs: 4_000_000,
@@ -14,7 +15,7 @@ function raw(overrides: Partial<RawBatch['checksum']> = {}): RawBatch {
       memoryBytes: 2 * 2 ** 20,
       nodes: 847,
       launchNs: n(2_500),
-      wallNs: n(1_000_000),
+      stepNs: n(1_000_000),
       deviceNs: n(847 * 750),
     },
     checksum: { expected: 'ab', eager: 'ab', graph: 'ab', ...overrides },
