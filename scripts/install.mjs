@@ -50,17 +50,26 @@ function toolkit() {
 }
 
 const force = process.env.GRAPHPROF_BUILD_FROM_SOURCE === '1' || process.env.npm_config_build_from_source === 'true';
-const mismatch = platformMismatch(manifest, hostPlatform()) ?? driverMismatch(manifest, driverCudaVersion());
-if (!force && mismatch === null) {
+const platform = platformMismatch(manifest, hostPlatform());
+const driver = platform === null ? driverMismatch(manifest, driverCudaVersion()) : null;
+if (!force && platform === null && driver === null) {
   say(`using the prebuilt binary (CUDA ${manifest.toolkit}, ${manifest.platform}-${manifest.arch}, glibc >= ${manifest.glibc})`);
   process.exit(0);
 }
 
-const why = force ? 'building from source as asked' : `the prebuilt binary does not fit: ${mismatch}`;
+const why = force ? 'building from source as asked' : `the prebuilt binary does not fit: ${platform ?? driver}`;
 const { nvcc, cmake } = toolkit();
 if (process.env.GRAPHPROF_SKIP_BUILD === '1' || !nvcc || !cmake) {
   const missing = process.env.GRAPHPROF_SKIP_BUILD === '1' ? 'GRAPHPROF_SKIP_BUILD=1' : [!cmake && 'cmake', !nvcc && 'nvcc (the CUDA toolkit)'].filter(Boolean).join(' and ') + ' not found';
-  say(`${why}; no build from source (${missing}), so the CPU-only stub will be used: \`graphprof run\` cannot measure, analyze/recommend/compare work. \`graphprof doctor\` says more; \`npm run build:native\` in ${root} builds later.`);
+  // What the loader will then use: it passes over a build for another platform or glibc (the stub
+  // is loaded), not one that only the driver refuses (run then names the driver and the fix).
+  const outcome =
+    platform !== null
+      ? 'the CPU-only stub will be used: `graphprof run` cannot measure; analyze, recommend and compare work'
+      : driver !== null
+        ? '`graphprof run` will exit 3 until the driver is upgraded or graphprof is built with a matching toolkit'
+        : 'the prebuilt binary stays in use';
+  say(`${why}; no build from source (${missing}), so ${outcome}. \`graphprof doctor\` says more; \`npm run build:native\` in ${root} builds later.`);
   process.exit(0);
 }
 

@@ -8,7 +8,8 @@
 #   2. npm pack; npm install -g --prefix EMPTY the tarball
 #   3. from the installed copy: --version, doctor --json, trace -- true, analyze of a fixture,
 #      bare `graphprof` (usage, exit 2)
-#   4. `npm run build:native` inside the installed package (a build from source, origin "source")
+#   4. `npm run build:native` inside the installed package (a build from source, origin "source"),
+#      and a build from source at install (GRAPHPROF_BUILD_FROM_SOURCE=1)
 #   5. a prebuilt that does not fit (glibc) is passed over for the CPU-only stub, and doctor and
 #      run say so
 set -uo pipefail
@@ -89,6 +90,14 @@ check "bare graphprof: usage on stderr, nothing on stdout" "$(grep -q '^Usage: g
 check "npm run build:native in the installed package" $code "$(tail -5 "$work/build.out")"
 "$gp" doctor --json >doctor2.json 2>/dev/null || true
 check "doctor: after build:native the addon is built from source" "$([ "$(field doctor2.json j.addon.origin)" = source ] && echo 0 || echo 1)" "$(field doctor2.json j.addon.why)"
+
+# 4b. A build from source at install, as asked (the path taken where the prebuilt does not fit).
+prefix2="$work/prefix2"
+GRAPHPROF_BUILD_FROM_SOURCE=1 npm install -g --prefix "$prefix2" --prefer-offline --no-audit --no-fund --foreground-scripts "$tarball" >"$work/install2.out" 2>&1
+check "install with GRAPHPROF_BUILD_FROM_SOURCE=1" $? "$(tail -5 "$work/install2.out")"
+grep -q 'graphprof: building from source as asked' "$work/install2.out"; check "install says it builds from source" $? "$(grep graphprof: "$work/install2.out" | head -3)"
+"$prefix2/bin/graphprof" doctor --json >doctor4.json 2>/dev/null
+check "doctor: after a build at install the addon is built from source, with CUDA" "$([ "$(field doctor4.json j.addon.origin)/$(field doctor4.json j.addon.cuda)" = source/true ] && echo 0 || echo 1)" "$(field doctor4.json j.addon.why)"
 
 # 5. A build that needs a newer glibc than this one is passed over for the stub.
 node -e 'const f=process.argv[1]; const m=JSON.parse(require("fs").readFileSync(f,"utf8")); m.glibc="99.0"; require("fs").writeFileSync(f, JSON.stringify(m))' "$pkg/build/Release/graphprof-build.json"

@@ -118,9 +118,3 @@ export function readManifestBeside(file: string): BuildManifest | null {
   };
 }
 
-/** One line naming a build: "prebuilt (CUDA 13.0.88, linux-x64, glibc >= 2.34)". */
-export function describeBuild(m: BuildManifest): string {
-  const what = m.origin === 'prebuilt' ? 'prebuilt binary from the package' : m.origin === 'source' ? 'built from source on this machine' : 'CPU-only stub';
-  const cuda = m.cuda ? `CUDA ${m.toolkit ?? '?'}` : 'no CUDA';
-  return `${what} (${cuda}, ${m.platform}-${m.arch}${m.glibc ? `, glibc >= ${m.glibc}` : ''})`;
-}

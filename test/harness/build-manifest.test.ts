@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { compareVersions, cudaVersionOfToolkit, describeBuild, driverMismatch, platformMismatch, readManifestBeside, type BuildManifest } from '../../src/harness/build-manifest.js';
+import { compareVersions, cudaVersionOfToolkit, driverMismatch, platformMismatch, readManifestBeside, type BuildManifest } from '../../src/harness/build-manifest.js';
 import { explainChoice, unusableReason, type AddonChoice, type BuildInfo, type Probe } from '../../src/harness/native.js';
 
 const prebuilt: BuildManifest = {
@@ -71,10 +71,6 @@ describe('readManifestBeside', () => {
     expect(readManifestBeside(join(dir, 'graphprof.node'))).toBeNull();
     writeFileSync(join(dir, 'graphprof-build.json'), '{not json');
     expect(readManifestBeside(join(dir, 'graphprof.node'))).toBeNull();
-  });
-  it('describes a build in one line', () => {
-    expect(describeBuild(prebuilt)).toBe('prebuilt binary from the package (CUDA 13.0.88, linux-x64, glibc >= 2.34)');
-    expect(describeBuild({ ...prebuilt, origin: 'stub', cuda: false, toolkit: null, cudaVersion: null })).toBe('CPU-only stub (no CUDA, linux-x64, glibc >= 2.34)');
   });
 });
 
