@@ -1,6 +1,6 @@
 // `graphprof run`: the synthetic decode workload, eager and graph-captured, on this GPU.
 // Phases: validate -> check the device -> per batch size: measure, verify, summarise, save.
-import { checksumFailure, summarizeBatch } from '../core/run/summary.js';
+import { checksumFailure, graphSetupNs, summarizeBatch } from '../core/run/summary.js';
 import { SCHEMA_VERSION, type RunResult } from '../core/schema.js';
 import { relativeSpread } from '../core/stats.js';
 import { formatBytes, formatDuration, formatShare } from '../core/units.js';
@@ -102,7 +102,7 @@ function addNotes(result: RunResult): void {
   }
   if (result.results.length > 1) {
     const pool = result.results.reduce((sum, b) => sum + Math.max(0, b.graph.memoryBytes), 0);
-    const capture = result.results.reduce((sum, b) => sum + b.graph.captureNs + b.graph.instantiateNs + b.graph.uploadNs, 0);
+    const capture = result.results.reduce((sum, b) => sum + graphSetupNs(b.graph), 0);
     result.notes.push(
       `the ${result.results.length} graphs, kept alive together as an engine keeps its pool, took ${formatBytes(pool)} of device memory and ${formatDuration(capture)} to capture, instantiate and upload`,
     );

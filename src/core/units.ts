@@ -111,3 +111,28 @@ export function formatCount(n: number): string {
   if (!Number.isFinite(n)) return 'n/a';
   return Math.round(n).toLocaleString('en-US');
 }
+
+/** What a figure measures, which picks how it is printed (STYLE.md, habit 7). */
+export type FigureKind = 'duration' | 'bytes' | 'share' | 'count' | 'ratio';
+
+/** A figure with its unit, by kind: "2.50 ms", "4.0 MiB", "42.3%", "847" (or "4.20"), "1.69x". */
+export function formatFigure(kind: FigureKind, v: number): string {
+  switch (kind) {
+    case 'duration':
+      return formatDuration(v);
+    case 'bytes':
+      return formatBytes(v);
+    case 'share':
+      return formatShare(v);
+    case 'ratio':
+      return formatRatio(v);
+    case 'count':
+      // counts per step may be fractional (launches / steps): two decimals then
+      return Number.isInteger(v) ? formatCount(v) : v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
+}
+
+/** A change of a share in percentage points, signed: 0.02 -> "+2.0 pp", -0.001 -> "-0.1 pp". */
+export function formatPoints(change: number): string {
+  return `${change > 0 ? '+' : ''}${(change * 100).toFixed(1)} pp`;
+}

@@ -4,36 +4,27 @@ import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 
 import type { AnalyzeResult, ProfileAnalysis, ProfileDifference } from '../core/analyze/schema.js';
-import { formatCount, formatDuration, formatRatio, formatShare } from '../core/units.js';
-import type { ColumnKind } from './columns.js';
+import { formatCount, formatDuration, formatFigure, formatPoints, formatRatio, formatShare, type FigureKind } from '../core/units.js';
 
-/** The figure list below is the one column spec of analyze: rows of the table and markdown, columns of the CSV. */
-export type FigureKind = Extract<ColumnKind, 'duration' | 'count' | 'share' | 'ratio' | 'text'>;
+/**
+ * The kinds of figure a row shows: those core/units.ts prints, and plain text. The figure list
+ * below is the one column spec of analyze: rows of the table and markdown, columns of the CSV.
+ */
+export type RowKind = Exclude<FigureKind, 'bytes'> | 'text';
 
 export interface Figure {
   key: string;
   label: string;
-  kind: FigureKind;
+  kind: RowKind;
   value: number | string | null;
   /** how the figure was found, in a few words */
   how: string;
 }
 
-export function fmt(kind: FigureKind, v: number | string | null): string {
+export function fmt(kind: RowKind, v: number | string | null): string {
   if (v === null) return 'n/a';
-  if (typeof v === 'string') return v;
-  switch (kind) {
-    case 'duration':
-      return formatDuration(v);
-    case 'share':
-      return formatShare(v);
-    case 'ratio':
-      return formatRatio(v);
-    case 'count':
-      return Number.isInteger(v) ? formatCount(v) : v.toFixed(2);
-    default:
-      return String(v);
-  }
+  if (typeof v === 'string' || kind === 'text') return String(v);
+  return formatFigure(kind, v);
 }
 
 const LATENCY_HOW: Record<ProfileAnalysis['stepLatencySource'], string> = {
@@ -105,7 +96,7 @@ export function renderDifference(d: ProfileDifference): string {
     if (it.change === 0) continue;
     const before = fmt(it.kind, it.before);
     const after = fmt(it.kind, it.after);
-    const change = it.change === null ? '' : it.kind === 'share' ? ` (${it.change >= 0 ? '+' : ''}${(it.change * 100).toFixed(1)} pp)` : ` (${it.change >= 0 ? '+' : ''}${(it.change * 100).toFixed(1)}%)`;
+    const change = it.change === null ? '' : it.kind === 'share' ? ` (${formatPoints(it.change)})` : ` (${it.change >= 0 ? '+' : ''}${(it.change * 100).toFixed(1)}%)`;
     lines.push(`  ${it.label}: ${before} -> ${after}${change}`);
   }
   if (d.verdict.before !== d.verdict.after) lines.push(`  verdict: ${d.verdict.before} -> ${d.verdict.after}`);

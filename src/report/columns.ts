@@ -6,9 +6,10 @@
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 
-import { formatBytes, formatCount, formatDuration, formatRatio, formatShare } from '../core/units.js';
+import { formatFigure, type FigureKind } from '../core/units.js';
 
-export type ColumnKind = 'duration' | 'bytes' | 'share' | 'ratio' | 'count' | 'text';
+/** How a column prints: the figure kinds of core/units.ts, or plain text. */
+export type ColumnKind = FigureKind | 'text';
 
 /** How the table colours a cell (markdown bolds 'strong' and 'bad'); null: plain. */
 export type Tone = 'warn' | 'bad' | 'good' | 'strong' | null;
@@ -28,24 +29,11 @@ export interface Column<R> {
   secondary?: boolean;
 }
 
-/** A value in the unit a person reads: scaled durations and sizes, shares in %. */
+/** A value in the unit a person reads: scaled durations and sizes, shares in % (core/units.ts). */
 export function formatValue(kind: ColumnKind, v: number | string | null): string {
   if (v === null) return 'n/a';
-  if (typeof v === 'string') return v;
-  switch (kind) {
-    case 'duration':
-      return formatDuration(v);
-    case 'bytes':
-      return formatBytes(v);
-    case 'share':
-      return formatShare(v);
-    case 'ratio':
-      return formatRatio(v);
-    case 'count':
-      return Number.isInteger(v) ? formatCount(v) : v.toFixed(2);
-    default:
-      return String(v);
-  }
+  if (typeof v === 'string' || kind === 'text') return String(v);
+  return formatFigure(kind, v);
 }
 
 export function cellText<R>(c: Column<R>, row: R): string {

@@ -5,35 +5,21 @@ import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 
 import type { CompareResult, MetricComparison, MetricKind, Verdict } from '../core/compare/compare.js';
-import { formatBytes, formatCount, formatDuration, formatRatio, formatShare } from '../core/units.js';
-
-function countText(n: number): string {
-  return Number.isInteger(n) ? formatCount(n) : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
-}
+import { formatFigure, formatPoints } from '../core/units.js';
 
 /** A figure with its unit: "2.50 ms", "847 calls", "42.3%", "4.0 MiB", "1.69x". */
-export function formatFigure(kind: MetricKind, v: number | null): string {
+export function formatMetric(kind: MetricKind, v: number | null): string {
   if (v === null) return '—';
-  switch (kind) {
-    case 'duration':
-      return formatDuration(v);
-    case 'count':
-      return `${countText(v)} ${Math.abs(v) === 1 ? 'call' : 'calls'}`;
-    case 'share':
-      return formatShare(v);
-    case 'bytes':
-      return formatBytes(v);
-    case 'ratio':
-      return formatRatio(v);
-  }
+  if (kind === 'count') return `${formatFigure('count', v)} ${Math.abs(v) === 1 ? 'call' : 'calls'}`;
+  return formatFigure(kind, v);
 }
 
 /** A signed amount of change in the metric's unit: "+250 µs", "+120 calls", "+2.0 pp", "-0.12x". */
 export function formatAmount(kind: MetricKind, v: number): string {
+  if (kind === 'share') return formatPoints(v);
   const sign = v > 0 ? '+' : '';
-  if (kind === 'share') return `${sign}${(v * 100).toFixed(1)} pp`;
   if (kind === 'ratio') return `${sign}${v.toFixed(2)}x`;
-  return `${sign}${formatFigure(kind, v)}`;
+  return `${sign}${formatMetric(kind, v)}`;
 }
 
 /** 0.1 -> "+10.0%". */
@@ -101,8 +87,8 @@ export interface Column {
 /** One column spec for the table and the markdown: adding a column touches this list only. */
 export const COLUMNS: readonly Column[] = [
   { head: () => 'metric', cell: (m) => m.key, align: 'left' },
-  { head: () => 'baseline', cell: (m) => formatFigure(m.kind, m.baseline), align: 'right' },
-  { head: () => 'current', cell: (m) => formatFigure(m.kind, m.current), align: 'right' },
+  { head: () => 'baseline', cell: (m) => formatMetric(m.kind, m.baseline), align: 'right' },
+  { head: () => 'current', cell: (m) => formatMetric(m.kind, m.current), align: 'right' },
   { head: () => 'change', cell: formatChange, align: 'right' },
   { head: () => 'threshold', cell: formatThreshold, align: 'right' },
   { head: (r) => `noise (${Number((r.level * 100).toFixed(1))}% CI of change)`, cell: formatNoise, align: 'right' },
@@ -123,9 +109,9 @@ export function columnsFor(r: CompareResult): readonly Column[] {
 /** One line per metric, for failure messages: what moved, by how much, against what, and the noise. */
 export function describeMetric(m: MetricComparison): string {
   const what = `${m.label} (${m.key})`;
-  if (m.verdict === 'missing') return `${what}: ${formatFigure(m.kind, m.baseline)} in the baseline, absent from the current result`;
-  if (m.verdict === 'new') return `${what}: ${formatFigure(m.kind, m.current)}, not in the baseline`;
-  const parts = [`${what}: ${formatFigure(m.kind, m.baseline)} -> ${formatFigure(m.kind, m.current)}, change ${formatChange(m)}, threshold ${formatThreshold(m)} [${m.threshold.source}]`];
+  if (m.verdict === 'missing') return `${what}: ${formatMetric(m.kind, m.baseline)} in the baseline, absent from the current result`;
+  if (m.verdict === 'new') return `${what}: ${formatMetric(m.kind, m.current)}, not in the baseline`;
+  const parts = [`${what}: ${formatMetric(m.kind, m.baseline)} -> ${formatMetric(m.kind, m.current)}, change ${formatChange(m)}, threshold ${formatThreshold(m)} [${m.threshold.source}]`];
   if (m.significance) {
     const s = m.significance;
     const pct = Number((s.level * 100).toFixed(1));
@@ -141,7 +127,7 @@ export function describeMetric(m: MetricComparison): string {
   if (spread) {
     const pct = Number((spread.level * 100).toFixed(1));
     parts.push(
-      `${spread.runs} baseline runs from ${formatFigure(m.kind, spread.min)} to ${formatFigure(m.kind, spread.max)} (±${(spread.logSd * 100).toFixed(1)}% sd), ` +
+      `${spread.runs} baseline runs from ${formatMetric(m.kind, spread.min)} to ${formatMetric(m.kind, spread.max)} (±${(spread.logSd * 100).toFixed(1)}% sd), ` +
         `${pct}% prediction limits ${formatPercent(spread.limitChangeLow)} … ${formatPercent(spread.limitChangeHigh)}: ${spread.beyond ? 'beyond them' : 'within them'}`,
     );
   }

@@ -1,9 +1,10 @@
-// `graphprof run` as a table: one row per batch size. Renderers scale units; no other arithmetic.
+// `graphprof run` as a table: one row per batch size. Renderers scale units; sums come from core.
 import type { ChalkInstance } from 'chalk';
 
+import { instantiateUploadNs } from '../core/run/summary.js';
 import type { RunBatchResult, RunResult, TimingSummary } from '../core/schema.js';
-import { renderTextTable, type Column } from './columns.js';
 import { formatBytes, formatCount, formatDuration } from '../core/units.js';
+import { renderTextTable, type Column } from './columns.js';
 
 export function describeWorkload(r: RunResult): string {
   const w = r.workload;
@@ -58,7 +59,7 @@ export const RUN_COLUMNS: readonly Column<Row>[] = [
     label: 'inst+upload',
     kind: 'duration',
     align: 'right',
-    value: (b) => b.graph.instantiateNs + b.graph.uploadNs,
+    value: (b) => instantiateUploadNs(b.graph),
   },
   {
     key: 'graph.memoryBytes',

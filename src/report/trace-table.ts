@@ -3,6 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 
 import type { TraceResult } from '../core/trace.js';
+import { relativeSpread } from '../core/stats.js';
 import { formatCount, formatDuration, formatShare } from '../core/units.js';
 
 function pad(cells: string[][], rightAlign: boolean[]): string[] {
@@ -30,7 +31,7 @@ export function renderTraceTable(r: TraceResult, color: ChalkInstance): string {
   }
   if (r.steps) {
     const s = r.steps;
-    const spread = (median: number, mad: number) => (median > 0 ? ` ±${formatShare(mad / median)}` : '');
+    const spread = (median: number, mad: number) => (median > 0 ? ` ±${formatShare(relativeSpread(median, mad))}` : '');
     out.push(
       `per step (${s.marker}, ${formatCount(s.count)} steps): ${formatCount(s.launches.p50)} launches (min ${formatCount(s.launches.min)}, max ${formatCount(s.launches.max)}), ${formatDuration(s.apiNs.p50)} in API calls${spread(s.apiNs.p50, s.apiNs.mad)}, step ${formatDuration(s.durationNs.p50)}${spread(s.durationNs.p50, s.durationNs.mad)}`,
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatBytes, formatDuration, formatRatio, formatShare, parseBytes, parseDuration, parseShare } from '../../src/core/units.js';
+import { formatBytes, formatDuration, formatFigure, formatPoints, formatRatio, formatShare, parseBytes, parseDuration, parseShare } from '../../src/core/units.js';
 
 describe('parseBytes', () => {
   it.each([
@@ -75,5 +75,22 @@ describe('formatting', () => {
     expect(formatShare(0.4231)).toBe('42.3%');
     expect(formatRatio(20.254)).toBe('20.25x');
     expect(formatShare(NaN)).toBe('n/a');
+  });
+});
+
+describe('formatFigure and formatPoints: one formatter per kind, one for percentage points', () => {
+  it('prints each kind with its unit', () => {
+    expect(formatFigure('duration', 2_500_000)).toBe('2.50 ms');
+    expect(formatFigure('bytes', 4 * 2 ** 20)).toBe('4.0 MiB');
+    expect(formatFigure('share', 0.4231)).toBe('42.3%');
+    expect(formatFigure('ratio', 1.6917)).toBe('1.69x');
+    expect(formatFigure('count', 1234567)).toBe('1,234,567');
+    expect(formatFigure('count', 4.2)).toBe('4.20');
+    expect(formatFigure('count', 1234.5)).toBe('1,234.50');
+  });
+  it('signs a change of a share in percentage points', () => {
+    expect(formatPoints(0.02)).toBe('+2.0 pp');
+    expect(formatPoints(-0.0012)).toBe('-0.1 pp');
+    expect(formatPoints(0)).toBe('0.0 pp');
   });
 });

@@ -10,9 +10,10 @@
 // plain number for a ratio (`0.1` or `0.1x`). A name is a metric family (`graph.p50`: every batch
 // size) or one metric (`graph.p50@b8`, `launches.perStep@p2`); the most specific one wins.
 import { ValueError } from '../../errors.js';
-import { parseBytes, parseDuration, parseShare } from '../units.js';
+import { parseBytes, parseDuration, parseShare, type FigureKind } from '../units.js';
 
-export type MetricKind = 'duration' | 'count' | 'share' | 'bytes' | 'ratio';
+/** A metric's kind picks its threshold units and its printing (core/units.ts formatFigure). */
+export type MetricKind = FigureKind;
 export type ComparedCommand = 'run' | 'analyze';
 
 export interface FamilyInfo {

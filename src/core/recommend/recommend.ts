@@ -2,6 +2,7 @@
 // fitted from a `graphprof run --json` result, flags), the optimal pool, the engines' default lists
 // judged on the same terms, the engine snippets and one line of advice. docs/recommend.md.
 import { ValueError } from '../../errors.js';
+import { graphSetupNs } from '../run/summary.js';
 import {
   evaluatePool,
   everySize,
@@ -74,7 +75,11 @@ function rowsOf(run: unknown): RunRow[] {
       graphStepNs: num((g.stepNs as Record<string, unknown> | undefined)?.p50Ns, `${p}.graph.stepNs.p50Ns`),
       eagerStepNs: num((e.stepNs as Record<string, unknown> | undefined)?.p50Ns, `${p}.eager.stepNs.p50Ns`),
       memoryBytes: num(g.memoryBytes, `${p}.graph.memoryBytes`),
-      captureNs: num(g.captureNs, `${p}.graph.captureNs`) + num(g.instantiateNs, `${p}.graph.instantiateNs`) + num(g.uploadNs, `${p}.graph.uploadNs`),
+      captureNs: graphSetupNs({
+        captureNs: num(g.captureNs, `${p}.graph.captureNs`),
+        instantiateNs: num(g.instantiateNs, `${p}.graph.instantiateNs`),
+        uploadNs: num(g.uploadNs, `${p}.graph.uploadNs`),
+      }),
     };
   });
 }

@@ -32,6 +32,18 @@ export function summarizeBatch(raw: BatchSamples): RunBatchResult {
   };
 }
 
+type GraphSetup = Pick<BatchSamples['graph'], 'captureNs' | 'instantiateNs' | 'uploadNs'>;
+
+/** Host time to make a captured graph ready to replay: instantiate + upload. */
+export function instantiateUploadNs(g: Omit<GraphSetup, 'captureNs'>): number {
+  return g.instantiateNs + g.uploadNs;
+}
+
+/** Host time to set a graph up: capture + instantiate + upload (what an engine pays per size at start-up). */
+export function graphSetupNs(g: GraphSetup): number {
+  return g.captureNs + g.instantiateNs + g.uploadNs;
+}
+
 /** Which mode's checksum is wrong, for the error message; null when both match. */
 export function checksumFailure(r: RunBatchResult): string | null {
   const bad: string[] = [];

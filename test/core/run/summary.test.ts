@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { checksumFailure, summarizeBatch } from '../../../src/core/run/summary.js';
+import { checksumFailure, graphSetupNs, instantiateUploadNs, summarizeBatch } from '../../../src/core/run/summary.js';
 import type { BatchSamples } from '../../../src/core/schema.js';
 
 function raw(overrides: Partial<BatchSamples['checksum']> = {}): BatchSamples {
@@ -50,5 +50,13 @@ describe('summarizeBatch', () => {
       'checksum mismatch at batch size 8: graph replay (got 00), expected ab; not every kernel ran once in order',
     );
     expect(checksumFailure(summarizeBatch(raw({ eager: '01', graph: '02' })))).toContain('eager (got 01) and graph replay (got 02)');
+  });
+});
+
+describe('graph set-up time, summed once', () => {
+  it('adds capture, instantiate and upload', () => {
+    const g = raw().graph;
+    expect(instantiateUploadNs(g)).toBe(5_000_000);
+    expect(graphSetupNs(g)).toBe(5_900_000);
   });
 });
