@@ -139,7 +139,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--step-marker <marker>', 'cut the run into steps: nvtx:NAME (each NVTX range NAME) or api:NAME (each call of a CUDA API, e.g. api:cudaStreamSynchronize)')
     .option('--out <prefix>', 'write nsys-compatible CSV reports: PREFIX_cuda_api_sum.csv, PREFIX_cuda_gpu_kern_sum.csv, PREFIX_cuda_gpu_mem_time_sum.csv')
     .option('--json', 'print the report as JSON on stderr instead of the table (among the command\'s own stderr: scripts use -o - or --json-fd)')
-    .option('-o, --output <file>', 'also write the JSON result to FILE; - writes it on stdout after the command has exited (docs/trace.md, Output)')
+    .option('-o, --output <file>', 'also write the JSON result to FILE; - writes it on stdout after the command has exited (docs/trace.md, "Where the output goes")')
     .option('--json-fd <n>', 'also write the JSON result to open file descriptor N, e.g. --json-fd 3 3>report.json (a channel the command cannot write into)')
     .option('--cupti <path>', 'libcupti.so, or the folder that holds it (default: the CUDA toolkit, then python3 nvidia/cuda_cupti)')
     .option('--tracer <tracer>', 'host: wrap the driver calls the program makes, no CUPTI (the default: least overhead, API calls and steps only); cupti: CUPTI records, with kernel and memcpy device times')

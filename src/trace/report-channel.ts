@@ -6,7 +6,7 @@
 //                nothing to stdout (most CUDA programs log to stderr), else use --json-fd
 //   --json-fd N  an open file descriptor the caller set up, e.g. `--json-fd 3 3>report.json` or
 //                `--json-fd 3 3>&1 1>&2` (JSON on the pipe, the program's stdout moved to stderr)
-// Both are checked before the program runs. docs/trace.md, Output.
+// Both are checked before the program runs. docs/trace.md, "Where the output goes".
 import { readdirSync, readFileSync, readlinkSync, writeSync } from 'node:fs';
 
 import { UsageError } from '../errors.js';
