@@ -26,7 +26,7 @@ import { renderTraceTable } from '../report/trace-table.js';
 import { runChild } from '../trace/child.js';
 import { hostStepMarker } from '../trace/host-apis.js';
 import { locateCupti, locateHostLibrary, locateInjectLibrary } from '../trace/locate.js';
-import { parseReportChannels, writeReport, type ReportChannel } from '../trace/report-channel.js';
+import { parseReportChannels, writeReport, type ReportChannel } from './trace-output.js';
 import { toolInfo } from '../version.js';
 import { positiveInt } from './options.js';
 import { writeAtomically } from './output-file.js';
@@ -54,7 +54,7 @@ export interface TraceOptions {
   readonly outPrefix: string | null;
   readonly json: boolean;
   readonly cuptiPath: string | null;
-  /** where the JSON result goes for scripts: -o FILE, -o - (stdout), --json-fd N (trace/report-channel.ts) */
+  /** where the JSON result goes for scripts: -o FILE, -o - (stdout), --json-fd N (commands/trace-output.ts) */
   readonly reportChannels: readonly ReportChannel[];
   /** host: driver entry points wrapped, no CUPTI (the default); cupti: CUPTI records */
   readonly tracer: Tracer;

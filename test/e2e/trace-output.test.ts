@@ -1,4 +1,4 @@
-// trace's clean channel for scripts: -o - and --json-fd N (src/trace/report-channel.ts). Synthetic
+// trace's clean channel for scripts: -o - and --json-fd N (src/commands/trace-output.ts). Synthetic
 // records (GRAPHPROF_FAKE_TRACE) stand in for a GPU: this checks the plumbing only.
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, readlinkSync, writeSync } from 'node:fs';
 
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { checkWritable, writeAtomically } from '../commands/output-file.js';
+import { checkWritable, writeAtomically } from './output-file.js';
 
 export type ReportChannel = { kind: 'file'; path: string } | { kind: 'stdout' } | { kind: 'fd'; fd: number };
 
