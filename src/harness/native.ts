@@ -215,7 +215,7 @@ export function explainChoice(choice: AddonChoice, build: BuildInfo, probe: Prob
     case 'env':
       return `GRAPHPROF_ADDON names it${driver()}`;
     case 'prebuilt':
-      return `the prebuilt binary shipped in the package (CUDA ${m?.toolkit ?? build.toolkit}) ${fits}${driver()}`;
+      return `the prebuilt binary (made by \`npm pack\` with CUDA ${m?.toolkit ?? build.toolkit}) ${fits}${driver()}`;
     case 'source':
       return `built from source on this machine${build.cuda ? ` with CUDA ${build.toolkit}` : ' without CUDA (no nvcc was found)'}${m ? `, ${fits}` : ''}${driver()}${earlier}`;
     case 'stub':

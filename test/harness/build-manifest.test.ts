@@ -84,7 +84,7 @@ describe('explainChoice: which addon is in use and why (doctor)', () => {
     const host = process.report.getReport() as { header: { glibcVersionRuntime?: string } };
     const glibc = host.header.glibcVersionRuntime ?? '?';
     expect(explainChoice(choice({}), cudaBuild, probe({ driverVersion: 13000 }))).toBe(
-      `the prebuilt binary shipped in the package (CUDA 13.0.88) fits this machine (${process.platform}-${process.arch}, glibc ${glibc}, needs 2.34); the driver supports CUDA 13.0, and it needs 13.0`,
+      `the prebuilt binary (made by \`npm pack\` with CUDA 13.0.88) fits this machine (${process.platform}-${process.arch}, glibc ${glibc}, needs 2.34); the driver supports CUDA 13.0, and it needs 13.0`,
     );
     expect(explainChoice(choice({}), cudaBuild, probe({}))).toMatch(/; no NVIDIA driver answered, so its need for a CUDA 13\.0 driver is unchecked$/);
   });
