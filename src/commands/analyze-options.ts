@@ -16,6 +16,8 @@ export type RawAnalyzeOptions = {
   json?: boolean;
   format?: string;
   failAbove?: string;
+  /** --baseline, repeatable: one baseline result or several runs of it */
+  baseline?: string | string[];
 };
 
 export interface AnalyzeCommandOptions {
@@ -27,6 +29,8 @@ export interface AnalyzeCommandOptions {
   /** --format (--json is --format json) */
   readonly format: OutputFormat;
   readonly failAboveShare: number | null;
+  /** --baseline files, in order; empty without --baseline */
+  readonly baselinePaths: readonly string[];
 }
 
 /** More steps than this is likelier a typo than a profile. */
@@ -49,6 +53,7 @@ export function parseAnalyzeOptions(raw: RawAnalyzeOptions, args: readonly strin
     json: parseOutputFormat(raw) === 'json',
     format: parseOutputFormat(raw),
     failAboveShare,
+    baselinePaths: Object.freeze(raw.baseline === undefined ? [] : Array.isArray(raw.baseline) ? [...raw.baseline] : [raw.baseline]),
   });
 }
 

@@ -48,10 +48,10 @@ function describeSkips(skipped: readonly SkipNote[]): string[] {
   );
 }
 
-export async function execute(raw: RawAnalyzeOptions & RawGateOptions & { baseline?: string | string[] }, io: Io, args: string[] = []): Promise<number> {
+export async function execute(raw: RawAnalyzeOptions & RawGateOptions, io: Io, args: string[] = []): Promise<number> {
   const options = parseAnalyzeOptions(raw, args);
   // --baseline: read and check it (and the thresholds) before reading the reports (docs/ci.md).
-  const gate = raw.baseline !== undefined ? prepareGate(typeof raw.baseline === 'string' ? [raw.baseline] : raw.baseline, parseGateOptions(raw), 'analyze') : null;
+  const gate = options.baselinePaths.length > 0 ? prepareGate(options.baselinePaths, parseGateOptions(raw), 'analyze') : null;
   const replay = options.calibrationPath ? readCalibration(options.calibrationPath) : DEFAULT_REPLAY_COST;
 
   io.progress(`graphprof analyze: reading ${options.paths.join(', ')}`);
