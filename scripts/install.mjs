@@ -57,7 +57,7 @@ if (!force && platform === null && driver === null) {
   process.exit(0);
 }
 
-const why = force ? 'building from source as asked' : `the prebuilt binary does not fit: ${platform ?? driver}`;
+const why = force ? 'a build from source was asked for' : `the prebuilt binary does not fit: ${platform ?? driver}`;
 const { nvcc, cmake } = toolkit();
 if (process.env.GRAPHPROF_SKIP_BUILD === '1' || !nvcc || !cmake) {
   const missing = process.env.GRAPHPROF_SKIP_BUILD === '1' ? 'GRAPHPROF_SKIP_BUILD=1' : [!cmake && 'cmake', !nvcc && 'nvcc (the CUDA toolkit)'].filter(Boolean).join(' and ') + ' not found';

@@ -95,7 +95,7 @@ check "doctor: after build:native the addon is built from source" "$([ "$(field 
 prefix2="$work/prefix2"
 GRAPHPROF_BUILD_FROM_SOURCE=1 npm install -g --prefix "$prefix2" --prefer-offline --no-audit --no-fund --foreground-scripts "$tarball" >"$work/install2.out" 2>&1
 check "install with GRAPHPROF_BUILD_FROM_SOURCE=1" $? "$(tail -5 "$work/install2.out")"
-grep -q 'graphprof: building from source as asked' "$work/install2.out"; check "install says it builds from source" $? "$(grep graphprof: "$work/install2.out" | head -3)"
+grep -q 'graphprof: a build from source was asked for; building from source with ' "$work/install2.out"; check "install says it builds from source" $? "$(grep graphprof: "$work/install2.out" | head -3)"
 "$prefix2/bin/graphprof" doctor --json >doctor4.json 2>/dev/null
 check "doctor: after a build at install the addon is built from source, with CUDA" "$([ "$(field doctor4.json j.addon.origin)/$(field doctor4.json j.addon.cuda)" = source/true ] && echo 0 || echo 1)" "$(field doctor4.json j.addon.why)"
 
