@@ -31,7 +31,8 @@ export function colorLevel(noColorFlag: boolean, env: NodeJS.ProcessEnv, isTTY: 
 }
 
 export function processIo(noColor: boolean): Io {
-  const level = colorLevel(noColor, process.env, process.stdout.isTTY === true);
+  // Our renderers use the basic colours only, so level 1 is all they need of any level asked for.
+  const colorOn = colorLevel(noColor, process.env, process.stdout.isTTY === true) > 0;
   const progressOn = process.stderr.isTTY === true;
   return {
     out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
@@ -39,7 +40,7 @@ export function processIo(noColor: boolean): Io {
     progress: (t) => {
       if (progressOn) process.stderr.write(`\r\x1b[2K${t}`);
     },
-    color: new Chalk({ level }),
+    color: new Chalk({ level: colorOn ? 1 : 0 }),
     argv: process.argv.slice(2),
   };
 }
