@@ -57,6 +57,7 @@ if [ "${SET:-}" = host ]; then
     "host tracer|HOST=1|"
     "host tracer, rmw kernel|HOST=1|--kernel rmw"
     "host tracer, cuLaunchKernel|HOST=1|--launch driver"
+    "host tracer, api: steps (in-step rows, timeline)|HOST=1 GRAPHPROF_TRACE_STEP=api:cuStreamSynchronize GRAPHPROF_TRACE_TIMELINE_STEPS=3|"
   )
 fi
 : > "$out/runs.jsonl"
@@ -68,8 +69,9 @@ for r in $(seq 1 "$rounds"); do
     mkdir -p "$dir"
     if [ "$i" -eq 0 ]; then
       line=$("${pin[@]}" /tmp/trace_overhead --blocks "$blocks" $args 2> "$dir/stderr")
-    elif [ "$envs" = HOST=1 ]; then
-      line=$(env LD_PRELOAD="$hostlib" GRAPHPROF_TRACE_DIR="$dir" GRAPHPROF_TRACE_CAPTURE=cudaProfilerApi \
+    elif [ "${envs%% *}" = HOST=1 ]; then
+      # the rest of envs, if any, goes to the library (GRAPHPROF_TRACE_API_CLASSES from the caller, as graphprof sets it)
+      line=$(env LD_PRELOAD="$hostlib" GRAPHPROF_TRACE_DIR="$dir" GRAPHPROF_TRACE_CAPTURE=cudaProfilerApi ${envs#HOST=1} \
         "${pin[@]}" /tmp/trace_overhead --blocks "$blocks" $args 2> "$dir/stderr")
     else
       line=$(env CUDA_INJECTION64_PATH="$lib" LD_LIBRARY_PATH="$cupti:${LD_LIBRARY_PATH:-}" GRAPHPROF_TRACE_DIR="$dir" \

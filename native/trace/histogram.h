@@ -6,7 +6,7 @@
 // and its midpoint is within 1/64 (1.6%) of any value in it. The last bucket collects everything
 // from 2^43 ns (about 2.4 hours) up. A median is the midpoint of the bucket holding the middle rank,
 // clamped to [min, max]; for an even count the mean of the two middle ranks, as nsys computes it.
-// src/core/trace.ts implements the same scheme to merge histograms across threads and processes.
+// src/core/trace/histogram.ts implements the same scheme to merge histograms across threads and processes.
 #pragma once
 
 #include <algorithm>

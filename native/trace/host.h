@@ -1,12 +1,12 @@
 // The seam between the host tracer's hooks (host_hooks.cc: entry points the program obtains
-// through dlsym and cuGetProcAddress, wrapped) and the counting, steps and record of inject.cc,
-// built into libgraphprof_host.so with GRAPHPROF_HOST. docs/trace.md, "Host tracer".
+// through dlsym and cuGetProcAddress, wrapped) and the host tracer (host.cc), which hands the calls
+// to the shared counting, steps and record. docs/trace.md, "Host tracer".
 #pragma once
 #include <cstdint>
 
 namespace graphprof_trace {
 
-// inject.cc (GRAPHPROF_HOST build)
+// host.cc (the host tracer)
 void hostStart();                                    // the program's first successful cuInit returned
 void hostApiEnter(uint32_t cbid, const char* name);  // a wrapped driver call begins (CUPTI driver cbid)
 void hostApiExit(uint32_t cbid, const char* name);   // ... and ends

@@ -4,7 +4,7 @@
 // the dynamic linker: they dlopen libcuda, take cuGetProcAddress (or single entry points) with
 // dlsym, and call through the pointers they get. This library interposes dlsym, hands out its own
 // cuGetProcAddress, and for the driver APIs listed below returns a wrapper that times the call and
-// reports it to inject.cc's counting (host.h). No CUPTI is loaded, so the driver is not in a
+// reports it to host.cc (host.h). No CUPTI is loaded, so the driver is not in a
 // tool's mode: a launch costs two clock reads and our bookkeeping, and a graph launch stays a
 // graph launch (under CUPTI, the driver submits a graph node by node; docs/trace.md).
 //
@@ -103,8 +103,9 @@ struct Wrap<I, P, CUresult(CUDAAPI*)(A...)> {
 constexpr int kNow = CUDA_VERSION;  // newest ABI these headers know; a newer request is not wrapped
 
 // Kernel and graph launches, copies, memsets, synchronisation, events, allocation, capture: what a
-// launch-overhead analysis classifies (src/core/analyze/launch-apis.ts). test/trace-host.test.ts checks
-// that this list and the TypeScript one (src/trace/host-apis.ts) agree.
+// launch-overhead analysis classifies (src/core/analyze/launch-apis.ts). The wrappers need each API's C
+// type, so the list is held here and in TypeScript (src/core/trace/host-apis.ts, for api: markers);
+// test/e2e/trace-host.test.ts checks that the two agree.
 const Api kApis[] = {
     GP_PT(0, cuLaunchKernel, _ptsz, 4000, kNow)
     GP_PT(1, cuLaunchKernelEx, _ptsz, 11060, kNow)

@@ -25,6 +25,7 @@ struct Call {
   uint64_t start = 0, end = 0;
   uint32_t cbid = 0;
   int domain = 0;
+  uint32_t correlationId = 0;
 };
 
 struct NestingFlags {

@@ -12,10 +12,12 @@ import { compareNotes, renderCompareTable } from '../report/compare-table.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
 import { parseCompareOptions, type RawCompareOptions } from './compare-options.js';
+import { htmlPath, writeHtmlReport } from './html-output.js';
 import { writeAtomically } from './output-file.js';
 
 export async function execute(raw: RawCompareOptions, io: Io, args: string[] = []): Promise<number> {
   const options = parseCompareOptions(raw, args);
+  const html = htmlPath(raw);
   const baselines = options.baselinePaths.map(readResult);
   const current = readResult(options.currentPath);
   const result = evaluate(baselines, current, options, io.argv);
@@ -32,6 +34,7 @@ export async function execute(raw: RawCompareOptions, io: Io, args: string[] = [
     }
   }
   if (options.junitPath) writeAtomically('--junit', options.junitPath, renderJunit(result));
+  await writeHtmlReport(html, result);
   const render = { table: () => renderCompareTable(result, io.color), markdown: () => renderCompareMarkdown(result), json: () => renderJson(result) }[options.format];
   io.out(render());
   // Notes are not the result: stderr (the JSON holds them; markdown, a document, keeps its callouts).

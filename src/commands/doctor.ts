@@ -5,7 +5,7 @@ import { SCHEMA_VERSION } from '../core/schema.js';
 import { formatBytes } from '../core/units.js';
 import { hostInfo, kernelDriverVersion } from '../harness/environment.js';
 import { addonCandidates, cudaVersionString, explainChoice, loadHarness, unusableReason, type AddonChoice, type BuildInfo, type Probe } from '../harness/native.js';
-import { checkTracers, type TraceReadiness } from '../trace/readiness.js';
+import { checkTracers, type TraceReadiness } from '../harness/tracer/readiness.js';
 import type { Io } from '../io.js';
 import { renderJson } from '../report/json.js';
 import { parseDoctorOptions, type RawDoctorOptions } from './doctor-options.js';

@@ -16,14 +16,16 @@ import { renderRunTable, runNotes } from '../report/run-table.js';
 import type { OutputFormat } from './format-option.js';
 import { toolInfo } from '../version.js';
 import { parseGateOptions, type RawGateOptions } from './gate-options.js';
+import { htmlPath, writeHtmlReport } from './html-output.js';
 import { checkWritable, writeAtomically } from './output-file.js';
 import { parseRunOptions, workloadDeviceBytes, type RawRunOptions, type RunOptions } from './run-options.js';
 
 /** Relative spread (MAD / median) above which the run warns that its figures are noisy. */
 const NOISY_SPREAD = 0.05;
 
-export async function execute(raw: RawRunOptions & RawGateOptions, io: Io): Promise<number> {
+export async function execute(raw: RawRunOptions & RawGateOptions & { html?: string }, io: Io): Promise<number> {
   const options = parseRunOptions(raw);
+  const html = htmlPath(raw);
   const { workload } = options;
   // --baseline: read and check it (and the thresholds) now, so a bad one fails before the GPU work.
   const gate = options.baselinePaths.length > 0 ? prepareGate(options.baselinePaths, parseGateOptions(raw), 'run') : null;
@@ -84,6 +86,7 @@ export async function execute(raw: RawRunOptions & RawGateOptions, io: Io): Prom
   addNotes(result);
   for (const note of noiseWarnings(result)) io.err(`warning: ${note}`);
   saveProgress(options, result);
+  await writeHtmlReport(html, result);
   io.out(renderRun(result, options.format, io));
   // Notes are not the result: stderr (JSON holds them).
   if (options.format !== 'json') for (const line of runNotes(result)) io.err(line);

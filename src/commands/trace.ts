@@ -3,183 +3,78 @@
 // and (under CUPTI) device time, per step and in total. The host tracer (the default) is loaded
 // with LD_PRELOAD and wraps the driver entry points the program obtains; the CUPTI tracer is
 // loaded by the driver (CUDA_INJECTION64_PATH). docs/trace.md says why there are two.
-// Phases: validate -> locate the library (and CUPTI) -> run the command -> read and merge -> report.
+// This file wires the phases together: options (trace-options.ts) -> the tracer's environment
+// (harness/tracer) -> run the command -> read the records (ingest/trace-record.ts) -> figures
+// (core/trace) -> report.
 //
 // Where output goes: the traced command owns stdout and stderr (inherited, untouched). graphprof's
 // report is printed on stderr after the command exits (a table, or JSON with --json); `-o FILE`
 // writes the JSON result to a file and `--out PREFIX` the nsys-compatible CSV reports.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 
-import { analyzeProfile, DEFAULT_REPLAY_COST, type AnalyzeResult } from '../core/analyze/analyze.js';
-import { API_RULES, classifyApi } from '../core/analyze/launch-apis.js';
+import { analyzeProfile, type AnalyzeResult } from '../core/analyze/analyze.js';
+import type { ProfileInput } from '../core/analyze/schema.js';
+import type { ReplayModel } from '../core/analyze/step-model.js';
+import { traceProfile } from '../core/analyze/trace-profile.js';
+import { classifyApi } from '../core/analyze/launch-apis.js';
+import { stepSeries } from '../core/pictures/step-series.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
-import { parseStepMarker, toProfileInput, toTraceRecord, traceFigures, type CaptureRange, type GraphTrace, type LaunchClassifier, type TraceRecord, type TraceResult, type Tracer } from '../core/trace.js';
-import { EnvironmentError, EXIT, InputError, UsageError, ValueError } from '../errors.js';
+import { tableFigures, traceFigures, type LaunchClassifier, type TraceFigures } from '../core/trace/figures.js';
+import { figureNotes, recordNotes } from '../core/trace/notes.js';
+import type { TraceRecord } from '../core/trace/record.js';
+import type { TraceResult } from '../core/trace/result.js';
+import { EnvironmentError, EXIT } from '../errors.js';
 import { cudaVersionString } from '../harness/native.js';
+import { runChild } from '../harness/tracer/child.js';
+import { tracedEnv, tracerSetup } from '../harness/tracer/setup.js';
+import { readRecords } from '../ingest/trace-record.js';
 import type { Io } from '../io.js';
 import { renderAnalyzeTable } from '../report/analyze-table.js';
 import { renderJson } from '../report/json.js';
-import { nsysCsvPath, renderNsysCsv, type NsysReport } from '../report/nsys-csv.js';
+import { nsysCsvPath, nsysNvtxPath, renderNsysCsv, renderNvtxSumCsv, type NsysReport } from '../report/nsys-csv.js';
+import type { RowSet } from '../core/trace/merge.js';
+import { readCalibration } from './calibration.js';
+import { parseTraceModelOptions, type RawTraceModelOptions } from './trace-model-options.js';
 import { renderTraceTable } from '../report/trace-table.js';
-import { runChild } from '../trace/child.js';
-import { hostStepMarker } from '../trace/host-apis.js';
-import { locateCupti, locateHostLibrary, locateInjectLibrary } from '../trace/locate.js';
-import { parseReportChannels, writeReport, type ReportChannel } from './trace-output.js';
 import { toolInfo } from '../version.js';
-import { positiveInt } from './options.js';
-import { writeAtomically } from './output-file.js';
+import { htmlPath, writeHtmlReport } from './html-output.js';
+import { checkWritable, writeAtomically } from './output-file.js';
+import { parseTraceOptions, type RawTraceOptions, type TraceOptions } from './trace-options.js';
+import { writeReport } from './trace-output.js';
 
-export interface RawTraceOptions {
-  steps?: string;
-  stepMarker?: string;
-  out?: string;
-  json?: boolean;
-  cupti?: string;
-  output?: string;
-  jsonFd?: string;
-  /** true for --device-time, false for --no-device-time */
-  deviceTime?: boolean;
-  tracer?: string;
-  captureRange?: string;
-  graphTrace?: string;
-}
+export type { RawTraceOptions } from './trace-options.js';
 
-export interface TraceOptions {
-  readonly command: readonly string[];
-  readonly steps: number | null;
-  readonly stepMarker: string | null;
-  readonly stepKind: 'nvtx' | 'api' | null;
-  readonly outPrefix: string | null;
-  readonly json: boolean;
-  readonly cuptiPath: string | null;
-  /** where the JSON result goes for scripts: -o FILE, -o - (stdout), --json-fd N (commands/trace-output.ts) */
-  readonly reportChannels: readonly ReportChannel[];
-  /** host: driver entry points wrapped, no CUPTI (the default); cupti: CUPTI records */
-  readonly tracer: Tracer;
-  /** CUPTI's kernel and memcpy records (--device-time; the CUPTI tracer's default) */
-  readonly deviceTime: boolean;
-  /** collect only between cudaProfilerStart and cudaProfilerStop */
-  readonly captureRange: CaptureRange | null;
-  /** graph: one record per graph launch (the default, as nsys); node: one kernel record per node */
-  readonly graphTrace: GraphTrace;
-}
-
-/** `argv` is graphprof's own argument list: the command must follow a `--`. */
-export function parseTraceOptions(raw: RawTraceOptions, command: readonly string[], argv: readonly string[]): TraceOptions {
-  if (command.length === 0) throw new UsageError('trace: name the command to run after --, e.g. graphprof trace --steps 128 -- python decode.py');
-  if (!argv.includes('--')) {
-    throw new UsageError(`trace: put -- between graphprof's options and the command, e.g. graphprof trace -- ${command.join(' ')}; without it the command's own options could be taken for graphprof's`);
-  }
-  let marker: { kind: 'nvtx' | 'api'; name: string } | null = null;
-  if (raw.stepMarker !== undefined) {
-    try {
-      marker = parseStepMarker(raw.stepMarker);
-    } catch (err) {
-      if (err instanceof ValueError) throw new UsageError(`--step-marker: ${err.message}`);
-      throw err;
-    }
-  }
-  if (raw.captureRange !== undefined && raw.captureRange !== 'cudaProfilerApi') {
-    throw new UsageError(`--capture-range: expected cudaProfilerApi (collect between cudaProfilerStart and cudaProfilerStop, as nsys), got "${raw.captureRange}"`);
-  }
-  if (raw.graphTrace !== undefined && raw.graphTrace !== 'graph' && raw.graphTrace !== 'node') {
-    throw new UsageError(`--graph-trace: expected graph (a graph launch is one record, the default) or node (one kernel record per node), got "${raw.graphTrace}"`);
-  }
-  if (raw.tracer !== undefined && raw.tracer !== 'host' && raw.tracer !== 'cupti') {
-    throw new UsageError(`--tracer: expected host (wrap the driver calls, the default: least overhead) or cupti (CUPTI records, with device times), got "${raw.tracer}"`);
-  }
-  // --device-time and --cupti only mean something under CUPTI: either alone picks it.
-  const tracer: Tracer = raw.tracer === 'cupti' || (raw.tracer === undefined && (raw.deviceTime === true || raw.cupti !== undefined)) ? 'cupti' : 'host';
-  if (tracer === 'host' && raw.cupti !== undefined) throw new UsageError('--cupti: the host tracer loads no CUPTI; use --tracer cupti (or --cupti alone)');
-  if (tracer === 'host' && raw.deviceTime === true) throw new UsageError('--device-time: kernel and memcpy device times come from CUPTI; use --tracer cupti (or --device-time alone)');
-  if (tracer === 'host' && raw.graphTrace !== undefined) throw new UsageError('--graph-trace: chooses how CUPTI records graphs; add --device-time (or --tracer cupti)');
-  let outPrefix: string | null = null;
-  if (raw.out !== undefined) {
-    if (raw.out.trim() === '') throw new UsageError('--out: expected a file name prefix such as prof or out/run1, got ""');
-    const dir = dirname(resolve(raw.out));
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--out: the folder "${dirname(raw.out)}" does not exist`);
-    outPrefix = raw.out;
-  }
-  return {
-    command,
-    steps: raw.steps === undefined ? null : positiveInt('--steps', raw.steps),
-    stepMarker: marker ? `${marker.kind}:${marker.name}` : null,
-    stepKind: marker?.kind ?? null,
-    outPrefix,
-    json: raw.json === true,
-    cuptiPath: raw.cupti ?? null,
-    reportChannels: parseReportChannels(raw.output, raw.jsonFd),
-    tracer,
-    deviceTime: tracer === 'cupti' && raw.deviceTime !== false,
-    captureRange: raw.captureRange === undefined ? null : 'cudaProfilerApi',
-    graphTrace: raw.graphTrace === 'node' ? 'node' : 'graph',
-  };
-}
-
-/** Kernel and graph launches as analyze's API table (src/core/analyze/launch-apis.ts) defines them. */
+/** Kernel and graph launches as analyze's API table (src/core/launch-apis.ts) defines them. */
 export const launchClassifier: LaunchClassifier = {
   isLaunch: (name) => classifyApi(name).rule?.cls === 'kernel-launch',
   isGraphLaunch: (name) => classifyApi(name).rule?.cls === 'graph-launch',
 };
 
-function namesOf(cls: string): string {
-  return API_RULES.filter((r) => r.cls === cls && !r.prefix)
-    .map((r) => r.name)
-    .join(',');
-}
-
-interface ReadRecords {
-  records: TraceRecord[];
-  problems: string[];
-}
-
-/** Every trace-<pid>.json in `dir`; a record that does not parse is reported, not fatal. */
-export function readRecords(dir: string): ReadRecords {
-  const records: TraceRecord[] = [];
-  const problems: string[] = [];
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir).filter((n) => /^trace-\d+\.json$/.test(n)).sort();
-  } catch {
-    return { records, problems };
-  }
-  for (const name of names) {
-    const path = join(dir, name);
-    try {
-      records.push(toTraceRecord(JSON.parse(readFileSync(path, 'utf8'))));
-    } catch (err) {
-      problems.push(new InputError(path, undefined, (err as Error).message).message);
-    }
-  }
-  return { records, problems };
-}
-
 function noDriverHint(): string {
   return existsSync('/proc/driver/nvidia/version') ? '' : ' (this machine has no NVIDIA driver: /proc/driver/nvidia/version is missing)';
 }
 
-export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Promise<number> {
-  const options = parseTraceOptions(raw, args, io.argv);
-  const setup = options.tracer === 'host' ? hostSetup(options, io) : cuptiSetup(options, io);
+/** One traced run of the command, read and merged; a number when there is nothing to report (the exit code). */
+interface Traced {
+  options: TraceOptions;
+  setup: ReturnType<typeof tracerSetup>;
+  exit: Awaited<ReturnType<typeof runChild>>;
+  records: TraceRecord[];
+  used: TraceRecord[];
+  attached: TraceRecord[];
+  figures: TraceFigures;
+  fake: boolean;
+}
+
+async function traceOnce(options: TraceOptions, io: Io): Promise<Traced | number> {
+  const setup = tracerSetup(options, (line) => io.err(line));
   const dir = mkdtempSync(join(tmpdir(), 'graphprof-trace-'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...setup.env,
-    GRAPHPROF_TRACE_DIR: dir,
-    GRAPHPROF_TRACE_LAUNCH_APIS: namesOf('kernel-launch'),
-    GRAPHPROF_TRACE_GRAPH_APIS: namesOf('graph-launch'),
-  };
-  delete env.GRAPHPROF_TRACE_STEP;
-  if (setup.stepMarker) env.GRAPHPROF_TRACE_STEP = setup.stepMarker;
-  delete env.GRAPHPROF_TRACE_CAPTURE;
-  if (options.captureRange) env.GRAPHPROF_TRACE_CAPTURE = options.captureRange;
-  const { lib, cupti } = setup;
 
   let exit;
   try {
-    exit = await runChild(options.command, env);
+    exit = await runChild(options.command, tracedEnv(setup, dir));
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -189,7 +84,7 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
   const fakeDir = process.env.GRAPHPROF_FAKE_TRACE;
   const fake = fakeDir !== undefined && fakeDir !== '';
   if (fake) {
-    const more = readRecords(fakeDir);
+    const more = readRecords(options.tracer === 'cupti' && process.env.GRAPHPROF_FAKE_TRACE_CUPTI ? process.env.GRAPHPROF_FAKE_TRACE_CUPTI : fakeDir);
     records.push(...more.records);
     problems.push(...more.problems);
   }
@@ -217,55 +112,93 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
     const why = `CUPTI did not attach to the command (${records[0]!.errors[0] ?? 'no reason given'})`;
     return nothingToReport(why);
   }
-
-  const notes: string[] = [];
-  for (const r of records) {
-    if (!r.attached) notes.push(`process ${r.pid} (${r.argv.join(' ').slice(0, 60)}) was not traced: ${r.errors[0] ?? 'CUPTI did not attach'}`);
-    else if (!r.complete) notes.push(`process ${r.pid} (${r.argv.join(' ').slice(0, 60)}) initialised CUDA but did not reach its exit handler (killed or crashed): its figures are missing`);
-    for (const e of r.attached ? r.errors : []) notes.push(`process ${r.pid}: ${e}`);
-  }
   const used = attached.filter((r) => r.complete);
   if (options.captureRange && used.length > 0 && used.every((r) => r.captureRanges === 0)) {
     const why = '--capture-range cudaProfilerApi: no traced process called cudaProfilerStart, so nothing was collected';
     return nothingToReport(why);
   }
   const figures = traceFigures(used, launchClassifier, options.steps, options.stepMarker);
-  if (figures.droppedRecords > 0) notes.push(`CUPTI dropped ${figures.droppedRecords} activity records: device times are incomplete`);
-  if (figures.launches.graphLaunchCalls > 0 && options.tracer === 'cupti') {
-    // Measured, not assumed: docs/trace.md, Graphs under CUPTI.
+  return { options, setup, exit, records, used, attached, figures, fake };
+}
+
+export const TRACE_HINTS = {
+  gpuHint: 'add --predict (runs the command a second time under CUPTI for device times) or --device-time',
+  wallHint: 'add --step-marker nvtx:NAME (or api:NAME) so that the steps are timed',
+} as const;
+
+/** --predict: what the second run (CUPTI, device times) says beside the first (host tracer). */
+export interface PredictFigures {
+  /** median launches per marked step under each tracer */
+  hostLaunchesPerStep: number | null;
+  deviceLaunchesPerStep: number | null;
+  hostSteps: number | null;
+  deviceSteps: number | null;
+  launchesAgree: boolean;
+  deviceExitCode: number;
+}
+
+export async function execute(raw: RawTraceOptions & RawTraceModelOptions, io: Io, args: string[]): Promise<number> {
+  const options = parseTraceOptions(raw, args, io.argv);
+  // --html and --perfetto are checked before the program runs, as -o is.
+  const html = htmlPath(raw);
+  const perfetto = raw.perfetto === undefined ? null : (checkWritable('--perfetto', raw.perfetto), raw.perfetto);
+  const modelOptions = parseTraceModelOptions(raw, options);
+  const replay: ReplayModel = readCalibration(modelOptions.calibrationPaths);
+
+  const host = await traceOnce(options, io);
+  if (typeof host === 'number') return host;
+  let device: Traced | null = null;
+  let predict: PredictFigures | null = null;
+  if (modelOptions.predict) {
+    io.err('trace --predict: second run, under CUPTI with device times (the GPU time of the steps)');
+    const d = await traceOnce({ ...options, tracer: 'cupti', deviceTime: true, timelineSteps: 0 }, io);
+    if (typeof d === 'number') return d;
+    device = d;
+    const hs = host.figures.steps;
+    const ds = device.figures.steps;
+    predict = {
+      hostLaunchesPerStep: hs ? hs.launches.p50 : null,
+      deviceLaunchesPerStep: ds ? ds.launches.p50 : null,
+      hostSteps: hs ? hs.count : null,
+      deviceSteps: ds ? ds.count : null,
+      launchesAgree: hs !== null && ds !== null && hs.launches.p50 === ds.launches.p50,
+      deviceExitCode: device.exit.code,
+    };
+  }
+  const { figures, used, attached, exit, setup, fake } = host;
+  const notes = [...recordNotes(host.records), ...figureNotes(options, figures)];
+  if (device) notes.push(...recordNotes(device.records).map((n) => `CUPTI run: ${n}`));
+  if (predict) {
     notes.push(
-      `graph launches run slower under CUPTI than without it: cudaGraphLaunch host time and graph GPU time here overstate the untraced program's (an 847-node graph on an H200: 3.4 µs untraced, about 150 µs traced; docs/trace.md)`,
+      predict.launchesAgree
+        ? `--predict: both runs made ${predict.hostLaunchesPerStep} launches per step (median): the step time comes from the host tracer's run, the GPU time and kernel durations from the CUPTI run`
+        : `--predict: the runs DISAGREE on launches per step (host tracer ${predict.hostLaunchesPerStep ?? 'no steps'}, CUPTI ${predict.deviceLaunchesPerStep ?? 'no steps'}): the program did different work in each, so the GPU time may not belong to the timed steps`,
     );
   }
-  if (options.stepMarker && !figures.steps) {
-    notes.push(
-      options.stepKind === 'nvtx'
-        ? `no NVTX range named "${options.stepMarker.slice(5)}" was seen: check the name, and that the program emits NVTX (torch.cuda.nvtx.range, nvtx.annotate)`
-        : `no call of ${options.stepMarker.slice(4)} was seen, or only one (a step runs from one call to the next)`,
-    );
-  }
-  if (options.tracer === 'host') {
-    notes.push('host tracer: driver API calls (cuLaunchKernel, ...) are counted and timed; cudart\'s own share of a runtime call is in the step time, not in the API rows; no GPU times (--device-time adds them, through CUPTI, at about 1.0-1.7 µs per launch on an H200; docs/trace.md)');
+  if (!predict && options.tracer === 'cupti' && options.deviceTime && figures.steps) {
+    notes.push('the eager step W was timed under CUPTI with device records, which adds about 1.0-1.7 µs per launch on an H200 (docs/trace.md, Overhead): W and the share overstate the untraced program; --predict times the steps under the host tracer instead');
   }
   if (fake) notes.push('FAKE TRACE RECORDS (GRAPHPROF_FAKE_TRACE): these figures are synthetic, not measurements');
 
-  const csv: string[] = [];
-  if (options.outPrefix) {
-    const reports: [NsysReport, (typeof figures.rows)['api']][] = [['cuda_api_sum', figures.rows.api]];
-    if (figures.activity) reports.push(['cuda_gpu_kern_sum', figures.rows.kernels], ['cuda_gpu_mem_time_sum', figures.rows.memcpy]);
-    for (const [report, rows] of reports) {
-      const path = nsysCsvPath(options.outPrefix, report);
-      writeAtomically('--out', path, renderNsysCsv(report, rows));
-      csv.push(path);
-    }
+  // The profile the step model reads: the host run's API rows and step times; with --predict the
+  // CUPTI run's device rows and busy time (scaled to the host run's step count if they differ).
+  const label = `trace of ${options.command.join(' ').slice(0, 80)}`;
+  const profile: ProfileInput = traceProfile(label, figures);
+  if (device) {
+    const dp = traceProfile(label, device.figures);
+    const scale = device.figures.perStep.steps > 0 ? figures.perStep.steps / device.figures.perStep.steps : 1;
+    profile.kernels = (dp.kernels ?? []).map((k) => ({ ...k, instances: k.instances * scale, totalNs: k.totalNs * scale }));
+    profile.memOps = (dp.memOps ?? []).map((m) => ({ ...m, count: m.count * scale, totalNs: m.totalNs * scale }));
+    profile.gpuBusyNs = dp.gpuBusyNs === null || dp.gpuBusyNs === undefined ? null : dp.gpuBusyNs * scale;
+    profile.reports = [...profile.reports, 'cuda_gpu_kern_sum', 'cuda_gpu_mem_time_sum'];
+    if (scale !== 1) notes.push(`--predict: the CUPTI run had ${device.figures.perStep.steps} steps against ${figures.perStep.steps}: its device figures are scaled to the host run's step count`);
   }
+  const analysis = analyzeProfile(profile, { steps: figures.perStep.steps, stepRange: null, stepTimeNs: null, replay, ...TRACE_HINTS });
 
-  // The analysis `graphprof analyze` would print for the same data, read as one nsys profile.
-  const profile = toProfileInput(`trace of ${options.command.join(' ').slice(0, 80)}`, figures.rows.api, figures.rows.kernels, figures.rows.memcpy, figures.activity);
-  const analysis = analyzeProfile(profile, { steps: figures.perStep.steps, targetLatencyNs: null, replay: DEFAULT_REPLAY_COST });
+  const csv = options.outPrefix ? writeOut(options.outPrefix, host, device) : [];
 
   const first = used[0] ?? attached[0]!;
-  const result: TraceResult = {
+  const result: TraceResult & { predict: PredictFigures | null; replayModel: ReplayModel } = {
     schemaVersion: SCHEMA_VERSION,
     tool: toolInfo(),
     command: 'trace',
@@ -280,12 +213,13 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
       captureRange: options.captureRange,
       graphTrace: options.tracer === 'cupti' ? options.graphTrace : null,
       tracer: options.tracer,
+      timelineSteps: options.timelineSteps,
     },
     environment: {
-      injectLibrary: lib,
-      cuptiLibrary: cupti?.library ?? null,
-      cuptiSource: cupti?.source ?? null,
-      cuptiVersion: first.cuptiVersion || null,
+      injectLibrary: setup.lib,
+      cuptiLibrary: (device ?? host).setup.cupti?.library ?? null,
+      cuptiSource: (device ?? host).setup.cupti?.source ?? null,
+      cuptiVersion: (device?.used[0] ?? first).cuptiVersion || null,
       driverCudaVersion: cudaVersionString(first.driverVersion),
       runtimeCudaVersion: first.runtimeVersion ? cudaVersionString(first.runtimeVersion) : null,
     },
@@ -294,76 +228,95 @@ export async function execute(raw: RawTraceOptions, io: Io, args: string[]): Pro
     totals: figures.totals,
     perStep: figures.perStep,
     steps: figures.steps,
-    api: figures.api,
-    kernels: figures.kernels,
-    memcpy: figures.memcpy,
+    ...figures.tables,
+    inSteps: figures.inSteps ? tableFigures(figures.inSteps) : null,
+    outsideSteps: figures.outsideSteps ? tableFigures(figures.outsideSteps) : null,
+    outside: figures.outside,
+    timeline: used.filter((r) => r.timeline && r.timeline.steps.length > 0).map((r) => ({ pid: r.pid, steps: r.timeline!.steps })),
     activity: figures.activity,
     droppedRecords: figures.droppedRecords,
     analysis,
+    predict,
+    replayModel: replay,
     csv,
+    stepSeries: options.stepMarker ? stepSeries(orderSteps(used)) : null,
     notes,
   };
   writeReport(options.reportChannels, renderJson(result), io);
-  io.err(options.json ? renderJson(result) : `${renderTraceTable(result, io.color)}\n${renderAnalyzeTable(asAnalyzeResult(result), io.color)}`);
-  return failed ? exit.code : EXIT.ok;
-}
-
-interface TracerSetup {
-  /** the library the command runs with */
-  lib: string;
-  cupti: { library: string; source: string } | null;
-  env: NodeJS.ProcessEnv;
-  /** GRAPHPROF_TRACE_STEP as the library matches it */
-  stepMarker: string | null;
+  await writeHtmlReport(html, result);
+  if (perfetto) await writePerfetto(perfetto, result, io);
+  io.err(options.json ? renderJson(result) : `${renderTraceTable(result, io.color)}\n${renderAnalyzeTable(asAnalyzeResult(result, replay), io.color)}`);
+  const failed = exit.code !== 0 ? exit.code : device && device.exit.code !== 0 ? device.exit.code : 0;
+  return failed !== 0 ? failed : EXIT.ok;
 }
 
 /**
- * The host tracer: LD_PRELOAD (ahead of any the user set), and NVTX's tool is the same library. No
- * CUPTI is loaded. An api: marker naming a runtime API becomes the driver call cudart makes for it.
+ * --out PREFIX: with marked steps, the profile inside them as `nsys stats --filter-nvtx` would give
+ * it (PREFIX_cuda_api_sum.csv, ..._cuda_gpu_kern_sum.csv, ..._cuda_gpu_mem_time_sum.csv), the step
+ * range in PREFIX_nvtx_sum.csv, and the whole run under PREFIX_whole_*; without steps, the whole
+ * run under PREFIX_*. With --predict the device reports come from the CUPTI run.
  */
-function hostSetup(options: TraceOptions, io: Io): TracerSetup {
-  const lib = locateHostLibrary();
-  const inject = process.env.CUDA_INJECTION64_PATH;
-  if (inject) io.err(`warning: trace: CUDA_INJECTION64_PATH is set (${inject}): the driver loads that tool into the command, and its cost is in the figures`);
-  const env: NodeJS.ProcessEnv = { LD_PRELOAD: [lib, process.env.LD_PRELOAD].filter(Boolean).join(' ') };
-  if (options.stepKind === 'nvtx') env.NVTX_INJECTION64_PATH = lib;
-  const stepMarker = options.stepKind === 'api' ? `api:${hostStepMarker(options.stepMarker!.slice(4))}` : options.stepMarker;
-  return { lib, cupti: null, env, stepMarker };
-}
-
-function cuptiSetup(options: TraceOptions, io: Io): TracerSetup {
-  const inject = locateInjectLibrary();
-  const cupti = locateCupti(inject, options.cuptiPath);
-  const env: NodeJS.ProcessEnv = {
-    CUDA_INJECTION64_PATH: inject.path,
-    LD_LIBRARY_PATH: [cupti.dir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+function writeOut(prefix: string, host: Traced, device: Traced | null): string[] {
+  const f = host.figures;
+  const d = device?.figures ?? (f.activity ? f : null);
+  const scoped = f.inSteps !== null && f.steps !== null;
+  const written: string[] = [];
+  const write = (pre: string, api: RowSet, dev: RowSet | null): void => {
+    const reports: [NsysReport, RowSet['api']][] = [['cuda_api_sum', api.api]];
+    if (dev) reports.push(['cuda_gpu_kern_sum', dev.kernels], ['cuda_gpu_mem_time_sum', [...dev.memcpy, ...dev.memset]]);
+    for (const [report, rows] of reports) {
+      // nsys writes no table for a report with nothing in it; a header alone would not read back
+      if (report !== 'cuda_api_sum' && rows.every((r) => r.count === 0)) continue;
+      const path = nsysCsvPath(pre, report);
+      writeAtomically('--out', path, renderNsysCsv(report, rows));
+      written.push(path);
+    }
   };
-  if (!options.deviceTime) env.GRAPHPROF_TRACE_ACTIVITY = '0';
-  // Graph-level records cut what CUPTI adds to every graph launch (docs/trace.md, Graphs), with or
-  // without device times.
-  env.GRAPHPROF_TRACE_GRAPH_TRACE = options.graphTrace === 'graph' ? '1' : '0';
-  // NVTX calls reach CUPTI only through the tool library NVTX loads. It is the injection library,
-  // which forwards to the CUPTI it is bound to: pointing NVTX at a libcupti file would load a second
-  // CUPTI, with no subscriber, whenever the program already holds another one (a PyTorch wheel's).
-  if (options.stepKind === 'nvtx') env.NVTX_INJECTION64_PATH = inject.path;
-  const previous = process.env.CUDA_INJECTION64_PATH;
-  if (previous && previous !== inject.path) io.err(`warning: trace: CUDA_INJECTION64_PATH was ${previous}; graphprof's injection library replaces it for this run`);
-  return { lib: inject.path, cupti, env, stepMarker: options.stepMarker };
+  if (!scoped) {
+    write(prefix, f.rows, d ? d.rows : null);
+    return written;
+  }
+  write(prefix, f.inSteps!, d ? d.inSteps ?? d.rows : null);
+  const marker = host.options.stepMarker!;
+  const durations = host.used.flatMap((r) => r.steps.map((s) => s.durationNs));
+  const range = marker.startsWith('nvtx:') ? `:${marker.slice(5)}` : marker;
+  const path = nsysNvtxPath(prefix);
+  writeAtomically('--out', path, renderNvtxSumCsv([{ range, style: marker.startsWith('nvtx:') ? 'PushPop' : 'StartEnd', durationsNs: durations }]));
+  written.push(path);
+  write(`${prefix}_whole`, f.rows, d ? d.rows : null);
+  return written;
 }
 
 /** The analysis wrapped as `analyze` prints it, so the trace report ends with the same table. */
-function asAnalyzeResult(r: TraceResult): AnalyzeResult {
+function asAnalyzeResult(r: TraceResult, replay: ReplayModel): AnalyzeResult {
   return {
     schemaVersion: r.schemaVersion,
     tool: r.tool,
     command: 'analyze',
     argv: r.argv,
     createdAt: r.createdAt,
-    options: { steps: r.perStep.steps, targetLatencyNs: null, failAboveShare: null, calibrationPath: null },
-    replayCost: DEFAULT_REPLAY_COST,
+    options: { steps: r.perStep.steps, stepRange: null, stepTimeNs: null, failAboveShare: null, calibrationPath: null },
+    replayModel: replay,
     profiles: [r.analysis],
     differences: [],
     skipped: [],
     notes: [],
   };
+}
+
+/** Step durations of every process, in the order the steps started (one clock per process: by process, then start). */
+function orderSteps(records: readonly TraceRecord[]): number[] {
+  return [...records]
+    .sort((a, b) => a.pid - b.pid)
+    .flatMap((r) => [...r.steps].sort((a, b) => a.startNs - b.startNs).map((s) => s.durationNs));
+}
+
+/** --perfetto: the kept steps as Chrome trace-event JSON; without a timeline there is nothing to write. */
+async function writePerfetto(path: string, r: TraceResult, io: Io): Promise<void> {
+  if (r.timeline.every((p) => p.steps.length === 0)) {
+    io.err(`warning: --perfetto: no step timeline in this trace (it needs a --step-marker and --timeline-steps above 0): ${path} not written`);
+    return;
+  }
+  const { renderPerfetto } = await import('../report/perfetto.js');
+  writeAtomically('--perfetto', path, renderPerfetto(r.timeline, { command: r.traced.command.join(' ').slice(0, 200), tracer: r.options.tracer }));
 }

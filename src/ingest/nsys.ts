@@ -7,7 +7,7 @@ import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
-import type { ApiRow, KernelRow, MemOpRow, ProfileInput, SkipNote } from '../core/analyze/schema.js';
+import type { ApiRow, KernelRow, MemOpRow, ProfileInput, RangeRow, SkipNote } from '../core/analyze/schema.js';
 import { looksLikeCudaApi } from '../core/analyze/launch-apis.js';
 import { InputError } from '../errors.js';
 import { splitCsvRecord } from './csv.js';
@@ -45,6 +45,8 @@ export interface ParsedTable {
   api?: ApiRow[];
   kernels?: KernelRow[];
   memOps?: MemOpRow[];
+  /** nvtx_sum, or nvtx_pushpop_trace summed by range name */
+  ranges?: RangeRow[];
   traceRows: number;
   elidedRows: number;
 }
@@ -85,6 +87,8 @@ interface OpenTrace {
   title: Title | null;
   headerLine: number;
   rows: number;
+  /** nvtx_pushpop_trace: durations by range name (the step's wall time) */
+  nvtx: Map<string, { durations: number[]; line: number }> | null;
 }
 
 type Open = OpenSummary | OpenTrace;
@@ -276,6 +280,7 @@ export class NsysScanner {
         title,
         headerLine: lineNo,
         rows: 0,
+        nvtx: kind === 'nvtx-trace' ? new Map() : null,
       });
       return;
     }
@@ -302,12 +307,30 @@ export class NsysScanner {
       if (fields === null) return this.openQuote(text, lineNo);
       if (fields.length !== t.cols.length) return this.endOrTruncated(t.cols.length, fields.length, t.headerLine, text, lineNo);
       t.rows++;
+      if (t.nvtx) this.nvtxRow(t, t.nvtx, fields, lineNo);
       return true;
     }
     const r = t.agg.addCsvLine(text, lineNo);
     if (r === 'ok') return true;
     if (r === 'open') return this.openQuote(text, lineNo);
     return this.endOrTruncated(t.cols.length, t.agg.lastFieldCount, t.headerLine, text, lineNo);
+  }
+
+  /** One nvtx_pushpop_trace row: its name and duration (Duration, else End - Start). */
+  private nvtxRow(t: OpenTrace, into: NonNullable<OpenTrace['nvtx']>, fields: string[], lineNo: number): void {
+    const at = (role: string): number => t.cols.findIndex((c) => c.role === role);
+    const time = (role: string): number | null => {
+      const i = at(role);
+      if (i === -1) return null;
+      const v = parseNumberCell(fields[i] ?? '');
+      if (v === null || v < 0) throw new InputError(this.path, lineNo, `${t.cols[i]!.label} is not a number >= 0: "${fields[i] ?? ''}"`);
+      return v * (t.cols[i]!.unitNs ?? 1);
+    };
+    const name = (fields[at('name')] ?? '').trim();
+    const d = time('duration') ?? time('end')! - time('start')!;
+    const e = into.get(name);
+    if (e) e.durations.push(d);
+    else into.set(name, { durations: [d], line: lineNo });
   }
 
   private csvRow(t: OpenSummary, text: string, lineNo: number): boolean {
@@ -401,6 +424,12 @@ export class NsysScanner {
       else if (t.agg) {
         table.kernels = t.agg.kernelRows();
         table.memOps = t.agg.memOpRows();
+      } else if (t.nvtx) {
+        table.ranges = [...t.nvtx].map(([name, r]) => {
+          const d = [...r.durations].sort((a, b) => a - b);
+          const n = d.length;
+          return { name, instances: n, totalNs: d.reduce((a, b) => a + b, 0), medianNs: n % 2 ? d[(n - 1) / 2]! : (d[n / 2 - 1]! + d[n / 2]!) / 2, minNs: d[0]!, maxNs: d[n - 1]!, durationsNs: d, line: r.line };
+        });
       } else {
         this.skipped.push({ path: this.path, line: t.headerLine, what: `${report} table`, reason: 'not used by analyze' });
       }
@@ -410,6 +439,7 @@ export class NsysScanner {
     if (report === 'cuda_api_sum') table.api = this.apiRows(t);
     else if (report === 'cuda_gpu_kern_sum') table.kernels = this.kernelRows(t);
     else if (report === 'cuda_gpu_mem_time_sum') table.memOps = this.memOpRows(t);
+    else if (report === 'nvtx_sum') table.ranges = this.rangeRows(t);
     else if (report === 'cuda_api_trace' || report === 'cuda_gpu_trace') {
       // a trace pasted as column text: small, so summed here
       const agg = new TraceAggregator(report === 'cuda_api_trace' ? 'api-trace' : 'gpu-trace', this.path, t.cols, t.headerLine);
@@ -482,6 +512,8 @@ export class NsysScanner {
       name: this.nameOf(t, r, 'name'),
       instances: this.num(t, r, 'instances', { required: true, integer: true })!,
       totalNs: this.num(t, r, 'total', { required: true })!,
+      minNs: this.num(t, r, 'min', { required: false }),
+      maxNs: this.num(t, r, 'max', { required: false }),
     }));
   }
 
@@ -490,7 +522,25 @@ export class NsysScanner {
       operation: this.nameOf(t, r, 'operation'),
       count: this.num(t, r, 'count', { required: true, integer: true })!,
       totalNs: this.num(t, r, 'total', { required: true })!,
+      minNs: this.num(t, r, 'min', { required: false }),
+      maxNs: this.num(t, r, 'max', { required: false }),
     }));
+  }
+
+  private rangeRows(t: OpenSummary): RangeRow[] {
+    return t.rows.map((r) => {
+      const idx = t.cols.findIndex((c) => c.role === 'range');
+      return {
+        name: (r.cells[idx === -1 ? t.cols.findIndex((c) => c.role === 'name') : idx] ?? '').trim(),
+        instances: this.num(t, r, 'instances', { required: true, integer: true })!,
+        totalNs: this.num(t, r, 'total', { required: true })!,
+        medianNs: this.num(t, r, 'med', { required: false }),
+        minNs: this.num(t, r, 'min', { required: false }),
+        maxNs: this.num(t, r, 'max', { required: false }),
+        durationsNs: null,
+        line: r.line,
+      };
+    });
   }
 }
 
@@ -596,10 +646,11 @@ export function parseText(path: string, text: string): ParsedFile {
 
 // ---- tables -> profiles ------------------------------------------------------------------------
 
-type Slot = 'api' | 'kernels' | 'memOps';
+type Slot = 'api' | 'kernels' | 'memOps' | 'ranges';
 
 function slotsOf(t: ParsedTable): Slot[] {
   const s: Slot[] = [];
+  if (t.ranges) s.push('ranges');
   if (t.api) s.push('api');
   if (t.kernels) s.push('kernels');
   if (t.memOps && (t.memOps.length > 0 || !t.kernels)) s.push('memOps');
@@ -621,6 +672,7 @@ function addTable(d: Draft, t: ParsedTable): void {
   if (t.api) p.api.push(...t.api);
   if (t.kernels) p.kernels = [...(p.kernels ?? []), ...t.kernels];
   if (t.memOps && (t.memOps.length > 0 || !t.kernels)) p.memOps = [...(p.memOps ?? []), ...t.memOps];
+  if (t.ranges) p.ranges = [...(p.ranges ?? []), ...t.ranges];
   p.traceRows += t.traceRows;
   p.elidedRows += t.elidedRows;
   for (const s of slotsOf(t)) d.has.add(s);

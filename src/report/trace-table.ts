@@ -2,8 +2,8 @@
 // Printed on stderr after the command exits (its own stdout stays clean). Scaling units only.
 import type { ChalkInstance } from 'chalk';
 
-import type { TraceResult } from '../core/trace.js';
 import { relativeSpread } from '../core/stats.js';
+import type { TraceResult } from '../core/trace/result.js';
 import { formatCount, formatDuration, formatShare } from '../core/units.js';
 
 function pad(cells: string[][], rightAlign: boolean[]): string[] {
@@ -35,14 +35,24 @@ export function renderTraceTable(r: TraceResult, color: ChalkInstance): string {
     out.push(
       `per step (${s.marker}, ${formatCount(s.count)} steps): ${formatCount(s.launches.p50)} launches (min ${formatCount(s.launches.min)}, max ${formatCount(s.launches.max)}), ${formatDuration(s.apiNs.p50)} in API calls${spread(s.apiNs.p50, s.apiNs.mad)}, step ${formatDuration(s.durationNs.p50)}${spread(s.durationNs.p50, s.durationNs.mad)}`,
     );
+    out.push(
+      `  in each step (median): ${formatCount(s.graphLaunches.p50)} graph launches, ${formatCount(s.syncs.p50)} syncs, ${formatCount(s.allocations.p50)} allocations, ${formatCount(s.copies.p50)} copies, ${formatCount(s.memsets.p50)} memsets${s.gpuNs ? `; GPU time launched ${formatDuration(s.gpuNs.p50)}, busy ${s.gpuBusyNs ? formatDuration(s.gpuBusyNs.p50) : 'unknown'} (measured, CUPTI)` : ''}`,
+    );
     if (s.launchesVary) out.push('  note: launches per step differ between steps (data-dependent work, or the marker does not bracket one step)');
   } else if (r.options.stepMarker) {
     out.push(`per step: no step seen at ${r.options.stepMarker}`);
   }
   const p = r.perStep;
   if (p.source !== 'step-marker' || p.steps !== 1) {
+    const what = p.scope === 'in-steps' ? 'in-step totals' : 'whole-run totals, set-up included';
     out.push(
-      `per step (totals / ${formatCount(p.steps)}${p.source === 'steps-flag' ? ', --steps' : p.source === 'step-marker' ? ', marker steps' : ', whole run'}): ${formatCount(p.launchCalls)} launches, ${formatDuration(p.apiNs)} in API calls${r.activity ? `, ${formatDuration(p.kernelNs)} GPU kernel time` : ''}`,
+      `per step (${what} / ${formatCount(p.steps)}${p.source === 'steps-flag' ? ', --steps' : p.source === 'step-marker' ? ', marker steps' : ', whole run'}): ${formatCount(p.launchCalls)} launches, ${formatDuration(p.apiNs)} in API calls${r.activity ? `, ${formatDuration(p.kernelNs)} GPU kernel time` : ''}`,
+    );
+  }
+  if (r.outside) {
+    const o = r.outside;
+    out.push(
+      `outside steps (set-up, warm-up, teardown; not divided): ${formatCount(o.launchCalls)} launches, ${formatCount(o.apiCalls)} API calls taking ${formatDuration(o.apiNs)}${r.activity ? `, ${formatCount(o.kernelInstances)} GPU kernels taking ${formatDuration(o.kernelNs)}` : ''}`,
     );
   }
   if (r.api.length > 0) {

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import type { TraceResult } from '../../src/core/trace.js';
-import { HOST_APIS } from '../../src/trace/host-apis.js';
+import type { TraceResult } from '../../src/core/trace/result.js';
+import { HOST_APIS } from '../../src/core/trace/host-apis.js';
 import { graphprof, root } from './cli.js';
 
 const hostLibrary = join(root, 'build', 'Release', 'libgraphprof_host.so');
@@ -36,6 +36,11 @@ interface Received {
   cuGraphLaunch: number;
   cuCtxSynchronize: number;
   cuCtxSynchronize_v2: number;
+  cuMemAlloc_v2: number;
+  cuMemcpyHtoD_v2: number;
+  cuMemcpyHtoDAsync_v2: number;
+  cuMemcpyDtoH_v2: number;
+  cuMemsetD32Async: number;
   rtldNext: boolean;
 }
 
@@ -43,6 +48,12 @@ function trace(args: string[], program: string[] = []): { code: number; received
   const r = graphprof(['trace', ...args, '--json', '--', join(dir, 'host_program'), ...program], env);
   if (r.code !== 0) throw new Error(`graphprof trace exited ${r.code}: ${r.stderr}`);
   return { code: r.code, received: JSON.parse(r.stdout) as Received, result: JSON.parse(r.stderr) as TraceResult };
+}
+
+/** API calls by name in one scope's table. */
+function counts(t: TraceResult['inSteps']): Record<string, number> {
+  expect(t).not.toBeNull();
+  return Object.fromEntries(t!.api.filter((a) => a.count > 0).map((a) => [a.name, a.count]));
 }
 
 function calls(result: TraceResult, name: string): number {
@@ -60,13 +71,13 @@ describe.skipIf(!runnable)('graphprof trace, host tracer, on a stand-in driver',
   it('counts every wrapped call the driver received, by variant, and cuts NVTX steps', () => {
     const { received, result } = trace(['--step-marker', 'nvtx:step']);
     // 3 warm-up + 5 steps x (6 through cuGetProcAddress + 1 through dlsym) + 4 on another thread
-    expect(received).toMatchObject({ cuLaunchKernel: 42, cuLaunchKernel_ptsz: 10, cuStreamSynchronize: 5, cuGraphLaunch: 5, cuCtxSynchronize: 1, cuCtxSynchronize_v2: 1 });
+    expect(received).toMatchObject({ cuLaunchKernel: 42, cuLaunchKernel_ptsz: 10, cuStreamSynchronize: 5, cuGraphLaunch: 5, cuCtxSynchronize: 2, cuCtxSynchronize_v2: 1 });
     expect(calls(result, 'cuLaunchKernel')).toBe(received.cuLaunchKernel);
     expect(calls(result, 'cuLaunchKernel_ptsz')).toBe(received.cuLaunchKernel_ptsz);
     expect(calls(result, 'cuStreamSynchronize')).toBe(5);
     expect(calls(result, 'cuGraphLaunch')).toBe(5);
     // the two cuCtxSynchronize ABIs (cuGetProcAddress versions 2000 and 13000) each reach their own function
-    expect(calls(result, 'cuCtxSynchronize')).toBe(1);
+    expect(calls(result, 'cuCtxSynchronize')).toBe(2);
     expect(calls(result, 'cuCtxSynchronize_v2')).toBe(1);
     expect(result.launches).toMatchObject({ launchCalls: 52, graphLaunchCalls: 5 });
     expect(result.processes).toHaveLength(1);
@@ -80,12 +91,57 @@ describe.skipIf(!runnable)('graphprof trace, host tracer, on a stand-in driver',
     expect(received.rtldNext).toBe(true);
   });
 
+  it('keeps the calls inside NVTX steps apart from set-up and teardown, and divides only those by the steps', () => {
+    const { received, result } = trace(['--step-marker', 'nvtx:step']);
+    expect(received).toMatchObject({ cuMemAlloc_v2: 4, cuMemcpyHtoD_v2: 3, cuMemcpyHtoDAsync_v2: 5, cuMemcpyDtoH_v2: 1, cuMemsetD32Async: 5 });
+    const inSteps = counts(result.inSteps);
+    const outside = counts(result.outsideSteps);
+    expect(inSteps).toEqual({ cuLaunchKernel: 35, cuLaunchKernel_ptsz: 10, cuGraphLaunch: 5, cuMemcpyHtoDAsync_v2: 5, cuMemsetD32Async: 5, cuStreamSynchronize: 5 });
+    // set-up (allocations, uploads, warm-up launches, syncs), teardown and the other thread's launches
+    expect(outside).toEqual({ cuLaunchKernel: 7, cuCtxSynchronize: 2, cuCtxSynchronize_v2: 1, cuMemAlloc_v2: 4, cuMemcpyHtoD_v2: 3, cuMemcpyDtoH_v2: 1 });
+    for (const a of result.api) expect((inSteps[a.name] ?? 0) + (outside[a.name] ?? 0)).toBe(a.count);
+    const s = result.steps!;
+    expect([s.syncs.min, s.syncs.max, s.allocations.max, s.copies.min, s.copies.max, s.memsets.min, s.memsets.max]).toEqual([1, 1, 0, 1, 1, 1, 1]);
+    expect([s.gpuNs, s.gpuBusyNs]).toEqual([null, null]);
+    expect(result.perStep).toMatchObject({ steps: 5, source: 'step-marker', scope: 'in-steps', launchCalls: 9, graphLaunchCalls: 1, apiCalls: 13 });
+    expect(result.outside).toMatchObject({ launchCalls: 7, graphLaunchCalls: 0, apiCalls: 18 });
+    // what analyze sees: one sync and no allocation per step (the set-up's 4 + 2 are not divided by 5)
+    expect(result.analysis.perStep).toMatchObject({ syncCalls: 1, allocCalls: 0 });
+    expect(result.notes.join('\n')).not.toContain('set-up, warm-up and teardown are included');
+  });
+
+  it('keeps every call of the timeline\'s steps, within each step\'s window', () => {
+    const { result } = trace(['--step-marker', 'nvtx:step', '--timeline-steps', '2'], ['7']);
+    expect(result.options.timelineSteps).toBe(2);
+    expect(result.timeline).toHaveLength(1);
+    const steps = result.timeline[0]!.steps;
+    expect(steps).toHaveLength(2);
+    const order = ['cuLaunchKernel', 'cuLaunchKernel', 'cuLaunchKernel', 'cuLaunchKernel', 'cuLaunchKernel', 'cuLaunchKernel', 'cuLaunchKernel_ptsz', 'cuLaunchKernel_ptsz', 'cuLaunchKernel', 'cuGraphLaunch', 'cuMemcpyHtoDAsync_v2', 'cuMemsetD32Async', 'cuStreamSynchronize'];
+    for (const st of steps) {
+      expect(st.index).toBeGreaterThanOrEqual(0);
+      expect(st.index).toBeLessThan(7);
+      expect(st.host.map((h) => h.name)).toEqual(order);
+      expect(st.device).toEqual([]);
+      for (const h of st.host) {
+        expect(h.startNs).toBeGreaterThanOrEqual(st.startNs);
+        expect(h.startNs + h.durationNs).toBeLessThanOrEqual(st.endNs);
+      }
+    }
+    expect(steps[0]!.index).toBeLessThan(steps[1]!.index);
+    const off = trace(['--step-marker', 'nvtx:step', '--timeline-steps', '0']).result;
+    expect(off.timeline).toEqual([]);
+  });
+
   it('maps an api: marker on a runtime API to its driver call', () => {
     const { result } = trace(['--step-marker', 'api:cudaStreamSynchronize']);
     expect(result.options.stepMarker).toBe('api:cudaStreamSynchronize');
     // 5 synchronisations: 4 steps between them, each with one step's launches
     expect(result.steps).toMatchObject({ count: 4 });
     expect(result.steps!.launches).toMatchObject({ min: 9, max: 9 });
+    // before the first marker call and after the last: outside; the closing call is its step's
+    expect(counts(result.inSteps)).toEqual({ cuLaunchKernel: 28, cuLaunchKernel_ptsz: 8, cuGraphLaunch: 4, cuMemcpyHtoDAsync_v2: 4, cuMemsetD32Async: 4, cuStreamSynchronize: 4 });
+    expect(counts(result.outsideSteps)).toMatchObject({ cuLaunchKernel: 14, cuLaunchKernel_ptsz: 2, cuStreamSynchronize: 1, cuMemAlloc_v2: 4, cuCtxSynchronize: 2 });
+    expect(result.analysis.perStep).toMatchObject({ syncCalls: 1, allocCalls: 0 });
   });
 
   it('collects only inside cudaProfilerStart / cudaProfilerStop with --capture-range', () => {
@@ -105,13 +161,16 @@ describe.skipIf(!runnable)('graphprof trace, host tracer, on a stand-in driver',
     expect(result.csv).toEqual([`${prefix}_cuda_api_sum.csv`]);
     const rows = parse(readFileSync(`${prefix}_cuda_api_sum.csv`, 'utf8'), { columns: true }) as Record<string, string>[];
     expect(rows.find((r) => r.Name === 'cuLaunchKernel')!['Num Calls']).toBe('42');
-    expect(rows.map((r) => r.Name).sort()).toEqual(['cuCtxSynchronize', 'cuCtxSynchronize_v2', 'cuGraphLaunch', 'cuLaunchKernel', 'cuLaunchKernel_ptsz', 'cuStreamSynchronize']);
+    expect(rows.map((r) => r.Name).sort()).toEqual([
+      'cuCtxSynchronize', 'cuCtxSynchronize_v2', 'cuGraphLaunch', 'cuLaunchKernel', 'cuLaunchKernel_ptsz', 'cuMemAlloc_v2', 'cuMemcpyDtoH_v2',
+      'cuMemcpyHtoDAsync_v2', 'cuMemcpyHtoD_v2', 'cuMemsetD32Async', 'cuStreamSynchronize',
+    ]);
     expect(result.notes.join('\n')).toContain('host tracer: driver API calls');
   });
 });
 
 describe('the host tracer\'s API list', () => {
-  it('is the same in native/trace/host_hooks.cc and src/trace/host-apis.ts', () => {
+  it('is the same in native/trace/host_hooks.cc and src/core/trace/host-apis.ts', () => {
     const source = readFileSync(join(root, 'native', 'trace', 'host_hooks.cc'), 'utf8');
     const inCpp = [...source.matchAll(/GP_(?:PT|LEGACY)\(\d+, (\w+),/g)].map((m) => m[1]);
     expect(inCpp.length).toBeGreaterThan(40);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 
-import type { TraceResult } from '../../src/core/trace.js';
+import type { TraceResult } from '../../src/core/trace/result.js';
 import { graphprof, root } from './cli.js';
 
 const release = join(root, 'build', 'Release');
@@ -182,29 +182,41 @@ describe('graphprof trace on synthetic records (GRAPHPROF_FAKE_TRACE: CLI plumbi
     expect(j.notes.filter((n) => n.startsWith('graph launches run slower under CUPTI'))).toHaveLength(1);
     expect(j.launches).toMatchObject({ launchCalls: 1050, graphLaunchCalls: 5 });
     expect(j.steps).toMatchObject({ count: 10, launchesVary: false });
-    expect(j.perStep).toMatchObject({ steps: 10, source: 'step-marker', launchCalls: 105 });
+    // per step: inside the steps only (the fixture's child and graph launches are outside)
+    expect(j.perStep).toMatchObject({ steps: 10, source: 'step-marker', scope: 'in-steps', launchCalls: 100 });
+    expect(j.outside).toMatchObject({ launchCalls: 50, graphLaunchCalls: 5 });
+    expect(j.inSteps!.api.find((a) => a.name === 'cudaLaunchKernel')!.count).toBe(1000);
+    expect(j.timeline.map((t) => [t.pid, t.steps.map((s) => s.index)])).toEqual([[4242, [4]]]);
     expect(j.environment.driverCudaVersion).toBe('13.0');
-    // analyze's engine on the same data: the per-step launch figure agrees
-    expect(j.analysis.perStep.launchCalls).toBe(105);
-    expect(j.analysis.launches.calls).toBe(1050);
-    expect(j.analysis.verdict).toBe('already-graphed');
+    // analyze's engine on the in-step rows
+    expect(j.analysis.perStep.launchCalls).toBe(100);
+    expect(j.analysis.launches.calls).toBe(1000);
+    // the fixture's graph launches come after the loop, outside the steps: the steps themselves are eager
+    expect(j.analysis.graphLaunches.calls).toBe(0);
+    expect(j.analysis.verdict).toBe('gpu-bound');
     expect(j.notes.join('\n')).toContain('process 4244 (python3 -c killed) initialised CUDA but did not reach its exit handler');
     expect(j.notes.join('\n')).toContain('FAKE TRACE RECORDS');
-    expect(j.csv).toEqual([`${prefix}_cuda_api_sum.csv`, `${prefix}_cuda_gpu_kern_sum.csv`, `${prefix}_cuda_gpu_mem_time_sum.csv`]);
-    const api = parse(readFileSync(`${prefix}_cuda_api_sum.csv`, 'utf8'), { columns: true }) as Record<string, string>[];
+    // with steps: the in-step profile, the step range, and the whole run under PREFIX_whole_*
+    const w = `${prefix}_whole`;
+    expect(j.csv.filter((c) => !c.startsWith(w))).toContain(`${prefix}_cuda_api_sum.csv`);
+    expect(j.csv).toContain(`${prefix}_nvtx_sum.csv`);
+    expect(j.csv.filter((c) => c.startsWith(w))).toEqual([`${w}_cuda_api_sum.csv`, `${w}_cuda_gpu_kern_sum.csv`, `${w}_cuda_gpu_mem_time_sum.csv`]);
+    const inApi = parse(readFileSync(`${prefix}_cuda_api_sum.csv`, 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(inApi.find((x) => x.Name === 'cudaLaunchKernel')!['Num Calls']).toBe('1000');
+    const api = parse(readFileSync(`${w}_cuda_api_sum.csv`, 'utf8'), { columns: true }) as Record<string, string>[];
     expect(api.find((x) => x.Name === 'cudaLaunchKernel')!['Num Calls']).toBe('1000');
-    const kern = parse(readFileSync(`${prefix}_cuda_gpu_kern_sum.csv`, 'utf8'), { columns: true }) as Record<string, string>[];
+    const kern = parse(readFileSync(`${w}_cuda_gpu_kern_sum.csv`, 'utf8'), { columns: true }) as Record<string, string>[];
     expect(kern.reduce((s, x) => s + Number(x.Instances), 0)).toBe(1100);
-    // `graphprof analyze` reads the CSV files as an nsys profile and finds the same figures
-    const a = graphprof(['analyze', `${prefix}_cuda_api_sum.csv`, `${prefix}_cuda_gpu_kern_sum.csv`, `${prefix}_cuda_gpu_mem_time_sum.csv`, '--steps', '10', '--json']);
+    // `graphprof analyze` reads the whole-run CSV files as an nsys profile and finds the same whole-run figures
+    const a = graphprof(['analyze', `${w}_cuda_api_sum.csv`, `${w}_cuda_gpu_kern_sum.csv`, `${w}_cuda_gpu_mem_time_sum.csv`, '--steps', '10', '--json']);
     expect(a.code).toBe(0);
     const p = (JSON.parse(a.stdout) as { profiles: TraceResult['analysis'][] }).profiles;
     expect(p).toHaveLength(1);
-    expect(p[0]!.launches.calls).toBe(j.analysis.launches.calls);
+    expect(p[0]!.launches.calls).toBe(j.launches.launchCalls);
     expect(p[0]!.perStep.launchCalls).toBe(105);
     expect(p[0]!.graphLaunches.calls).toBe(5);
     expect(p[0]!.gpu.kernelInstances).toBe(1100);
-    expect(p[0]!.launches.totalNs).toBe(j.analysis.launches.totalNs);
+    expect(p[0]!.launches.totalNs).toBe(j.launches.byApi.filter((a) => a.name !== 'cudaGraphLaunch_v10000').reduce((t, a) => t + a.totalNs, 0));
   });
 
   it.skipIf(!builtWithCupti)('prints a table on stderr with the launch counts and the per-step figures', () => {

@@ -10,6 +10,7 @@ using CUstream = void*;
 using CUfunction = void*;
 using CUcontext = void*;
 using CUgraphExec = void*;
+using CUdeviceptr = unsigned long long;
 using cuuint64_t = uint64_t;
 using CUdriverProcAddressQueryResult = int;
 constexpr int CUDA_SUCCESS = 0, CUDA_ERROR_NOT_FOUND = 500;
@@ -18,7 +19,7 @@ constexpr uint64_t CU_GET_PROC_ADDRESS_PER_THREAD_DEFAULT_STREAM = 2;
 
 namespace {
 int g_calls[16];
-enum { kLaunch, kLaunchPt, kSync, kGraph, kCtxSync1, kCtxSync2, kProfStart, kProfStop, kInit, kCount };
+enum { kLaunch, kLaunchPt, kSync, kGraph, kCtxSync1, kCtxSync2, kProfStart, kProfStop, kInit, kAlloc, kHtoD, kHtoDAsync, kDtoH, kMemset, kCount };
 }  // namespace
 
 extern "C" {
@@ -39,6 +40,11 @@ CUresult CUDAAPI cuGraphLaunch(CUgraphExec, CUstream) { ++g_calls[kGraph]; retur
 CUresult CUDAAPI cuCtxSynchronize() { ++g_calls[kCtxSync1]; return CUDA_SUCCESS; }
 CUresult CUDAAPI cuCtxSynchronize_v2(CUcontext) { ++g_calls[kCtxSync2]; return CUDA_SUCCESS; }
 CUresult CUDAAPI cuProfilerStart() { ++g_calls[kProfStart]; return CUDA_SUCCESS; }
+CUresult CUDAAPI cuMemAlloc_v2(CUdeviceptr* p, size_t) { ++g_calls[kAlloc]; *p = 0x1000; return CUDA_SUCCESS; }
+CUresult CUDAAPI cuMemcpyHtoD_v2(CUdeviceptr, const void*, size_t) { ++g_calls[kHtoD]; return CUDA_SUCCESS; }
+CUresult CUDAAPI cuMemcpyHtoDAsync_v2(CUdeviceptr, const void*, size_t, CUstream) { ++g_calls[kHtoDAsync]; return CUDA_SUCCESS; }
+CUresult CUDAAPI cuMemcpyDtoH_v2(void*, CUdeviceptr, size_t) { ++g_calls[kDtoH]; return CUDA_SUCCESS; }
+CUresult CUDAAPI cuMemsetD32Async(CUdeviceptr, unsigned int, size_t, CUstream) { ++g_calls[kMemset]; return CUDA_SUCCESS; }
 CUresult CUDAAPI cuProfilerStop() { ++g_calls[kProfStop]; return CUDA_SUCCESS; }
 
 CUresult CUDAAPI cuGetProcAddress_v2(const char* symbol, void** pfn, int version, cuuint64_t flags, CUdriverProcAddressQueryResult* status);
@@ -56,6 +62,11 @@ CUresult CUDAAPI cuGetProcAddress_v2(const char* symbol, void** pfn, int version
   else if (!std::strcmp(symbol, "cuGraphLaunch")) fn = (void*)&cuGraphLaunch;
   else if (!std::strcmp(symbol, "cuCtxSynchronize")) fn = version >= 13000 ? (void*)&cuCtxSynchronize_v2 : (void*)&cuCtxSynchronize;
   else if (!std::strcmp(symbol, "cuProfilerStart")) fn = (void*)&cuProfilerStart;
+  else if (!std::strcmp(symbol, "cuMemAlloc")) fn = (void*)&cuMemAlloc_v2;
+  else if (!std::strcmp(symbol, "cuMemcpyHtoD")) fn = (void*)&cuMemcpyHtoD_v2;
+  else if (!std::strcmp(symbol, "cuMemcpyHtoDAsync")) fn = (void*)&cuMemcpyHtoDAsync_v2;
+  else if (!std::strcmp(symbol, "cuMemcpyDtoH")) fn = (void*)&cuMemcpyDtoH_v2;
+  else if (!std::strcmp(symbol, "cuMemsetD32Async")) fn = (void*)&cuMemsetD32Async;
   else if (!std::strcmp(symbol, "cuProfilerStop")) fn = (void*)&cuProfilerStop;
   if (status) *status = fn ? 0 : 1;  // CU_GET_PROC_ADDRESS_SUCCESS, _SYMBOL_NOT_FOUND
   *pfn = fn;

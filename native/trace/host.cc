@@ -1,0 +1,215 @@
+// The host tracer (libgraphprof_host.so, graphprof trace's default): host_hooks.cc wraps the
+// driver entry points the program obtains and reports each call here; counting, steps and the
+// record are the shared ones (counting.cc, record.cc), on the calling thread as with callbacks.
+// No CUPTI is loaded: loading and initialising it is what puts the driver in a tool's mode (graph
+// launches node by node, docs/trace.md), so there are no device times either.
+//
+// With no CUPTI, this library is NVTX's tool itself (NVTX_INJECTION64_PATH): it fills NVTX's
+// function tables with the handlers below, which do what CUPTI's NVTX callbacks do in cupti.cc.
+// Every range call of the program lands here; only the marker's name makes a step.
+//
+// A preloaded library's static initialisers may run after another library's constructor has called
+// cuInit (or NVTX): until ours have run, the globals are not built. Start-up is then left to the
+// initialiser at the end of this file (constant-initialised flags, no dynamic initialisation).
+#include <generated_nvtx_meta.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "host.h"
+#include "state.h"
+
+namespace graphprof_trace {
+
+namespace {
+const char* g_hostNames[kDrvSize];  // the wrapped driver symbols, by CUPTI driver cbid
+}
+
+const char* tracerApiMode() { return "host"; }
+
+const char* tracerApiName(int domain, uint32_t cbid) { return domain == kDriver && cbid < kDrvSize ? g_hostNames[cbid] : nullptr; }
+
+void tracerForEachApi(void (*fn)(int domain, uint32_t cbid, const char* name)) {
+  for (int i = 0; i < hostApiCount(); ++i) {
+    const HostApi a = hostApi(i);
+    if (!a.name || a.cbid >= kDrvSize) continue;
+    g_hostNames[a.cbid] = a.name;
+    fn(kDriver, a.cbid, a.name);
+  }
+}
+
+// The wrappers count on the calling thread, like callbacks; no CUPTI, no device times.
+void tracerAdjustConfig(Config& c) {
+  c.cuptiClock = false;
+  c.apiRecords = false;
+  c.activity = false;
+  c.graphTrace = false;
+  c.subscribe = false;
+  c.exclude.clear();
+}
+
+bool tracerAttach() {
+  g_collecting.store(!g_config.captureProfiler);
+  return true;  // the wrappers are in place: host_hooks.cc handed them out
+}
+
+void tracerSwitch(bool) {}
+
+void tracerFlush() {
+  if (const int n = hostPassedThrough())
+    note(std::to_string(n) + " driver entry points were handed out unwrapped (the program obtained the same API at two addresses, e.g. from two libcuda): calls through them are not counted");
+}
+
+uint32_t tracerVersion() { return 0; }
+uint64_t tracerTimestamp() { return 0; }
+
+}  // namespace graphprof_trace
+
+// ---------------------------------------------------------------- NVTX tool
+
+namespace {
+
+using namespace graphprof_trace;
+
+std::atomic<uint64_t> g_nvtxNextId{1};
+
+bool nvtxLive() {
+  g_nvtxCallbacks.fetch_add(1, std::memory_order_relaxed);
+  return g_pid == getpid() && !g_stopping.load(std::memory_order_relaxed) && g_config.stepMode == StepMode::Nvtx;
+}
+int depthAfter(const void* domain) { return nvtxDepthOf(state(), domain) - 1; }
+
+int NVTX_API hostPushA(const char* m) {
+  if (!nvtxLive()) return 0;
+  nvtxPush(nullptr, m ? m : "");
+  return depthAfter(nullptr);
+}
+int NVTX_API hostPushW(const wchar_t* m) {
+  if (!nvtxLive()) return 0;
+  nvtxPush(nullptr, asciiOfWide(m));
+  return depthAfter(nullptr);
+}
+int NVTX_API hostPushEx(const nvtxEventAttributes_t* a) {
+  if (!nvtxLive()) return 0;
+  nvtxPush(nullptr, asciiOfAttributes(a));
+  return depthAfter(nullptr);
+}
+int NVTX_API hostPop() {
+  if (!nvtxLive()) return -1;
+  const int level = nvtxDepthOf(state(), nullptr) - 1;
+  nvtxPop(nullptr);
+  return level;
+}
+int NVTX_API hostDomainPushEx(nvtxDomainHandle_t d, const nvtxEventAttributes_t* a) {
+  if (!nvtxLive()) return 0;
+  nvtxPush(d, asciiOfAttributes(a));
+  return depthAfter(d);
+}
+int NVTX_API hostDomainPop(nvtxDomainHandle_t d) {
+  if (!nvtxLive()) return -1;
+  const int level = nvtxDepthOf(state(), d) - 1;
+  nvtxPop(d);
+  return level;
+}
+nvtxRangeId_t startNamed(const std::string& name) {
+  const nvtxRangeId_t id = g_nvtxNextId.fetch_add(1, std::memory_order_relaxed);
+  if (nvtxLive()) nvtxStart(name, &id);
+  return id;
+}
+nvtxRangeId_t NVTX_API hostStartA(const char* m) { return startNamed(m ? m : ""); }
+nvtxRangeId_t NVTX_API hostStartW(const wchar_t* m) { return startNamed(asciiOfWide(m)); }
+nvtxRangeId_t NVTX_API hostStartEx(const nvtxEventAttributes_t* a) { return startNamed(asciiOfAttributes(a)); }
+nvtxRangeId_t NVTX_API hostDomainStartEx(nvtxDomainHandle_t, const nvtxEventAttributes_t* a) { return startNamed(asciiOfAttributes(a)); }
+void NVTX_API hostEnd(nvtxRangeId_t id) {
+  if (nvtxLive()) nvtxEnd(id);
+}
+void NVTX_API hostDomainEnd(nvtxDomainHandle_t, nvtxRangeId_t id) { hostEnd(id); }
+// Handles are our own, never freed: a registered string is its copy, a domain a unique address.
+bool g_libReady = false;     // this file's initialisers have run
+bool g_startPending = false;  // cuInit returned before they had
+std::once_flag* g_initOnce = nullptr;
+
+nvtxStringHandle_t NVTX_API hostRegisterStringA(nvtxDomainHandle_t, const char* text) {
+  auto* copy = new std::string(text ? text : "");
+  const void* handle = copy;
+  if (g_libReady) nvtxRegisterString(handle, *copy);
+  return reinterpret_cast<nvtxStringHandle_t>(const_cast<void*>(handle));
+}
+nvtxStringHandle_t NVTX_API hostRegisterStringW(nvtxDomainHandle_t d, const wchar_t* text) {
+  return hostRegisterStringA(d, asciiOfWide(text).c_str());
+}
+nvtxDomainHandle_t NVTX_API hostDomainCreateA(const char*) { return reinterpret_cast<nvtxDomainHandle_t>(new char(0)); }
+nvtxDomainHandle_t NVTX_API hostDomainCreateW(const wchar_t*) { return reinterpret_cast<nvtxDomainHandle_t>(new char(0)); }
+
+void setSlot(NvtxFunctionTable table, unsigned int size, unsigned int id, NvtxFunctionPointer fn) {
+  if (table && id < size && table[id]) *table[id] = fn;
+}
+template <typename F>
+NvtxFunctionPointer fp(F f) {
+  return reinterpret_cast<NvtxFunctionPointer>(f);
+}
+
+}  // namespace
+
+extern "C" __attribute__((visibility("default"))) int InitializeInjectionNvtx2(NvtxGetExportTableFunc_t getExportTable) {
+  const auto* cb = getExportTable ? static_cast<const NvtxExportTableCallbacks*>(getExportTable(NVTX_ETID_CALLBACKS)) : nullptr;
+  if (!cb || !cb->GetModuleFunctionTable) return 0;
+  NvtxFunctionTable core = nullptr, core2 = nullptr;
+  unsigned int n = 0, n2 = 0;
+  if (!cb->GetModuleFunctionTable(NVTX_CB_MODULE_CORE, &core, &n)) return 0;
+  setSlot(core, n, NVTX_CBID_CORE_RangePushA, fp(&hostPushA));
+  setSlot(core, n, NVTX_CBID_CORE_RangePushW, fp(&hostPushW));
+  setSlot(core, n, NVTX_CBID_CORE_RangePushEx, fp(&hostPushEx));
+  setSlot(core, n, NVTX_CBID_CORE_RangePop, fp(&hostPop));
+  setSlot(core, n, NVTX_CBID_CORE_RangeStartA, fp(&hostStartA));
+  setSlot(core, n, NVTX_CBID_CORE_RangeStartW, fp(&hostStartW));
+  setSlot(core, n, NVTX_CBID_CORE_RangeStartEx, fp(&hostStartEx));
+  setSlot(core, n, NVTX_CBID_CORE_RangeEnd, fp(&hostEnd));
+  if (cb->GetModuleFunctionTable(NVTX_CB_MODULE_CORE2, &core2, &n2)) {
+    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRangePushEx, fp(&hostDomainPushEx));
+    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRangePop, fp(&hostDomainPop));
+    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRangeStartEx, fp(&hostDomainStartEx));
+    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRangeEnd, fp(&hostDomainEnd));
+    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRegisterStringA, fp(&hostRegisterStringA));
+    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRegisterStringW, fp(&hostRegisterStringW));
+    setSlot(core2, n2, NVTX_CBID_CORE2_DomainCreateA, fp(&hostDomainCreateA));
+    setSlot(core2, n2, NVTX_CBID_CORE2_DomainCreateW, fp(&hostDomainCreateW));
+  }
+  g_nvtxInit.store(2);
+  return 1;
+}
+
+// ---------------------------------------------------------------- host_hooks.cc's seam (host.h)
+
+namespace graphprof_trace {
+void hostStart() {
+  if (!g_libReady) {
+    g_startPending = true;
+    return;
+  }
+  std::call_once(*g_initOnce, initialize);
+}
+void hostApiEnter(uint32_t cbid, const char* name) {
+  if (!g_collecting.load(std::memory_order_relaxed) || g_stopping.load(std::memory_order_relaxed)) return;
+  apiEnter(kDriver, cbid, name, 0);
+}
+void hostApiExit(uint32_t cbid, const char* name) {
+  if (!g_collecting.load(std::memory_order_relaxed) || g_stopping.load(std::memory_order_relaxed)) return;
+  apiExit(kDriver, cbid, name, 0);
+}
+void hostProfiler(bool start) {
+  if (g_config.captureProfiler && g_pid == getpid() && !g_stopping.load()) setCollecting(start);
+}
+}  // namespace graphprof_trace
+
+namespace {
+// Last in the file, so it runs after every initialiser above. (The shared sources' globals are
+// built by their own initialisers; hostStart's call_once lives here so it is ready with this one.)
+struct Ready {
+  Ready() {
+    g_initOnce = new std::once_flag();
+    g_libReady = true;
+    if (g_startPending) graphprof_trace::hostStart();
+  }
+} g_ready;
+}  // namespace
