@@ -18,6 +18,17 @@ export function analyzeColumns(r: AnalyzeResult): Column<Row>[] {
   const first = r.profiles[0];
   if (!first) return columns;
   for (const f of analyzeFigures(first)) {
+    // Each model figure's basis (measured, estimated, ...) beside it, as the table's basis column
+    // says; the perStep.* counts and host times are always read from the report.
+    if (f.key !== 'verdict' && !f.key.startsWith('perStep.')) {
+      columns.push({
+        key: `${f.key}.basis`,
+        label: `${f.label.trim()} basis`,
+        kind: 'text',
+        align: 'left',
+        value: (row) => analyzeFigures(row.profile).find((g) => g.key === f.key)?.basis ?? null,
+      });
+    }
     columns.push({
       key: f.key,
       label: f.label,

@@ -8,8 +8,8 @@ export function renderAnalyzeMarkdown(r: AnalyzeResult): string {
   const out: string[] = [];
   for (const [i, a] of r.profiles.entries()) {
     out.push(`### graphprof analyze: ${esc(profileHeading(r, i))}`, '');
-    out.push('| per step | value | how |', '| --- | ---: | --- |');
-    for (const f of analyzeFigures(a)) out.push(`| ${esc(f.label)} | ${esc(fmt(f.kind, f.value))} | ${esc(f.how)} |`);
+    out.push('| per step | value | basis | how |', '| --- | ---: | --- | --- |');
+    for (const f of analyzeFigures(a)) out.push(`| ${esc(f.label.trim())} | ${esc(fmt(f.kind, f.value))} | ${esc(f.basis ?? '')} | ${esc(f.how)} |`);
     out.push('', esc(summarize(a)), '');
     for (const f of a.findings) out.push(`- **${f.severity}** [${esc(f.id)}] ${esc(f.message)}`);
     if (a.findings.length > 0) out.push('');

@@ -86,7 +86,7 @@ describe('usage and colour', () => {
     const args = ['analyze', 'fixtures/nsys/decode-token-published_cuda_api_sum.csv', '--target-latency', '30ms'];
     const forced = graphprof(args, { NO_COLOR: undefined, FORCE_COLOR: '1' });
     expect(forced.code).toBe(0);
-    expect(forced.stdout).toContain('\u001b[33mlaunch-bound (estimated)\u001b[39m');
+    expect(forced.stdout).toMatch(/\u001b\[36m per step +\u001b\[39m/);
     const plain = graphprof(args, { NO_COLOR: undefined });
     expect(plain.stdout).not.toContain('\u001b[');
     const off = graphprof(['--no-color', ...args], { NO_COLOR: undefined, FORCE_COLOR: '1' });
