@@ -4,6 +4,8 @@
 import { Command, CommanderError, Option } from 'commander';
 
 import { EXIT, GraphprofError } from './errors.js';
+import { printable } from './report/printable.js';
+import { clearProgress, watchClosedStreams } from './terminal.js';
 import type { Io } from './io.js';
 import { ANALYZE_DEFAULTS } from './commands/analyze-options.js';
 import { DOCTOR_DEFAULTS } from './commands/doctor-options.js';
@@ -171,6 +173,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  watchClosedStreams();
   let exitCode: number = EXIT.ok;
   const program = buildProgram((code) => {
     exitCode = code;
@@ -188,6 +191,17 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+const FILE_ERRORS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or directory',
+  EISDIR: 'is a folder, expected a file',
+  ENOTDIR: 'a part of the path is not a folder',
+  ELOOP: 'too many symbolic links',
+  ESPIPE: 'cannot seek in this input (a pipe or FIFO)',
+  EROFS: 'read-only file system',
+};
+
 function handleError(err: unknown): number {
   if (err instanceof CommanderError) {
     // commander has already printed its message; help and version are not errors.
@@ -195,14 +209,22 @@ function handleError(err: unknown): number {
     return EXIT.badInput;
   }
   const debug = process.env.GRAPHPROF_DEBUG === '1';
+  // never on the end of a progress line; one line, whatever a file name or cell holds
+  clearProgress();
   if (err instanceof GraphprofError) {
-    process.stderr.write(`graphprof: ${err.message}\n`);
+    process.stderr.write(`graphprof: ${printable(err.message, true)}\n`);
     if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
     return err.exitCode;
   }
   // A bug, not bad input: still one line, with the way to see more.
-  const e = err as Error;
-  process.stderr.write(`graphprof: internal error: ${e?.message ?? String(err)} (GRAPHPROF_DEBUG=1 shows the stack)\n`);
+  const e = err as NodeJS.ErrnoException;
+  // a file-system error that escaped a reader is still about a file the user named: exit 2
+  if (typeof e?.code === 'string' && typeof e.path === 'string' && FILE_ERRORS[e.code]) {
+    process.stderr.write(`graphprof: ${printable(e.path, true)}: ${FILE_ERRORS[e.code]}\n`);
+    if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+    return EXIT.badInput;
+  }
+  process.stderr.write(`graphprof: internal error: ${printable(e?.message ?? String(err), true)} (GRAPHPROF_DEBUG=1 shows the stack)\n`);
   if (debug && e?.stack) process.stderr.write(`${e.stack}\n`);
   return 70;
 }

@@ -3,6 +3,10 @@
 // off (colorLevel says in which order); progress appears only when stderr is a terminal.
 import { Chalk, type ChalkInstance } from 'chalk';
 
+import { EnvironmentError } from './errors.js';
+import { printable, printableKeepColour } from './report/printable.js';
+import { clearProgress, drawProgress, isStdoutClosed, watchClosedStreams } from './terminal.js';
+
 export interface Io {
   out(text: string): void;
   err(text: string): void;
@@ -34,11 +38,27 @@ export function processIo(noColor: boolean): Io {
   // Our renderers use the basic colours only, so level 1 is all they need of any level asked for.
   const colorOn = colorLevel(noColor, process.env, process.stdout.isTTY === true) > 0;
   const progressOn = process.stderr.isTTY === true;
+  watchClosedStreams();
   return {
-    out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
-    err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+    out: (t) => {
+      if (isStdoutClosed()) return;
+      try {
+        process.stdout.write(t.endsWith('\n') ? t : `${t}\n`);
+      } catch (err) {
+        // stdout is a file: its write fails at once (a full disk), not as an 'error' event
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE') return;
+        throw new EnvironmentError(`cannot write the result to standard output (${code ?? (err as Error).message})`);
+      }
+    },
+    // stderr text is escaped (notes quote file names); colour, where a renderer added it, is kept
+    err: (t) => {
+      clearProgress();
+      const safe = colorOn ? printableKeepColour(t) : printable(t);
+      process.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+    },
     progress: (t) => {
-      if (progressOn) process.stderr.write(`\r\x1b[2K${t}`);
+      if (progressOn) drawProgress(printable(t, true));
     },
     color: new Chalk({ level: colorOn ? 1 : 0 }),
     argv: process.argv.slice(2),

@@ -7,6 +7,7 @@ import type { CaptureRange, GraphTrace, Tracer } from '../core/trace/result.js';
 import { parseStepMarker } from '../core/trace/steps.js';
 import { UsageError, ValueError } from '../errors.js';
 import { nonNegativeInt, positiveInt } from './options.js';
+import { checkTraceOutputs } from './output-file.js';
 import { parseReportChannels, type ReportChannel } from './trace-output.js';
 
 /** Defaults as the user would type them. */
@@ -97,6 +98,7 @@ export function parseTraceOptions(raw: RawTraceOptions, command: readonly string
   }
   const timelineSteps = nonNegativeInt('--timeline-steps', raw.timelineSteps ?? TRACE_DEFAULTS.timelineSteps, TRACE_LIMITS.timelineSteps);
   if (raw.timelineSteps !== undefined && timelineSteps > 0 && !marker) throw new UsageError('--timeline-steps: keeps events of marked steps; add --step-marker');
+  checkTraceOutputs(raw.out, raw.output);
   return {
     command,
     steps: raw.steps === undefined ? null : positiveInt('--steps', raw.steps),

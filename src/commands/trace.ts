@@ -74,7 +74,7 @@ async function traceOnce(options: TraceOptions, io: Io): Promise<Traced | number
 
   let exit;
   try {
-    exit = await runChild(options.command, tracedEnv(setup, dir));
+    exit = await runChild(options.command, tracedEnv(setup, dir), { tempDir: process.env.GRAPHPROF_TRACE_KEEP === '1' ? undefined : dir, note: (t) => io.err(t) });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;

@@ -3,7 +3,7 @@
 // markdown holding tables among other lines, markdown pipe tables, legacy 2020-2021 layouts, and
 // cuda_api_trace / cuda_gpu_trace CSVs of millions of rows (streamed). docs/formats.md is the
 // user-facing description of these rules.
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -12,6 +12,7 @@ import { looksLikeCudaApi } from '../core/analyze/launch-apis.js';
 import { InputError } from '../errors.js';
 import { splitCsvRecord } from './csv.js';
 import { readLines, splitLines } from './lines.js';
+import { fileError, STDIN_PATH } from './source.js';
 import {
   cellsBySpans,
   dashSpans,
@@ -36,6 +37,15 @@ import type { TraceWorkerInput, TraceWorkerOutput } from './nsys-trace-worker.js
 const TITLE_REACH_LINES = 12;
 /** A quoted CSV field may run over at most this many characters before the file is called broken. */
 const MAX_OPEN_QUOTE_CHARS = 1 << 20;
+/**
+ * Memory bounds (docs/formats.md, "Limits"). Trace rows are summed as they stream by, so a trace
+ * of any length takes little memory; summary rows are kept until their table ends, and every other
+ * line is looked at once. A summary table of more rows, or more text outside trace tables, is not
+ * an nsys stats report (cuda_api_sum has one row per API, cuda_gpu_kern_sum one per kernel) and
+ * stops the read at once with exit 2, before memory grows with the input.
+ */
+export const MAX_SUMMARY_ROWS = 500_000;
+export const MAX_TEXT_BYTES = 256 << 20;
 
 export interface ParsedTable {
   report: string;
@@ -66,6 +76,10 @@ const NO_BULK = { pos: 0, lines: 0 };
 
 interface OpenSummary {
   type: 'summary';
+  /** a trace in column text or markdown: its rows are summed here as they come, never kept */
+  agg: TraceAggregator | null;
+  /** rows of a trace kind taken without being kept */
+  streamed: number;
   format: 'csv' | 'column' | 'markdown';
   cols: Column[];
   kind: HeaderKind;
@@ -92,6 +106,8 @@ interface OpenTrace {
 }
 
 type Open = OpenSummary | OpenTrace;
+
+const TRACE_KINDS: ReadonlySet<HeaderKind> = new Set<HeaderKind>(['api-trace', 'gpu-trace', 'nvtx-trace', 'other-trace']);
 
 const TIME_ROLES = new Set(['total', 'avg', 'med', 'min', 'max', 'stddev', 'duration', 'start', 'end']);
 
@@ -138,11 +154,19 @@ export class NsysScanner {
   private open: Open | null = null;
   private carry = '';
   private carryLine = 0;
+  /** characters read outside trace tables (MAX_TEXT_BYTES) */
+  private textChars = 0;
 
   constructor(readonly path: string) {}
 
   line = (text: string, lineNo: number): void => {
     const t = this.open;
+    if (t === null || (t.type !== 'trace' && !TRACE_KINDS.has(t.kind))) {
+      this.textChars += text.length + 1;
+      if (this.textChars > MAX_TEXT_BYTES) {
+        throw new InputError(this.path, lineNo, `more than ${MAX_TEXT_BYTES >> 20} MiB of text outside trace tables: not an nsys stats report, or one with a large tail (cut the file to its reports)`);
+      }
+    }
     if (t !== null && t.format === 'csv') {
       if (this.carry.length > 0) {
         text = `${this.carry}\n${text}`;
@@ -219,6 +243,8 @@ export class NsysScanner {
           format: 'column',
           cols,
           kind: headerKind(cols)!,
+          agg: this.traceAggregator(headerKind(cols)!, cols, this.prev.line),
+          streamed: 0,
           title: this.recentTitle(this.prev.line),
           headerLine: this.prev.line,
           spans,
@@ -239,6 +265,8 @@ export class NsysScanner {
           format: 'markdown',
           cols,
           kind: headerKind(cols)!,
+          agg: this.traceAggregator(headerKind(cols)!, cols, this.prev.line),
+          streamed: 0,
           title: this.recentTitle(this.prev.line),
           headerLine: this.prev.line,
           spans: null,
@@ -284,7 +312,7 @@ export class NsysScanner {
       });
       return;
     }
-    this.start({ type: 'summary', format: 'csv', cols, kind, title, headerLine: lineNo, spans: null, rows: [], elided: 0, probe: -1 });
+    this.start({ type: 'summary', format: 'csv', cols, kind, title, headerLine: lineNo, spans: null, rows: [], elided: 0, probe: -1, agg: null, streamed: 0 });
   }
 
   private start(t: Open): void {
@@ -341,8 +369,26 @@ export class NsysScanner {
     const fields = splitCsvRecord(text);
     if (fields === null) return this.openQuote(text, lineNo);
     if (fields.length !== t.cols.length) return this.endOrTruncated(t.cols.length, fields.length, t.headerLine, text, lineNo);
-    t.rows.push({ cells: fields, line: lineNo });
+    this.keepRow(t, fields, lineNo);
     return true;
+  }
+
+  /** Column-text and markdown traces stream into an aggregator, as CSV traces do. */
+  private traceAggregator(kind: HeaderKind, cols: Column[], headerLine: number): TraceAggregator | null {
+    return kind === 'api-trace' || kind === 'gpu-trace' ? new TraceAggregator(kind, this.path, cols, headerLine) : null;
+  }
+
+  private keepRow(t: OpenSummary, cells: string[], lineNo: number): void {
+    if (TRACE_KINDS.has(t.kind)) {
+      // any number of trace rows: summed (or, for a trace we do not use, counted), not kept
+      if (t.agg) t.agg.addCells(cells, lineNo);
+      t.streamed++;
+      return;
+    }
+    if (t.rows.length >= MAX_SUMMARY_ROWS) {
+      throw new InputError(this.path, lineNo, `the table under the header on line ${t.headerLine} has more than ${MAX_SUMMARY_ROWS.toLocaleString('en-US')} rows: not an nsys stats summary (a damaged or concatenated file?)`);
+    }
+    t.rows.push({ cells, line: lineNo });
   }
 
   private openQuote(text: string, lineNo: number): boolean {
@@ -377,7 +423,7 @@ export class NsysScanner {
       this.close(lineNo);
       return false;
     }
-    t.rows.push({ cells, line: lineNo });
+    this.keepRow(t, cells, lineNo);
     return true;
   }
 
@@ -395,7 +441,7 @@ export class NsysScanner {
       this.close(lineNo);
       return false;
     }
-    t.rows.push({ cells, line: lineNo });
+    this.keepRow(t, cells, lineNo);
     return true;
   }
 
@@ -408,7 +454,7 @@ export class NsysScanner {
     this.title = null;
     this.prev = null;
     // a header with no rows under it (a header quoted in prose, an empty paste) is no table
-    if ((t.type === 'summary' && t.rows.length === 0 && t.elided === 0) || (t.type === 'trace' && (t.agg ? t.agg.rows : t.rows) === 0)) return;
+    if ((t.type === 'summary' && t.rows.length === 0 && t.streamed === 0 && t.elided === 0) || (t.type === 'trace' && (t.agg ? t.agg.rows : t.rows) === 0)) return;
     const report = this.reportOf(t);
     const table: ParsedTable = {
       report,
@@ -441,9 +487,12 @@ export class NsysScanner {
     else if (report === 'cuda_gpu_mem_time_sum') table.memOps = this.memOpRows(t);
     else if (report === 'nvtx_sum') table.ranges = this.rangeRows(t);
     else if (report === 'cuda_api_trace' || report === 'cuda_gpu_trace') {
-      // a trace pasted as column text: small, so summed here
-      const agg = new TraceAggregator(report === 'cuda_api_trace' ? 'api-trace' : 'gpu-trace', this.path, t.cols, t.headerLine);
-      for (const r of t.rows) agg.addCells(r.cells, r.line);
+      // a trace in column text or markdown: summed as its rows came (or, titled so, summed here)
+      let agg = t.agg;
+      if (agg === null) {
+        agg = new TraceAggregator(report === 'cuda_api_trace' ? 'api-trace' : 'gpu-trace', this.path, t.cols, t.headerLine);
+        for (const r of t.rows) agg.addCells(r.cells, r.line);
+      }
       table.traceRows = agg.rows;
       if (report === 'cuda_api_trace') table.api = agg.apiRows();
       else {
@@ -487,7 +536,10 @@ export class NsysScanner {
     if (v === null) throw new InputError(this.path, r.line, `${col.label} is not a number: "${cell}"`);
     if (v < 0) throw new InputError(this.path, r.line, `${col.label} is negative: "${cell}"`);
     if (opts.integer && !Number.isInteger(v)) throw new InputError(this.path, r.line, `${col.label} is not a whole number: "${cell}"`);
-    return TIME_ROLES.has(role) ? v * this.unitOf(t, col) : v;
+    const value = TIME_ROLES.has(role) ? v * this.unitOf(t, col) : v;
+    // 1e400 reads as Infinity; past 2^53 (104 days in ns) sums lose whole units: damage, not data
+    if (!(value <= Number.MAX_SAFE_INTEGER)) throw new InputError(this.path, r.line, `${col.label} is out of range: "${cell}"`);
+    return value;
   }
 
   private nameOf(t: OpenSummary, r: Row, role: 'name' | 'operation'): string {
@@ -597,7 +649,10 @@ function runWorker(input: TraceWorkerInput): { done: Promise<TraceWorkerOutput>;
 export async function parseFileAsync(path: string): Promise<ParsedFile> {
   let size: number;
   try {
-    size = statSync(path).size;
+    const st = statSync(path);
+    // standard input, FIFOs and devices are streams: read once, in order
+    if (path === STDIN_PATH || !st.isFile()) return parseFile(path);
+    size = st.size;
   } catch {
     return parseFile(path);
   }
@@ -669,10 +724,11 @@ interface Draft {
 function addTable(d: Draft, t: ParsedTable): void {
   const p = d.profile;
   p.reports.push(t.report);
-  if (t.api) p.api.push(...t.api);
-  if (t.kernels) p.kernels = [...(p.kernels ?? []), ...t.kernels];
-  if (t.memOps && (t.memOps.length > 0 || !t.kernels)) p.memOps = [...(p.memOps ?? []), ...t.memOps];
-  if (t.ranges) p.ranges = [...(p.ranges ?? []), ...t.ranges];
+  // loops, not push(...rows): a spread passes every row as an argument, and 130,000 overflow the stack
+  if (t.api) for (const r of t.api) p.api.push(r);
+  if (t.kernels) p.kernels = (p.kernels ?? []).concat(t.kernels);
+  if (t.memOps && (t.memOps.length > 0 || !t.kernels)) p.memOps = (p.memOps ?? []).concat(t.memOps);
+  if (t.ranges) p.ranges = (p.ranges ?? []).concat(t.ranges);
   p.traceRows += t.traceRows;
   p.elidedRows += t.elidedRows;
   for (const s of slotsOf(t)) d.has.add(s);
@@ -714,11 +770,47 @@ export interface ReadResult {
 }
 
 function isDirectory(path: string): boolean {
+  if (path === STDIN_PATH) return false;
   try {
     return statSync(path).isDirectory();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(path, undefined, code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${(err as Error).message}`);
+    throw code === 'ENOENT' ? new InputError(path, undefined, 'no such file or directory') : fileError(path, err);
+  }
+}
+
+/** The files of a folder, by name, symbolic links followed (a link to a folder is not entered). */
+function folderFiles(dir: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    throw fileError(dir, err, 'cannot list the folder');
+  }
+  const names: string[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    if (e.isFile()) names.push(e.name);
+    else if (e.isSymbolicLink()) {
+      try {
+        if (statSync(join(dir, e.name)).isFile()) names.push(e.name);
+      } catch {
+        // a dangling link: nothing to read
+      }
+    }
+  }
+  return names.sort();
+}
+
+/** One identity per file, whatever path names it: device and inode, else the resolved path. */
+function fileIdentity(path: string): string {
+  if (path === STDIN_PATH) return 'stdin';
+  try {
+    const st = statSync(path);
+    if (st.ino !== 0) return `${st.dev}:${st.ino}`;
+    return realpathSync(path);
+  } catch {
+    return path;
   }
 }
 
@@ -741,15 +833,24 @@ function describeNothing(file: ParsedFile): string {
 export async function readInputs(paths: readonly string[]): Promise<ReadResult> {
   const skipped: SkipNote[] = [];
   const parsed: { file: ParsedFile; explicit: boolean }[] = [];
+  // a report read twice would count its launches twice: the same file under two names is refused
+  const seen = new Map<string, string>();
+  const once = (path: string): void => {
+    const id = fileIdentity(path);
+    const first = seen.get(id);
+    if (first !== undefined) {
+      const which = first === path ? 'given twice' : `the same file as ${first}`;
+      throw new InputError(path, undefined, `${which}: a report read twice would count twice; give each report once`);
+    }
+    seen.set(id, path);
+  };
   for (const p of paths) {
     if (isDirectory(p)) {
-      const names = readdirSync(p, { withFileTypes: true })
-        .filter((e) => e.isFile() && !e.name.startsWith('.'))
-        .map((e) => e.name)
-        .sort();
+      const names = folderFiles(p);
       let used = 0;
       for (const name of names) {
         const fp = join(p, name);
+        once(fp);
         try {
           const file = await parseFileAsync(fp);
           if (file.tables.length === 0) {
@@ -769,6 +870,7 @@ export async function readInputs(paths: readonly string[]): Promise<ReadResult> 
       }
       if (used === 0) throw new InputError(p, undefined, `no nsys stats report in this directory (${names.length} files looked at, none holds a table)`);
     } else {
+      once(p);
       parsed.push({ file: await parseFileAsync(p), explicit: true });
     }
   }
@@ -801,9 +903,24 @@ export async function readInputs(paths: readonly string[]): Promise<ReadResult> 
     if (members.length === 0) continue;
     const merged: Draft = { profile: emptyProfile(members[0]!.file.path, 0), has: new Set() };
     merged.profile.paths = [];
+    // one report twice in a group (x_cuda_api_sum.csv beside x_cudaapisum.csv) is a clash: exit 2
+    const byReport = new Map<string, string>();
+    for (const m of members) {
+      for (const t of m.file.tables) {
+        if (slotsOf(t).length === 0) continue;
+        const other = byReport.get(t.report);
+        if (other !== undefined && other !== m.file.path) {
+          throw new InputError(m.file.path, undefined, `holds ${t.report}, as ${other} does: two reports of one kind for one profile would count twice; keep one of them`);
+        }
+        byReport.set(t.report, m.file.path);
+      }
+    }
+    // two reports that fill one slot (cuda_api_sum and cuda_api_trace of one run) stay two profiles
+    const has = new Set<Slot>();
     let clash = false;
     for (const m of members) {
-      for (const t of m.file.tables) if (slotsOf(t).some((s) => merged.has.has(s))) clash = true;
+      for (const t of m.file.tables) if (slotsOf(t).some((s) => has.has(s))) clash = true;
+      for (const t of m.file.tables) for (const s of slotsOf(t)) has.add(s);
     }
     if (clash) {
       for (const m of members) pushDrafts(m.drafts);
@@ -816,7 +933,7 @@ export async function readInputs(paths: readonly string[]): Promise<ReadResult> 
     profiles.push(merged.profile);
   }
 
-  for (const { file } of parsed) skipped.push(...file.skipped);
+  for (const { file } of parsed) for (const note of file.skipped) skipped.push(note);
 
   const usable = profiles.filter((p) => p.api.length > 0);
   for (const p of profiles) {

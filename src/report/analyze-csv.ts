@@ -3,6 +3,7 @@
 import type { AnalyzeResult, ProfileAnalysis } from '../core/analyze/schema.js';
 import { analyzeFigures } from './analyze-table.js';
 import { renderCsv, type Column } from './columns.js';
+import { printableDeep } from './printable.js';
 
 interface Row {
   index: number;
@@ -42,6 +43,8 @@ export function analyzeColumns(r: AnalyzeResult): Column<Row>[] {
   return columns;
 }
 
-export function renderAnalyzeCsv(r: AnalyzeResult): string {
+export function renderAnalyzeCsv(shown: AnalyzeResult): string {
+  // names read from files are printed escaped (report/printable.ts)
+  const r = printableDeep(shown);
   return renderCsv(analyzeColumns(r), r.profiles.map((profile, index) => ({ index, profile })));
 }

@@ -3,8 +3,11 @@
 import type { AnalyzeResult } from '../core/analyze/schema.js';
 import { analyzeFigures, fmt, profileHeading, renderDifference, replayCostLine, summarize } from './analyze-table.js';
 import { escapeMarkdownCell as esc } from './columns.js';
+import { printableDeep } from './printable.js';
 
-export function renderAnalyzeMarkdown(r: AnalyzeResult): string {
+export function renderAnalyzeMarkdown(shown: AnalyzeResult): string {
+  // names read from files are printed escaped (report/printable.ts)
+  const r = printableDeep(shown);
   const out: string[] = [];
   for (const [i, a] of r.profiles.entries()) {
     out.push(`### graphprof analyze: ${esc(profileHeading(r, i))}`, '');

@@ -5,6 +5,7 @@ import type { ChalkInstance } from 'chalk';
 
 import type { AnalyzeResult, ProfileAnalysis, ProfileDifference } from '../core/analyze/schema.js';
 import { formatCount, formatDuration, formatFigure, formatPoints, formatRatio, formatShare, type FigureKind } from '../core/units.js';
+import { printableDeep } from './printable.js';
 
 /**
  * The kinds of figure a row shows: those core/units.ts prints, and plain text. The figure list
@@ -109,7 +110,9 @@ export function renderDifference(d: ProfileDifference): string {
   return lines.join('\n');
 }
 
-export function renderAnalyzeTable(r: AnalyzeResult, color: ChalkInstance): string {
+export function renderAnalyzeTable(shown: AnalyzeResult, color: ChalkInstance): string {
+  // names read from files are printed escaped (report/printable.ts)
+  const r = printableDeep(shown);
   const out: string[] = [];
   for (const [i, a] of r.profiles.entries()) {
     out.push(`graphprof analyze: ${profileHeading(r, i)}`);

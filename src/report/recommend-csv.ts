@@ -3,7 +3,9 @@
 import type { Engine, RecommendResult } from '../core/recommend/recommend.js';
 import { renderCsv } from './columns.js';
 import { poolRows, RECOMMEND_COLUMNS } from './recommend-table.js';
+import { printableDeep } from './printable.js';
 
-export function renderRecommendCsv(r: RecommendResult, engines: readonly Engine[]): string {
-  return renderCsv(RECOMMEND_COLUMNS, poolRows(r, engines));
+export function renderRecommendCsv(shown: RecommendResult, engines: readonly Engine[]): string {
+  // names read from files are printed escaped (report/printable.ts)
+  return renderCsv(RECOMMEND_COLUMNS, poolRows(printableDeep(shown), engines));
 }

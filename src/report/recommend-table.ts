@@ -6,6 +6,7 @@ import type { ChalkInstance } from 'chalk';
 import { ENGINE_NAMES, type Engine, type RecommendResult } from '../core/recommend/recommend.js';
 import { formatBytes, formatDuration, formatShare } from '../core/units.js';
 import { renderTextTable, type Column } from './columns.js';
+import { printableDeep } from './printable.js';
 
 function describeDistribution(r: RecommendResult): string {
   const d = r.distribution;
@@ -122,7 +123,9 @@ export function recommendNotes(r: RecommendResult): string[] {
   return r.notes.map((n) => `note: ${n}`);
 }
 
-export function renderRecommendTable(r: RecommendResult, engines: readonly Engine[], color: ChalkInstance): string {
+export function renderRecommendTable(shown: RecommendResult, engines: readonly Engine[], color: ChalkInstance): string {
+  // names read from files are printed escaped (report/printable.ts)
+  const r = printableDeep(shown);
   const lines = [
     recommendHeading(r),
     modelLine(r),

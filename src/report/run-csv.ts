@@ -4,8 +4,11 @@
 import type { RunBatchResult, RunResult } from '../core/schema.js';
 import { renderCsv, type Column } from './columns.js';
 import { RUN_COLUMNS } from './run-table.js';
+import { printableDeep } from './printable.js';
 
-export function renderRunCsv(r: RunResult): string {
+export function renderRunCsv(shown: RunResult): string {
+  // names read from files are printed escaped (report/printable.ts)
+  const r = printableDeep(shown);
   const harness: Column<RunBatchResult> = { key: 'environment.harness', label: 'harness', kind: 'text', align: 'left', value: () => r.environment.harness, secondary: true };
   return renderCsv([harness, ...RUN_COLUMNS], r.results);
 }

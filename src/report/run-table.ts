@@ -5,6 +5,7 @@ import { instantiateUploadNs } from '../core/run/summary.js';
 import type { RunBatchResult, RunResult, TimingSummary } from '../core/schema.js';
 import { formatBytes, formatCount, formatDuration } from '../core/units.js';
 import { renderTextTable, type Column } from './columns.js';
+import { printableDeep } from './printable.js';
 
 export function describeWorkload(r: RunResult): string {
   const w = r.workload;
@@ -86,7 +87,9 @@ export function runNotes(r: RunResult): string[] {
   return r.notes.map((n) => `note: ${n}`);
 }
 
-export function renderRunTable(r: RunResult, color: ChalkInstance): string {
+export function renderRunTable(shown: RunResult, color: ChalkInstance): string {
+  // names read from files are printed escaped (report/printable.ts)
+  const r = printableDeep(shown);
   const lines = [`graphprof run: ${describeEnvironmentLine(r)}`, `workload: ${describeWorkload(r)}`, renderTextTable(RUN_COLUMNS, r.results, color)];
   lines.push(RUN_METHOD_LINE);
   const incomplete = incompleteLine(r);

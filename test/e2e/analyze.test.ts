@@ -237,7 +237,7 @@ describe('graphprof analyze: bad input and usage', () => {
     [['--target-latency', '0ms'], 'graphprof: --target-latency: expected a duration above 0 such as 18ms, got "0ms"'],
     [['--fail-above', '130%'], 'graphprof: --fail-above: expected a share between 0% and 100%, got "130%"'],
     [['--calibration', 'fixtures/bad/none.json'], 'graphprof: --calibration: cannot read fixtures/bad/none.json: no such file'],
-    [['--calibration', 'fixtures/bad/other-tool_nvidia-smi.csv'], /^graphprof: fixtures\/bad\/other-tool_nvidia-smi\.csv: --calibration: not JSON/],
+    [['--calibration', 'fixtures/bad/other-tool_nvidia-smi.csv'], /^graphprof: fixtures\/bad\/other-tool_nvidia-smi\.csv: --calibration: not valid JSON: Unexpected token .i.$/],
   ])('%j: exit 2', (args, message) => {
     const r = graphprof(['analyze', nsys('decode-token-published_cuda_api_sum.csv'), ...args]);
     expect(r.code).toBe(2);

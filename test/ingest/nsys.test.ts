@@ -442,3 +442,24 @@ describe('property: random corruptions never crash the parser', () => {
     expect(results).toBeGreaterThan(0);
   });
 });
+
+describe('traces in column text stream like CSV traces', () => {
+  const header = ' Start (ns)   Duration (ns)          Name          Result  CorrID   Pid     Tid   ';
+  const dashes = ' -----------  -------------  ---------------------  ------  ------  ------  ------';
+  const row = (i: number, name: string, ns: number) =>
+    ` ${String(1000 + i).padStart(11)}  ${String(ns).padStart(13)}  ${name.padEnd(21)}  ${'0'.padStart(6)}  ${String(i).padStart(6)}  ${'7'.padStart(6)}  ${'7'.padStart(6)}`;
+
+  it('sums a column-text cuda_api_trace past the summary-row limit without keeping its rows', () => {
+    const n = 510_000; // more than MAX_SUMMARY_ROWS (500,000): a summary table this long is refused
+    const lines = [header, dashes];
+    for (let i = 0; i < n; i++) lines.push(row(i, i % 2 === 0 ? 'cudaLaunchKernel' : 'cudaMemcpyAsync', i % 2 === 0 ? 3000 : 5000));
+    const file = parseText('t.txt', `${lines.join('\n')}\n`);
+    expect(file.tables).toHaveLength(1);
+    const t = file.tables[0]!;
+    expect(t.report).toBe('cuda_api_trace');
+    expect(t.traceRows).toBe(n);
+    const byName = Object.fromEntries(t.api!.map((a) => [a.name, a]));
+    expect(byName.cudaLaunchKernel).toMatchObject({ calls: n / 2, totalNs: (n / 2) * 3000, medianNs: 3000 });
+    expect(byName.cudaMemcpyAsync).toMatchObject({ calls: n / 2, totalNs: (n / 2) * 5000, medianNs: 5000 });
+  }, 60_000);
+});
