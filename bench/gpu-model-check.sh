@@ -22,9 +22,11 @@ x() { echo "+ $*" >&2; [ "$dry" = 1 ] && return 0; [ "$SECONDS" -lt "$limit" ] |
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader > "$work/gpu.txt" 2>&1
 date -u +%FT%TZ >> "$work/gpu.txt"
 STEPS=(--steps 20 --warmup 3)
-shapes=("default-b1:--batch 1" "default-b8:--batch 8" "default-b32:--batch 32" "short-b1:--layers 48 --hidden 512 --batch 1" "long-b1:--layers 4 --hidden 8192 --batch 1")
+shapes=("default-b1:--batch 1" "default-b8:--batch 8" "default-b32:--batch 32" "oos-a:--layers 24 --hidden 1024 --batch 4" "oos-b:--layers 8 --hidden 4096 --batch 16" "short-b1:--layers 48 --hidden 512 --batch 1" "long-b1:--layers 4 --hidden 8192 --batch 1")
+only=${SHAPES:-}  # e.g. SHAPES="default-b1 short-b1": only those shapes
 for s in "${shapes[@]}"; do
   name=${s%%:*}; args=${s#*:}
+  [ -n "$only" ] && [[ " $only " != *" $name "* ]] && continue
   x $py examples/llama_decode.py $args "${STEPS[@]}" > "$work/$name-eager1.json" 2> "$work/$name-eager1.err"
   x bash ./run.sh trace --predict --step-marker nvtx:decode_step --out "$work/out-$name" -o "$work/$name-trace.json" -- \
     $py examples/llama_decode.py $args "${STEPS[@]}" > "$work/$name-trace.out" 2> "$work/$name-trace.err"
@@ -43,7 +45,8 @@ def load(p):
     try: return json.load(open(p))
     except Exception: return None
 us = lambda ns: f"{ns/1e3:.1f} us" if ns is not None else "n/a"
-for name in ["default-b1", "default-b8", "default-b32", "short-b1", "long-b1"]:
+for name in ["default-b1", "default-b8", "default-b32", "short-b1", "long-b1", "oos-a", "oos-b"]:
+    if not os.path.exists(f"{w}/{name}-eager1.json"): continue
     t = load(f"{w}/{name}-trace.json"); g = last(f"{w}/{name}-graph.json")
     e1 = last(f"{w}/{name}-eager1.json"); e2 = last(f"{w}/{name}-eager2.json")
     if not t:

@@ -36,7 +36,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('graphprof')
     .description('Measure and explain CUDA kernel-launch overhead in LLM inference, and pick CUDA-graph capture sizes.')
     .version(toolVersion(), '-V, --version')
-    .option('--no-color', 'no colour in the output (NO_COLOR is honoured too)')
+    .option('--no-color', 'no colour in the output (NO_COLOR is honoured too; FORCE_COLOR=1 colours output that is not a terminal)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
@@ -66,7 +66,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--iterations <n>', withDefault('timed iterations per mode and batch size', d.iterations))
     .option('--warmup <n>', withDefault('untimed warm-up iterations before them', d.warmup))
     .option('--device <index>', withDefault('CUDA device index', d.device))
-    .option('--json', 'print the result as JSON (schema: docs/json.md)')
+    .addOption(new Option('--format <format>', 'output on stdout: table, markdown (GitHub tables), csv (base units: ns, bytes, 0..1 shares; docs/usage.md) or json (default: table)').choices(['table', 'markdown', 'csv', 'json']))
+    .option('--json', 'alias of --format json (schema: docs/json.md)')
     .option('-o, --output <file>', 'also write the JSON result to FILE, rewritten after each batch size')
     .option('--html <file>', 'also write a self-contained HTML report of the result to FILE (docs/report.md)');
   withGateOptions(run, 'run').action(act(() => import('./commands/run.js') as Promise<{ execute: Action }>));
@@ -88,7 +89,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--target-latency <duration>', 'old name of --step-time').hideHelp())
     .option('--calibration <run.json>', 'replay model from `graphprof run --json` results: --kernel empty gives the per-node floor, --kernel spin the gap; repeatable (default: measured on an H200)', collect, [] as string[])
     .option('--fail-above <share>', 'exit 1 when the launch overhead share of any profile is above SHARE, e.g. 30%')
-    .option('--json', 'print the result as JSON (fields: docs/analyze.md)')
+    .addOption(new Option('--format <format>', 'output on stdout: table, markdown (GitHub tables), csv (base units: ns, bytes, 0..1 shares; docs/usage.md) or json (default: table)').choices(['table', 'markdown', 'csv', 'json']))
+    .option('--json', 'alias of --format json (fields: docs/analyze.md)')
     .option('--html <file>', 'also write a self-contained HTML report of the result to FILE (docs/report.md)');
   withGateOptions(analyze, 'analyze').action(act(() => import('./commands/analyze.js') as Promise<{ execute: Action }>));
 
@@ -116,7 +118,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--no-shared-pool', 'each graph has its own memory pool (memory = sum of perGraph + poolPerSeq x size)')
     .option('--allow-eager-tail', 'the largest size may stop short of --max-batch; larger batches run eager')
     .addOption(new Option('--engine <name>', withDefault('which engine snippet to print', rd.engine)).choices(['all', 'vllm', 'sglang', 'trtllm']))
-    .option('--json', 'print the result as JSON (fields: docs/recommend.md)')
+    .addOption(new Option('--format <format>', 'output on stdout: table, markdown (GitHub tables), csv (base units: ns, bytes, 0..1 shares; docs/usage.md) or json (default: table)').choices(['table', 'markdown', 'csv', 'json']))
+    .option('--json', 'alias of --format json (fields: docs/recommend.md)')
     .option('--html <file>', 'also write a self-contained HTML report of the result to FILE (docs/report.md)')
     .action(act(() => import('./commands/recommend.js') as Promise<{ execute: Action }>));
 
@@ -145,8 +148,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--steps <n>', 'divide the totals by N decode steps (default: the step-marker count, else 1)')
     .option('--step-marker <marker>', 'cut the run into steps: nvtx:NAME (each NVTX range NAME) or api:NAME (each call of a CUDA API, e.g. api:cudaStreamSynchronize)')
     .option('--out <prefix>', 'write nsys-compatible CSV reports: with --step-marker the profile inside the steps (PREFIX_cuda_api_sum.csv, PREFIX_cuda_gpu_kern_sum.csv, PREFIX_cuda_gpu_mem_time_sum.csv, as nsys stats --filter-nvtx), the steps in PREFIX_nvtx_sum.csv and the whole run as PREFIX_whole_*; without a marker the whole run as PREFIX_*')
-    .option('--json', 'print the report as JSON (on stderr, like the table)')
-    .option('-o, --output <file>', 'also write the JSON result to FILE')
+    .option('--json', 'print the report as JSON on stderr instead of the table (among the command\'s own stderr: scripts use -o - or --json-fd)')
+    .option('-o, --output <file>', 'also write the JSON result to FILE; - writes it on stdout after the command has exited (docs/trace.md, "Where the output goes")')
+    .option('--json-fd <n>', 'also write the JSON result to open file descriptor N, e.g. --json-fd 3 3>report.json (a channel the command cannot write into)')
     .option('--html <file>', 'also write a self-contained HTML report of the result to FILE (docs/report.md)')
     .option('--perfetto <file>', 'write the steps kept by --timeline-steps as Chrome trace-event JSON to FILE (open in ui.perfetto.dev or chrome://tracing; docs/report.md)')
     .option('--cupti <path>', 'libcupti.so, or the folder that holds it (default: the CUDA toolkit, then python3 nvidia/cuda_cupti)')
@@ -189,6 +193,11 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram((code) => {
     exitCode = code;
   });
+  // Bare `graphprof` is a usage error like any other: usage on stderr, exit 2 (stdout stays empty).
+  if (argv.length <= 2) {
+    process.stderr.write(program.helpInformation());
+    return EXIT.badInput;
+  }
   try {
     await program.parseAsync(argv);
     return exitCode;

@@ -1,5 +1,6 @@
-// Where output goes. stdout carries the result only; progress, warnings and colour go to stderr,
-// and colour and progress appear only on a terminal (NO_COLOR and --no-color turn colour off).
+// Where output goes. stdout carries the result only; progress, warnings and notes go to stderr.
+// Colour appears only on a terminal unless FORCE_COLOR asks for it; NO_COLOR and --no-color turn it
+// off (colorLevel says in which order); progress appears only when stderr is a terminal.
 import { Chalk, type ChalkInstance } from 'chalk';
 
 import { EnvironmentError } from './errors.js';
@@ -16,8 +17,26 @@ export interface Io {
   argv: string[];
 }
 
+/**
+ * The colour level of stdout. --no-color wins; then FORCE_COLOR (0 or false: off; 1, 2, 3: that
+ * level; any other non-empty value: 1), as chalk and force-color.org read it; then NO_COLOR (any
+ * non-empty value: off, no-color.org); else colour only on a terminal.
+ */
+export function colorLevel(noColorFlag: boolean, env: NodeJS.ProcessEnv, isTTY: boolean): 0 | 1 | 2 | 3 {
+  if (noColorFlag) return 0;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') {
+    if (force === '0' || force === 'false') return 0;
+    if (force === '2' || force === '3') return Number(force) as 2 | 3;
+    return 1;
+  }
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
+  return isTTY ? 1 : 0;
+}
+
 export function processIo(noColor: boolean): Io {
-  const colorOn = !noColor && !('NO_COLOR' in process.env) && process.stdout.isTTY === true;
+  // Our renderers use the basic colours only, so level 1 is all they need of any level asked for.
+  const colorOn = colorLevel(noColor, process.env, process.stdout.isTTY === true) > 0;
   const progressOn = process.stderr.isTTY === true;
   watchClosedStreams();
   return {

@@ -1,5 +1,6 @@
 // `graphprof analyze` options: raw flag strings -> one readonly typed object, validated before any
 // file is read. Light imports only: src/cli.ts reads ANALYZE_DEFAULTS for the help text.
+import { parseOutputFormat, type OutputFormat } from './format-option.js';
 import { UsageError } from '../errors.js';
 import { durationFlag, positiveInt, shareFlag } from './options.js';
 
@@ -17,6 +18,7 @@ export type RawAnalyzeOptions = {
   /** repeatable: an empty-kernel run gives the floor, a spin run the gap */
   calibration?: string | string[];
   json?: boolean;
+  format?: string;
   failAbove?: string;
   /** --baseline, repeatable: one baseline result or several runs of it */
   baseline?: string | string[];
@@ -30,6 +32,8 @@ export interface AnalyzeCommandOptions {
   readonly stepTimeNs: number | null;
   readonly calibrationPaths: readonly string[];
   readonly json: boolean;
+  /** --format (--json is --format json) */
+  readonly format: OutputFormat;
   readonly failAboveShare: number | null;
   /** --baseline files, in order; empty without --baseline */
   readonly baselinePaths: readonly string[];
@@ -60,7 +64,8 @@ export function parseAnalyzeOptions(raw: RawAnalyzeOptions, args: readonly strin
     stepRange,
     stepTimeNs,
     calibrationPaths: Object.freeze(raw.calibration === undefined ? [] : Array.isArray(raw.calibration) ? [...raw.calibration] : [raw.calibration]),
-    json: raw.json === true,
+    json: parseOutputFormat(raw) === 'json',
+    format: parseOutputFormat(raw),
     failAboveShare,
     baselinePaths: Object.freeze(raw.baseline === undefined ? [] : Array.isArray(raw.baseline) ? [...raw.baseline] : [raw.baseline]),
   });

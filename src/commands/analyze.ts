@@ -9,7 +9,10 @@ import { EXIT, GateError, UsageError } from '../errors.js';
 import { prepareGate } from '../gate.js';
 import { readInputs } from '../ingest/nsys.js';
 import type { Io } from '../io.js';
-import { renderAnalyzeTable } from '../report/analyze-table.js';
+import { renderAnalyzeCsv } from '../report/analyze-csv.js';
+import { renderAnalyzeMarkdown } from '../report/analyze-markdown.js';
+import { analyzeNotes, renderAnalyzeTable } from '../report/analyze-table.js';
+import type { OutputFormat } from './format-option.js';
 import { renderJson } from '../report/json.js';
 import { toolInfo } from '../version.js';
 import { parseAnalyzeOptions, type RawAnalyzeOptions } from './analyze-options.js';
@@ -86,7 +89,9 @@ export async function execute(raw: RawAnalyzeOptions & RawGateOptions & { html?:
 
   for (const line of describeSkips(skipped)) io.err(line);
   await writeHtmlReport(html, result);
-  io.out(options.json ? renderJson(result) : renderAnalyzeTable(result, io.color));
+  io.out(renderAnalyze(result, options.format, io));
+  // Notes are not the result: stderr, so `analyze F 2>/dev/null` prints the result alone (JSON holds them).
+  if (options.format !== 'json') for (const line of analyzeNotes(result)) io.err(line);
   // The comparison goes to stderr; a failed gate throws GateError (exit 1).
   if (gate) gate.check(result, io);
 
@@ -105,4 +110,17 @@ export async function execute(raw: RawAnalyzeOptions & RawGateOptions & { html?:
     }
   }
   return EXIT.ok;
+}
+
+function renderAnalyze(result: AnalyzeResult, format: OutputFormat, io: Io): string {
+  switch (format) {
+    case 'json':
+      return renderJson(result);
+    case 'markdown':
+      return renderAnalyzeMarkdown(result);
+    case 'csv':
+      return renderAnalyzeCsv(result);
+    default:
+      return renderAnalyzeTable(result, io.color);
+  }
 }

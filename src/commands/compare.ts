@@ -8,7 +8,7 @@ import { evaluate, gateFailure } from '../gate.js';
 import { readResult } from '../ingest/result-json.js';
 import type { Io } from '../io.js';
 import { renderCompareMarkdown } from '../report/compare-markdown.js';
-import { renderCompareTable } from '../report/compare-table.js';
+import { compareNotes, renderCompareTable } from '../report/compare-table.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
 import { parseCompareOptions, type RawCompareOptions } from './compare-options.js';
@@ -37,6 +37,8 @@ export async function execute(raw: RawCompareOptions, io: Io, args: string[] = [
   await writeHtmlReport(html, result);
   const render = { table: () => renderCompareTable(result, io.color), markdown: () => renderCompareMarkdown(result), json: () => renderJson(result) }[options.format];
   io.out(render());
+  // Notes are not the result: stderr (the JSON holds them; markdown, a document, keeps its callouts).
+  if (options.format === 'table') for (const line of compareNotes(result)) io.err(line);
   if (!result.summary.passed) throw gateFailure(result);
   return EXIT.ok;
 }

@@ -15,7 +15,10 @@ import { readObservedBatches } from '../ingest/distribution.js';
 import { readRunResult } from '../ingest/result-json.js';
 import type { Io } from '../io.js';
 import { renderJson } from '../report/json.js';
-import { renderRecommendTable } from '../report/recommend-table.js';
+import { renderRecommendCsv } from '../report/recommend-csv.js';
+import { renderRecommendMarkdown } from '../report/recommend-markdown.js';
+import { recommendNotes, renderRecommendTable } from '../report/recommend-table.js';
+import type { OutputFormat } from './format-option.js';
 import { toolInfo } from '../version.js';
 import { htmlPath, writeHtmlReport } from './html-output.js';
 import { parseRecommendOptions, type EngineChoice, type RawRecommendOptions, type RecommendOptions } from './recommend-options.js';
@@ -94,7 +97,19 @@ export async function execute(raw: RawRecommendOptions & { html?: string }, io: 
     ...outcome.result,
   };
   await writeHtmlReport(html, result);
-  io.out(options.json ? renderJson(result) : renderRecommendTable(result, selectedEngines(options.engine), io.color));
+  const engines = selectedEngines(options.engine);
+  const format: OutputFormat = options.format;
+  io.out(
+    format === 'json'
+      ? renderJson(result)
+      : format === 'markdown'
+        ? renderRecommendMarkdown(result, engines)
+        : format === 'csv'
+          ? renderRecommendCsv(result, engines)
+          : renderRecommendTable(result, engines, io.color),
+  );
+  // Notes are not the result: stderr (JSON holds them).
+  if (format !== 'json') for (const line of recommendNotes(result)) io.err(line);
   return EXIT.ok;
 }
 

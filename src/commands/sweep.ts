@@ -43,7 +43,7 @@ export async function execute(raw: RawSweepOptions, io: Io, args: string[]): Pro
     outPrefix: null,
     json: false,
     cuptiPath: null,
-    outputPath: null,
+    reportChannels: [],
     tracer: 'host',
     deviceTime: false,
     captureRange: null,

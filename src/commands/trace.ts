@@ -42,6 +42,7 @@ import { toolInfo } from '../version.js';
 import { htmlPath, writeHtmlReport } from './html-output.js';
 import { checkWritable, writeAtomically } from './output-file.js';
 import { parseTraceOptions, type RawTraceOptions, type TraceOptions } from './trace-options.js';
+import { writeReport } from './trace-output.js';
 
 export type { RawTraceOptions } from './trace-options.js';
 
@@ -83,6 +84,7 @@ async function traceOnce(options: TraceOptions, io: Io): Promise<Traced | number
   const fakeDir = process.env.GRAPHPROF_FAKE_TRACE;
   const fake = fakeDir !== undefined && fakeDir !== '';
   if (fake) {
+    // plumbing tests of --predict: GRAPHPROF_FAKE_TRACE_CUPTI holds the second (CUPTI) run's records
     const more = readRecords(options.tracer === 'cupti' && process.env.GRAPHPROF_FAKE_TRACE_CUPTI ? process.env.GRAPHPROF_FAKE_TRACE_CUPTI : fakeDir);
     records.push(...more.records);
     problems.push(...more.problems);
@@ -241,7 +243,7 @@ export async function execute(raw: RawTraceOptions & RawTraceModelOptions, io: I
     stepSeries: options.stepMarker ? stepSeries(orderSteps(used)) : null,
     notes,
   };
-  if (options.outputPath) writeAtomically('-o', options.outputPath, renderJson(result));
+  writeReport(options.reportChannels, renderJson(result), io);
   await writeHtmlReport(html, result);
   if (perfetto) await writePerfetto(perfetto, result, io);
   io.err(options.json ? renderJson(result) : `${renderTraceTable(result, io.color)}\n${renderAnalyzeTable(asAnalyzeResult(result, replay), io.color)}`);

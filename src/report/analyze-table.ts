@@ -7,7 +7,10 @@ import type { AnalyzeResult, ProfileAnalysis, ProfileDifference } from '../core/
 import { formatCount, formatDuration, formatFigure, formatPoints, formatRatio, formatShare, type FigureKind } from '../core/units.js';
 import { printableDeep } from './printable.js';
 
-/** The kinds of figure a row shows: those core/units.ts prints, and plain text. */
+/**
+ * The kinds of figure a row shows: those core/units.ts prints, and plain text. The figure list
+ * below is the one column spec of analyze: rows of the table and markdown, columns of the CSV.
+ */
 export type RowKind = Exclude<FigureKind, 'bytes'> | 'text';
 
 export interface Figure {
@@ -21,7 +24,7 @@ export interface Figure {
   how: string;
 }
 
-function fmt(kind: RowKind, v: number | string | null): string {
+export function fmt(kind: RowKind, v: number | string | null): string {
   if (v === null) return 'n/a';
   if (typeof v === 'string' || kind === 'text') return String(v);
   return formatFigure(kind, v);
@@ -92,7 +95,7 @@ export function summarize(a: ProfileAnalysis): string {
   return parts.join(' ');
 }
 
-function renderDifference(d: ProfileDifference): string {
+export function renderDifference(d: ProfileDifference): string {
   const lines = [`What changed from profile ${d.from + 1} to profile ${d.to + 1}:`];
   for (const it of d.items) {
     if (it.before === null && it.after === null) continue;
@@ -112,9 +115,7 @@ export function renderAnalyzeTable(shown: AnalyzeResult, color: ChalkInstance): 
   const r = printableDeep(shown);
   const out: string[] = [];
   for (const [i, a] of r.profiles.entries()) {
-    const files = a.source.paths.length > 1 ? a.source.paths.join(' + ') : a.source.path;
-    const idx = r.profiles.filter((p) => p.source.path === a.source.path).length > 1 ? ` #${a.source.index + 1}` : '';
-    out.push(`graphprof analyze: profile ${i + 1}: ${files}${idx} (${a.source.reports.join(', ')}${a.traceRows > 0 ? `, ${formatCount(a.traceRows)} trace rows` : ''}), ${formatCount(a.steps)} step${a.steps === 1 ? '' : 's'}`);
+    out.push(`graphprof analyze: ${profileHeading(r, i)}`);
     const table = new Table({
       head: ['per step', 'value', 'basis', 'how'],
       style: { head: color.level > 0 ? ['cyan'] : [], border: color.level > 0 ? ['grey'] : [], compact: true },
@@ -135,8 +136,25 @@ export function renderAnalyzeTable(shown: AnalyzeResult, color: ChalkInstance): 
     out.push('');
   }
   for (const d of r.differences) out.push(renderDifference(d), '');
-  const rm = r.replayModel;
-  out.push(`Replay model: per node max(kernel time, ${formatDuration(rm.floorNs)}) + ${formatDuration(rm.gapNs)}, ${formatDuration(rm.graphLaunchNs)} per graph launch (${rm.source}). Methods: docs/analyze.md.`);
-  for (const n of [...rm.notes, ...r.notes]) out.push(`note: ${n}`);
+  out.push(replayCostLine(r));
   return `${out.join('\n')}\n`;
+}
+
+/** The replay model the predictions used, and where the methods are written up. */
+export function replayCostLine(r: AnalyzeResult): string {
+  const rm = r.replayModel;
+  return `Replay model: per node max(kernel time, ${formatDuration(rm.floorNs)}) + ${formatDuration(rm.gapNs)}, ${formatDuration(rm.graphLaunchNs)} per graph launch (${rm.source}). Methods: docs/analyze.md.`;
+}
+
+/** The notes of a result, as the command prints them on stderr (every format but JSON, which holds them). */
+export function analyzeNotes(r: AnalyzeResult): string[] {
+  return [...r.replayModel.notes, ...r.notes].map((n) => `note: ${n}`);
+}
+
+/** The profile's heading line, the same in the table and markdown. */
+export function profileHeading(r: AnalyzeResult, i: number): string {
+  const a = r.profiles[i]!;
+  const files = a.source.paths.length > 1 ? a.source.paths.join(' + ') : a.source.path;
+  const idx = r.profiles.filter((p) => p.source.path === a.source.path).length > 1 ? ` #${a.source.index + 1}` : '';
+  return `profile ${i + 1}: ${files}${idx} (${a.source.reports.join(', ')}${a.traceRows > 0 ? `, ${formatCount(a.traceRows)} trace rows` : ''}), ${formatCount(a.steps)} step${a.steps === 1 ? '' : 's'}`;
 }

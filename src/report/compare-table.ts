@@ -193,8 +193,12 @@ export function renderCompareTable(shown: CompareResult, color: ChalkInstance): 
   const lines = [`graphprof compare: ${r.compared} results, ${baselineText(r)} -> current ${r.current.path}`];
   lines.push(table.toString());
   lines.push(r.summary.passed ? color.green(summaryLine(r)) : color.red(summaryLine(r)));
-  for (const n of r.notes) lines.push(color.yellow(`note: ${n}`));
   lines.push(methodLine(r));
   if (r.baselineUpdated) lines.push(`baseline updated: ${r.baseline.path} now holds ${r.current.path}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The notes of a comparison, as the commands print them on stderr (the JSON holds them; markdown shows them as callouts). */
+export function compareNotes(r: CompareResult): string[] {
+  return r.notes.map((n) => `note: ${n}`);
 }

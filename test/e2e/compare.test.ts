@@ -284,12 +284,13 @@ describe('graphprof compare: several baseline runs', () => {
     const r = graphprof(['compare', real('h200-run-a'), real('h200-run-b')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('FAILED: 20 regressed of 42 gates');
-    const notes = r.stdout.split('\n').filter((l) => l.startsWith('note: '));
+    expect(r.stdout).not.toContain('note: ');
+    const notes = r.stderr.split('\n').filter((l) => l.startsWith('note: '));
     expect(notes).toEqual([
       'note: host-side timings (eager.*, host.perLaunch, graph.capture) shift between processes on many hosts, and one baseline run cannot measure that: give 3-5 baseline runs (graphprof compare base-1.json base-2.json base-3.json current.json) or set their thresholds from your runner\'s noise (docs/ci.md, "Several baseline runs")',
     ]);
     // a graph-only regression gets no such note
-    expect(graphprof(['compare', fx('run-baseline.json'), fx('run-slower.json')]).stdout).not.toContain('note: ');
+    expect(graphprof(['compare', fx('run-baseline.json'), fx('run-slower.json')]).stderr).not.toContain('note: ');
   });
 
   it('five baseline runs: the real pair passes, and the table shows the spread between the runs', () => {

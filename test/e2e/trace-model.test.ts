@@ -1,7 +1,7 @@
 // `graphprof trace` and the step model on a synthetic /2 record (GRAPHPROF_FAKE_TRACE: plumbing
 // only): figures from inside the steps, set-up outside them never divided, no verdict without GPU
 // time, and `trace --out` read back by `analyze --step-range` giving the same figures.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnalyzeResult } from '../../src/core/analyze/schema.js';
 import { histogramMedian, histogramOf } from '../../src/core/trace/histogram.js';
 import type { TraceResult } from '../../src/core/trace/result.js';
-import { graphprof } from './cli.js';
+import { graphprof, root } from './cli.js';
 
 function stat(samples: number[]) {
   const hist = histogramOf(samples);
@@ -53,9 +53,11 @@ function record(activity: boolean) {
   };
 }
 
-function fakeDir(activity: boolean): string {
+function fakeDir(activity: boolean, edit: (r: ReturnType<typeof record>) => void = () => {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'graphprof-model-'));
-  writeFileSync(join(dir, 'trace-5000.json'), JSON.stringify(record(activity)));
+  const r = record(activity);
+  edit(r);
+  writeFileSync(join(dir, 'trace-5000.json'), JSON.stringify(r));
   return dir;
 }
 
@@ -99,6 +101,28 @@ describe('trace: the step model on figures from inside the steps', () => {
     expect(stderr).toContain('No verdict and no prediction: GPU time per step (no device times): add --predict');
     expect(stderr).toMatch(/│ graph step P\s+│\s+n\/a │/);
     expect(stderr).not.toMatch(/launch-bound|gpu-bound/);
+  });
+
+  it.runIf(existsSync(join(root, 'build', 'Release', 'graphprof_inject.json')))('--predict: W from the host tracer\'s run, G and the kernels from the CUPTI run, launches per step checked', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'graphprof-predict-'));
+    const out = join(dir, 't.json');
+    // the CUPTI run's steps are slower (the tracer's cost): W must come from the host run
+    const slow = (r: ReturnType<typeof record>) => r.steps.forEach((st) => (st.durationNs += 2_000_000));
+    const env = { GRAPHPROF_FAKE_TRACE: fakeDir(false), GRAPHPROF_FAKE_TRACE_CUPTI: fakeDir(true, slow) };
+    const r = graphprof(['trace', '--predict', '--step-marker', 'nvtx:decode_step', '-o', out, '--', 'true'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const t = JSON.parse(readFileSync(out, 'utf8')) as TraceResult & { predict: { launchesAgree: boolean; hostLaunchesPerStep: number; deviceLaunchesPerStep: number } };
+    expect(t.predict).toMatchObject({ launchesAgree: true, hostLaunchesPerStep: 200, deviceLaunchesPerStep: 200 });
+    expect(t.analysis.model.eagerStepNs.value).toBe(8_100_000);
+    expect(t.analysis.model.gpuStepNs).toMatchObject({ value: 2_100_000, kind: 'busy' });
+    expect(t.analysis.prediction.graphStepNs).toBeCloseTo(100 * 1400 + 100 * 20_000 + 200 * 170 + 3300, 6);
+    expect(t.analysis.verdict).toBe('launch-bound');
+    expect(t.notes.join('\n')).toContain('--predict: both runs made 200 launches per step (median)');
+    // a CUPTI run that did other work is said so
+    const fewer = (x: ReturnType<typeof record>) => x.steps.forEach((st) => (st.launches = 150));
+    const d = graphprof(['trace', '--predict', '--step-marker', 'nvtx:decode_step', '--json', '--', 'true'], { GRAPHPROF_FAKE_TRACE: fakeDir(false), GRAPHPROF_FAKE_TRACE_CUPTI: fakeDir(true, fewer) });
+    expect(d.code, d.stderr).toBe(0);
+    expect(d.stderr).toContain('--predict: the runs DISAGREE on launches per step (host tracer 200, CUPTI 150)');
   });
 
   it('--predict needs a step marker and runs both tracers itself', () => {
