@@ -111,7 +111,7 @@ describe('recommend --format', () => {
   it('markdown: table, advice and the engine snippet as code', () => {
     const r = graphprof([...args, '--format', 'markdown']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^\| \*\*recommended\*\* \| 27 \| 11\.3 ms \| - \|/m);
+    expect(r.stdout).toMatch(/^\| \*\*recommended\*\* \| 27 \| 11\.3 ms \| model \| - \|/m);
     expect(r.stdout).toMatch(/^\| vLLM default \| 51 \| .* \| 920 MiB \| 12\.8 s \| \*\*does not fit\*\* \|$/m);
     expect(r.stdout).toMatch(/^vLLM:\n\n```\n--compilation-config '\{"cudagraph_capture_sizes": \[10, 20, /m);
   });
