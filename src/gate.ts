@@ -8,7 +8,7 @@ import { aResult, evaluate as evaluateResults, type GateSettings, type LoadedRes
 import { EXIT, GateError, UsageError } from './errors.js';
 import { readResult } from './ingest/result-json.js';
 import type { Io } from './io.js';
-import { formatChange, formatThreshold, renderCompareTable } from './report/compare-table.js';
+import { compareNotes, formatChange, formatThreshold, renderCompareTable } from './report/compare-table.js';
 import { toolInfo } from './version.js';
 
 /**
@@ -58,6 +58,7 @@ export function prepareGate(paths: readonly string[], gate: GateSettings, comman
       // stdout holds the command's own result; the comparison goes to stderr, uncoloured.
       for (const w of result.warnings) io.err(`warning: ${w}`);
       io.err(renderCompareTable(result, new Chalk({ level: 0 })));
+      for (const line of compareNotes(result)) io.err(line);
       if (!result.summary.passed) throw gateFailure(result);
       return EXIT.ok;
     },

@@ -17,6 +17,7 @@ export interface RawCompareOptions extends RawGateOptions {
   format?: string;
   json?: boolean;
   junit?: string;
+  html?: string;
   updateBaseline?: boolean;
 }
 

@@ -8,14 +8,16 @@ import { evaluate, gateFailure } from '../gate.js';
 import { readResult } from '../ingest/result-json.js';
 import type { Io } from '../io.js';
 import { renderCompareMarkdown } from '../report/compare-markdown.js';
-import { renderCompareTable } from '../report/compare-table.js';
+import { compareNotes, renderCompareTable } from '../report/compare-table.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
 import { parseCompareOptions, type RawCompareOptions } from './compare-options.js';
+import { htmlPath, writeHtmlReport } from './html-output.js';
 import { writeAtomically } from './output-file.js';
 
 export async function execute(raw: RawCompareOptions, io: Io, args: string[] = []): Promise<number> {
   const options = parseCompareOptions(raw, args);
+  const html = htmlPath(raw);
   const baselines = options.baselinePaths.map(readResult);
   const current = readResult(options.currentPath);
   const result = evaluate(baselines, current, options, io.argv);
@@ -32,8 +34,11 @@ export async function execute(raw: RawCompareOptions, io: Io, args: string[] = [
     }
   }
   if (options.junitPath) writeAtomically('--junit', options.junitPath, renderJunit(result));
+  await writeHtmlReport(html, result);
   const render = { table: () => renderCompareTable(result, io.color), markdown: () => renderCompareMarkdown(result), json: () => renderJson(result) }[options.format];
   io.out(render());
+  // Notes are not the result: stderr (the JSON holds them; markdown, a document, keeps its callouts).
+  if (options.format === 'table') for (const line of compareNotes(result)) io.err(line);
   if (!result.summary.passed) throw gateFailure(result);
   return EXIT.ok;
 }

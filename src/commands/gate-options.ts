@@ -1,6 +1,6 @@
 // The threshold options `compare`, `run --baseline` and `analyze --baseline` share: flags and the
 // config file -> one readonly GateOptions (thresholds, level, --strict-env). Flags win over the file.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { FAMILY_INFO } from '../core/compare/compare.js';
@@ -15,6 +15,7 @@ import {
   type ThresholdSource,
 } from '../core/compare/thresholds.js';
 import { InputError, UsageError, ValueError } from '../errors.js';
+import { isMissing, readWholeText } from '../ingest/source.js';
 
 /** The config file read from the working directory when --config is not given. */
 export const CONFIG_FILE = 'graphprof.config.json';
@@ -35,10 +36,13 @@ export interface GateOptions extends GateSettings {
 function readConfig(path: string, explicit: boolean): ReturnType<typeof parseConfig> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // the file found in the working directory is read only when it is a plain file: a FIFO there
+    // would wait for a writer that nobody started
+    if (!explicit && !statSync(path).isFile()) throw new InputError(path, undefined, `not a regular file (a FIFO or device?): ${CONFIG_FILE} is read from the working directory only when it is one; remove it or pass --config`);
+    text = readWholeText(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`${explicit ? '--config' : CONFIG_FILE}: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    if (isMissing(err)) throw new UsageError(`${explicit ? '--config' : CONFIG_FILE}: cannot read ${path}: no such file`);
+    throw err;
   }
   try {
     return parseConfig(text, FAMILY_INFO);

@@ -1,6 +1,7 @@
 // `graphprof recommend` options: raw flag strings -> one readonly typed configuration, units
 // parsed here (--mem-budget 500MB -> memBudgetBytes 500_000_000). Nothing below src/commands/
 // sees a raw flag string.
+import { parseOutputFormat, type OutputFormat } from './format-option.js';
 import { parseDistributionSpec, type DistributionSpec } from '../core/recommend/distribution.js';
 import type { PoolCostModel } from '../core/recommend/pool.js';
 import { MODEL_DEFAULTS } from '../core/recommend/model-defaults.js';
@@ -36,6 +37,7 @@ export type RawRecommendOptions = Partial<Record<keyof typeof RECOMMEND_DEFAULTS
   sharedPool?: boolean;
   allowEagerTail?: boolean;
   json?: boolean;
+  format?: string;
 };
 
 export interface RecommendOptions {
@@ -54,6 +56,8 @@ export interface RecommendOptions {
   readonly allowEagerTail: boolean;
   readonly engine: EngineChoice;
   readonly json: boolean;
+  /** --format (--json is --format json) */
+  readonly format: OutputFormat;
 }
 
 export function parseRecommendOptions(raw: RawRecommendOptions): RecommendOptions {
@@ -90,7 +94,8 @@ export function parseRecommendOptions(raw: RawRecommendOptions): RecommendOption
     sharedPool: raw.sharedPool !== false,
     allowEagerTail: raw.allowEagerTail === true,
     engine: oneOf('--engine', get('engine'), ENGINE_CHOICES),
-    json: raw.json === true,
+    json: parseOutputFormat(raw) === 'json',
+    format: parseOutputFormat(raw),
   });
 }
 

@@ -1,7 +1,7 @@
 // `graphprof recommend`: the capture-size pool with the lowest expected step time within the
 // memory and capture-time budgets, compared with the engines' default lists. Phases: parse the
 // options once -> read the distribution and --from -> optimise (src/core) -> render.
-import { meanBatch, observedDistribution, uniformDistribution, zipfDistribution } from '../core/recommend/distribution.js';
+import { distributionShares, meanBatch, observedDistribution, uniformDistribution, zipfDistribution } from '../core/recommend/distribution.js';
 import type { BatchDistribution } from '../core/recommend/pool.js';
 import { fitFromRun, recommend, resolveModel, type DistributionInfo, type Engine, type RecommendResult } from '../core/recommend/recommend.js';
 import { FAKE_RUN_PROBLEM } from '../core/run/check.js';
@@ -11,14 +11,18 @@ import { readObservedBatches } from '../ingest/distribution.js';
 import { readRunResult } from '../ingest/result-json.js';
 import type { Io } from '../io.js';
 import { renderJson } from '../report/json.js';
-import { renderRecommendTable } from '../report/recommend-table.js';
+import { renderRecommendCsv } from '../report/recommend-csv.js';
+import { renderRecommendMarkdown } from '../report/recommend-markdown.js';
+import { recommendNotes, renderRecommendTable } from '../report/recommend-table.js';
+import type { OutputFormat } from './format-option.js';
 import { toolInfo } from '../version.js';
+import { htmlPath, writeHtmlReport } from './html-output.js';
 import { parseRecommendOptions, type EngineChoice, type RawRecommendOptions, type RecommendOptions } from './recommend-options.js';
 
 function loadDistribution(o: RecommendOptions): { distribution: BatchDistribution; info: DistributionInfo } {
   const B = o.maxBatch;
   let distribution: BatchDistribution;
-  let info: Omit<DistributionInfo, 'meanBatch' | 'aboveMaxShare'>;
+  let info: Omit<DistributionInfo, 'meanBatch' | 'aboveMaxShare' | 'shares'>;
   if (o.dist.kind === 'uniform') {
     distribution = uniformDistribution(B);
     info = { kind: 'uniform', exponent: null, file: null, samples: null };
@@ -35,11 +39,12 @@ function loadDistribution(o: RecommendOptions): { distribution: BatchDistributio
     }
     info = { kind: 'observed', exponent: null, file: o.dist.path, samples: observed.samples };
   }
-  return { distribution, info: { ...info, aboveMaxShare: distribution.aboveProbability, meanBatch: meanBatch(distribution) } };
+  return { distribution, info: { ...info, aboveMaxShare: distribution.aboveProbability, meanBatch: meanBatch(distribution), shares: distributionShares(distribution) } };
 }
 
-export async function execute(raw: RawRecommendOptions, io: Io): Promise<number> {
+export async function execute(raw: RawRecommendOptions & { html?: string }, io: Io): Promise<number> {
   const options = parseRecommendOptions(raw);
+  const html = htmlPath(raw);
   const { distribution, info } = loadDistribution(options);
 
   const fallback = resolveModel(options.modelFlags, null).model;
@@ -64,6 +69,7 @@ export async function execute(raw: RawRecommendOptions, io: Io): Promise<number>
     sources,
     fromFile: options.fromPath,
     fitNotes: fitted?.notes ?? [],
+    measured: fitted?.measured ?? [],
     budgets: { memoryBytes: options.memBudgetBytes, captureNs: options.captureBudgetNs, maxGraphs: options.maxGraphs },
     sharedPool: options.sharedPool,
     allowEagerTail: options.allowEagerTail,
@@ -78,7 +84,20 @@ export async function execute(raw: RawRecommendOptions, io: Io): Promise<number>
     createdAt: new Date().toISOString(),
     ...outcome.result,
   };
-  io.out(options.json ? renderJson(result) : renderRecommendTable(result, selectedEngines(options.engine), io.color));
+  await writeHtmlReport(html, result);
+  const engines = selectedEngines(options.engine);
+  const format: OutputFormat = options.format;
+  io.out(
+    format === 'json'
+      ? renderJson(result)
+      : format === 'markdown'
+        ? renderRecommendMarkdown(result, engines)
+        : format === 'csv'
+          ? renderRecommendCsv(result, engines)
+          : renderRecommendTable(result, engines, io.color),
+  );
+  // Notes are not the result: stderr (JSON holds them).
+  if (format !== 'json') for (const line of recommendNotes(result)) io.err(line);
   return EXIT.ok;
 }
 

@@ -1,5 +1,6 @@
 // `graphprof run` options: raw flag strings -> one readonly typed configuration, validated before
 // any GPU work. Nothing below src/commands/ sees a raw flag string.
+import { parseOutputFormat, type OutputFormat } from './format-option.js';
 import type { KernelKind, Workload } from '../core/schema.js';
 import { UsageError } from '../errors.js';
 import { checkWritable } from './output-file.js';
@@ -25,6 +26,7 @@ export const RUN_DEFAULTS = {
 
 export type RawRunOptions = Partial<Record<keyof typeof RUN_DEFAULTS, string>> & {
   json?: boolean;
+  format?: string;
   output?: string;
   /** --baseline, repeatable: one baseline result or several runs of it */
   baseline?: string | string[];
@@ -33,6 +35,8 @@ export type RawRunOptions = Partial<Record<keyof typeof RUN_DEFAULTS, string>> &
 export interface RunOptions {
   readonly workload: Readonly<Workload>;
   readonly json: boolean;
+  /** --format (--json is --format json) */
+  readonly format: OutputFormat;
   readonly outputPath: string | null;
   /** --baseline files, in order; empty without --baseline */
   readonly baselinePaths: readonly string[];
@@ -81,7 +85,8 @@ export function parseRunOptions(raw: RawRunOptions): RunOptions {
       warmup,
       iterations,
     }),
-    json: raw.json === true,
+    json: parseOutputFormat(raw) === 'json',
+    format: parseOutputFormat(raw),
     outputPath: raw.output === undefined ? null : (checkWritable('-o', raw.output), raw.output),
     baselinePaths: raw.baseline === undefined ? [] : Array.isArray(raw.baseline) ? raw.baseline : [raw.baseline],
   };

@@ -10,17 +10,22 @@ import { HarnessRunError, loadHarness, unusableReason } from '../harness/native.
 import type { Io } from '../io.js';
 import { prepareGate } from '../gate.js';
 import { renderJson } from '../report/json.js';
-import { renderRunTable } from '../report/run-table.js';
+import { renderRunCsv } from '../report/run-csv.js';
+import { renderRunMarkdown } from '../report/run-markdown.js';
+import { renderRunTable, runNotes } from '../report/run-table.js';
+import type { OutputFormat } from './format-option.js';
 import { toolInfo } from '../version.js';
 import { parseGateOptions, type RawGateOptions } from './gate-options.js';
+import { htmlPath, writeHtmlReport } from './html-output.js';
 import { checkWritable, writeAtomically } from './output-file.js';
 import { parseRunOptions, workloadDeviceBytes, type RawRunOptions, type RunOptions } from './run-options.js';
 
 /** Relative spread (MAD / median) above which the run warns that its figures are noisy. */
 const NOISY_SPREAD = 0.05;
 
-export async function execute(raw: RawRunOptions & RawGateOptions, io: Io): Promise<number> {
+export async function execute(raw: RawRunOptions & RawGateOptions & { html?: string }, io: Io): Promise<number> {
   const options = parseRunOptions(raw);
+  const html = htmlPath(raw);
   const { workload } = options;
   // --baseline: read and check it (and the thresholds) now, so a bad one fails before the GPU work.
   const gate = options.baselinePaths.length > 0 ? prepareGate(options.baselinePaths, parseGateOptions(raw), 'run') : null;
@@ -28,7 +33,7 @@ export async function execute(raw: RawRunOptions & RawGateOptions, io: Io): Prom
   const harness = loadHarness();
   const build = harness.buildInfo();
   const probe = harness.probe();
-  const reason = unusableReason(build, probe, workload.device);
+  const reason = unusableReason(build, probe, workload.device, harness.choice);
   if (reason) throw new EnvironmentError(`run: ${reason}`);
   const gpu = probe.devices.find((d) => d.index === workload.device)!;
   const needBytes = workloadDeviceBytes(workload);
@@ -81,7 +86,10 @@ export async function execute(raw: RawRunOptions & RawGateOptions, io: Io): Prom
   addNotes(result);
   for (const note of noiseWarnings(result)) io.err(`warning: ${note}`);
   saveProgress(options, result);
-  io.out(options.json ? renderJson(result) : renderRunTable(result, io.color));
+  await writeHtmlReport(html, result);
+  io.out(renderRun(result, options.format, io));
+  // Notes are not the result: stderr (JSON holds them).
+  if (options.format !== 'json') for (const line of runNotes(result)) io.err(line);
   if (failure) throw failure;
   if (gate) return gate.check(result, io);
   return EXIT.ok;
@@ -128,4 +136,17 @@ export function noiseWarnings(result: RunResult): string[] {
 /** Rewrite --output after every batch size, atomically, so a crash leaves valid JSON behind. */
 function saveProgress(options: RunOptions, result: RunResult): void {
   if (options.outputPath) writeAtomically('-o', options.outputPath, renderJson(result));
+}
+
+function renderRun(result: RunResult, format: OutputFormat, io: Io): string {
+  switch (format) {
+    case 'json':
+      return renderJson(result);
+    case 'markdown':
+      return renderRunMarkdown(result);
+    case 'csv':
+      return renderRunCsv(result);
+    default:
+      return renderRunTable(result, io.color);
+  }
 }

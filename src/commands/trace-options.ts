@@ -7,7 +7,8 @@ import type { CaptureRange, GraphTrace, Tracer } from '../core/trace/result.js';
 import { parseStepMarker } from '../core/trace/steps.js';
 import { UsageError, ValueError } from '../errors.js';
 import { nonNegativeInt, positiveInt } from './options.js';
-import { checkWritable } from './output-file.js';
+import { checkTraceOutputs } from './output-file.js';
+import { parseReportChannels, type ReportChannel } from './trace-output.js';
 
 /** Defaults as the user would type them. */
 export const TRACE_DEFAULTS = {
@@ -26,12 +27,15 @@ export interface RawTraceOptions {
   json?: boolean;
   cupti?: string;
   output?: string;
+  jsonFd?: string;
   /** true for --device-time, false for --no-device-time */
   deviceTime?: boolean;
   tracer?: string;
   captureRange?: string;
   graphTrace?: string;
   timelineSteps?: string;
+  html?: string;
+  perfetto?: string;
 }
 
 export interface TraceOptions {
@@ -42,7 +46,8 @@ export interface TraceOptions {
   readonly outPrefix: string | null;
   readonly json: boolean;
   readonly cuptiPath: string | null;
-  readonly outputPath: string | null;
+  /** where the JSON result goes for scripts: -o FILE, -o - (stdout), --json-fd N (commands/trace-output.ts) */
+  readonly reportChannels: readonly ReportChannel[];
   /** host: driver entry points wrapped, no CUPTI (the default); cupti: CUPTI records */
   readonly tracer: Tracer;
   /** CUPTI's kernel and memcpy records (--device-time; the CUPTI tracer's default) */
@@ -93,6 +98,7 @@ export function parseTraceOptions(raw: RawTraceOptions, command: readonly string
   }
   const timelineSteps = nonNegativeInt('--timeline-steps', raw.timelineSteps ?? TRACE_DEFAULTS.timelineSteps, TRACE_LIMITS.timelineSteps);
   if (raw.timelineSteps !== undefined && timelineSteps > 0 && !marker) throw new UsageError('--timeline-steps: keeps events of marked steps; add --step-marker');
+  checkTraceOutputs(raw.out, raw.output);
   return {
     command,
     steps: raw.steps === undefined ? null : positiveInt('--steps', raw.steps),
@@ -101,7 +107,7 @@ export function parseTraceOptions(raw: RawTraceOptions, command: readonly string
     outPrefix,
     json: raw.json === true,
     cuptiPath: raw.cupti ?? null,
-    outputPath: raw.output === undefined ? null : (checkWritable('-o', raw.output), raw.output),
+    reportChannels: parseReportChannels(raw.output, raw.jsonFd),
     tracer,
     deviceTime: tracer === 'cupti' && raw.deviceTime !== false,
     captureRange: raw.captureRange === undefined ? null : 'cudaProfilerApi',

@@ -42,7 +42,10 @@ export function parseBytes(text: string): number {
   const scale = BYTE_UNITS[unit];
   if (scale === undefined) throw new ValueError(`unknown size unit "${unit}" in "${text}"; use B, KB, MB, GB, KiB, MiB or GiB`);
   if (value < 0) throw new ValueError(`a size cannot be negative, got "${text}"`);
-  return Math.round(value * scale);
+  const bytes = Math.round(value * scale);
+  // past 2^53 bytes (9 PB) the figure is not exact, and no GPU holds it
+  if (!(bytes <= Number.MAX_SAFE_INTEGER)) throw new ValueError(`"${text}" is too large to be a size (at most 9 PB)`);
+  return bytes;
 }
 
 /** "15s" -> 15e9; "2.5us" -> 2500; "1500ms" -> 1.5e9. A bare number is an error. */
@@ -53,7 +56,10 @@ export function parseDuration(text: string): number {
   const scale = TIME_UNITS[unit];
   if (scale === undefined) throw new ValueError(`unknown time unit "${unit}" in "${text}"; use ns, us, ms, s or min`);
   if (value < 0) throw new ValueError(`a duration cannot be negative, got "${text}"`);
-  return value * scale;
+  const ns = value * scale;
+  // 1e300s is finite as seconds but not as nanoseconds; past 2^53 ns (104 days) sums lose whole ns
+  if (!(ns <= Number.MAX_SAFE_INTEGER)) throw new ValueError(`"${text}" is too large to be a duration (at most 104 days)`);
+  return ns;
 }
 
 /** "30%" -> 0.3; "0.3" -> 0.3. Shares above 100% are allowed only where the caller says so. */

@@ -2,15 +2,14 @@
 // boundaries, strips a BOM, and hands each line to a callback with its 1-based line number (the
 // number an editor shows). `\r\n`, `\n` and bare `\r` (progress bars redrawn in place) all end a
 // line; a bare `\r` does not advance the line number, so errors point at the line an editor shows.
-import { closeSync, openSync, readSync } from 'node:fs';
-
 import { InputError } from '../errors.js';
+import { closeSource, openSource, sourceReader } from './source.js';
 
 export type LineHandler = (line: string, lineNo: number) => void;
 
 const CHUNK_BYTES = 4 << 20;
-/** bytes looked at for NUL bytes before the file is called binary */
-const BINARY_PROBE_BYTES = 64 << 10;
+/** A longer line is refused (exit 2): the buffer never grows past twice this. */
+export const MAX_LINE_BYTES = 16 << 20;
 
 export interface ReadStats {
   bytes: number;
@@ -56,7 +55,8 @@ export interface ByteRange {
 }
 
 export function readLines(path: string, onLine: LineHandler, bulk?: BulkHandler, range?: ByteRange): ReadStats {
-  const fd = openSync(path, 'r');
+  const src = openSource(path);
+  const read = sourceReader(src);
   let filePos = range ? range.start : 0;
   const limit = range ? range.end : Number.MAX_SAFE_INTEGER;
   try {
@@ -103,20 +103,22 @@ export function readLines(path: string, onLine: LineHandler, bulk?: BulkHandler,
     };
     for (;;) {
       if (have === buf.length) {
-        // one line longer than the buffer: grow it
+        // one line longer than the buffer: grow it, up to a limit
+        if (have >= MAX_LINE_BYTES) throw new InputError(path, lineNo + 1, `a line longer than ${MAX_LINE_BYTES >> 20} MiB: not an nsys stats report (or a file with no line breaks)`);
         const bigger = Buffer.allocUnsafe(buf.length * 2);
         buf.copy(bigger, 0, 0, have);
         buf = bigger;
       }
       const want = Math.min(buf.length - have, limit - filePos);
-      const n = want > 0 ? readSync(fd, buf, have, want, filePos) : 0;
+      const n = want > 0 ? read(buf, have, want, filePos) : 0;
       if (n === 0) break;
-      filePos += n;
-      if (total === 0 && !range) {
-        const probe = buf.subarray(0, Math.min(n, BINARY_PROBE_BYTES));
-        const nul = probe.indexOf(0);
-        if (nul !== -1) throw new InputError(path, undefined, `not a text file (byte ${nul} is NUL): give the CSV or text output of \`nsys stats\`, not the .nsys-rep or .sqlite file`);
+      // a NUL byte anywhere: binary data, or text that would print as something else than it is
+      const nul = buf.subarray(have, have + n).indexOf(0);
+      if (nul !== -1) {
+        const at = filePos + nul;
+        throw new InputError(path, undefined, `not a text file (byte ${at} is NUL): give the CSV or text output of \`nsys stats\`, not the .nsys-rep or .sqlite file`);
       }
+      filePos += n;
       total += n;
       have += n;
       const lastNl = buf.lastIndexOf(10, have - 1);
@@ -133,7 +135,7 @@ export function readLines(path: string, onLine: LineHandler, bulk?: BulkHandler,
     }
     return { bytes: total, lines: lineNo };
   } finally {
-    closeSync(fd);
+    closeSource(src);
   }
 }
 

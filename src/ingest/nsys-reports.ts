@@ -201,22 +201,34 @@ export function cellsBySpans(line: string, spans: readonly Span[]): string[] {
   const last: number[] = new Array<number>(spans.length).fill(-1);
   const re = /\S+/g;
   const lastSpan = spans.length - 1;
+  // Spans are sorted and disjoint, and tokens come left to right: `p`, the first span that ends
+  // after the token starts, only moves right, and only the spans the token overlaps (or the two
+  // beside it) are looked at. Linear in tokens + spans; a 20,000-column table reads in time.
+  let p = 0;
   for (let m = re.exec(line); m; m = re.exec(line)) {
     const s = m.index;
     const e = s + m[0].length;
     let best = -1;
-    let bestScore = -Infinity;
     // once a token has gone to the last (name) column, every later token belongs to it too
     if (first[lastSpan] !== -1) best = lastSpan;
     else {
-      for (let i = 0; i < spans.length; i++) {
-        const [a, b] = spans[i]!;
-        const overlap = Math.min(e, b) - Math.max(s, a);
-        const score = overlap > 0 ? overlap : -Math.min(Math.abs(s - b), Math.abs(a - e));
-        if (score > bestScore) {
-          bestScore = score;
+      while (p < spans.length && spans[p]![1] <= s) p++;
+      // the widest overlap wins, the leftmost of equals
+      let bestOverlap = 0;
+      for (let i = p; i < spans.length && spans[i]![0] < e; i++) {
+        const overlap = Math.min(e, spans[i]![1]) - Math.max(s, spans[i]![0]);
+        if (overlap > bestOverlap) {
+          bestOverlap = overlap;
           best = i;
         }
+      }
+      if (best === -1) {
+        // no overlap: the nearer of the span before and the span after (the one before on a tie)
+        const before = p - 1;
+        const after = p < spans.length ? p : -1;
+        const dBefore = before >= 0 ? s - spans[before]![1] : Infinity;
+        const dAfter = after >= 0 ? spans[after]![0] - e : Infinity;
+        best = dBefore <= dAfter ? before : after;
       }
     }
     if (first[best] === -1) first[best] = s;

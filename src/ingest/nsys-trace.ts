@@ -128,7 +128,8 @@ interface Agg {
 /** Parse a non-negative decimal integer fast; falls back to Number() for decimals; NaN for junk. */
 function parseDuration(s: string): number {
   const n = s.length;
-  if (n === 0 || n > 15) return n === 0 ? NaN : Number(s);
+  if (n === 0) return NaN;
+  if (n > 15) return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) ? Number(s) : NaN;
   let v = 0;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i) - 48;
@@ -170,6 +171,8 @@ export class TraceAggregator {
       throw new InputError(this.path, lineNo, Number.isNaN(d) || rawDuration.trim() === '' ? `${label} is not a number: "${rawDuration}"` : `${label} is negative: "${rawDuration}"`);
     }
     const ns = this.unitNs === 1 ? d : d * this.unitNs;
+    // 2^53 ns is 104 days: anything longer (or 1e400, read as Infinity) is damage, not a duration
+    if (!(ns <= Number.MAX_SAFE_INTEGER)) throw new InputError(this.path, lineNo, `${this.cols[this.durIdx]!.label} is out of range: "${rawDuration}"`);
     let a = this.byName.get(name);
     if (a === undefined) {
       a = { calls: 0, totalNs: 0, hist: this.kind === 'api-trace' ? new DurationHistogram() : null };

@@ -3,15 +3,16 @@
 // markdown holding tables among other lines, markdown pipe tables, legacy 2020-2021 layouts, and
 // cuda_api_trace / cuda_gpu_trace CSVs of millions of rows (streamed). docs/formats.md is the
 // user-facing description of these rules.
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
-import type { ApiRow, KernelRow, MemOpRow, ProfileInput, SkipNote } from '../core/analyze/schema.js';
+import type { ApiRow, KernelRow, MemOpRow, ProfileInput, RangeRow, SkipNote } from '../core/analyze/schema.js';
 import { looksLikeCudaApi } from '../core/analyze/launch-apis.js';
 import { InputError } from '../errors.js';
 import { splitCsvRecord } from './csv.js';
 import { readLines, splitLines } from './lines.js';
+import { fileError, STDIN_PATH } from './source.js';
 import {
   cellsBySpans,
   dashSpans,
@@ -36,6 +37,15 @@ import type { TraceWorkerInput, TraceWorkerOutput } from './nsys-trace-worker.js
 const TITLE_REACH_LINES = 12;
 /** A quoted CSV field may run over at most this many characters before the file is called broken. */
 const MAX_OPEN_QUOTE_CHARS = 1 << 20;
+/**
+ * Memory bounds (docs/formats.md, "Limits"). Trace rows are summed as they stream by, so a trace
+ * of any length takes little memory; summary rows are kept until their table ends, and every other
+ * line is looked at once. A summary table of more rows, or more text outside trace tables, is not
+ * an nsys stats report (cuda_api_sum has one row per API, cuda_gpu_kern_sum one per kernel) and
+ * stops the read at once with exit 2, before memory grows with the input.
+ */
+export const MAX_SUMMARY_ROWS = 500_000;
+export const MAX_TEXT_BYTES = 256 << 20;
 
 export interface ParsedTable {
   report: string;
@@ -45,6 +55,8 @@ export interface ParsedTable {
   api?: ApiRow[];
   kernels?: KernelRow[];
   memOps?: MemOpRow[];
+  /** nvtx_sum, or nvtx_pushpop_trace summed by range name */
+  ranges?: RangeRow[];
   traceRows: number;
   elidedRows: number;
 }
@@ -64,6 +76,10 @@ const NO_BULK = { pos: 0, lines: 0 };
 
 interface OpenSummary {
   type: 'summary';
+  /** a trace in column text or markdown: its rows are summed here as they come, never kept */
+  agg: TraceAggregator | null;
+  /** rows of a trace kind taken without being kept */
+  streamed: number;
   format: 'csv' | 'column' | 'markdown';
   cols: Column[];
   kind: HeaderKind;
@@ -85,9 +101,13 @@ interface OpenTrace {
   title: Title | null;
   headerLine: number;
   rows: number;
+  /** nvtx_pushpop_trace: durations by range name (the step's wall time) */
+  nvtx: Map<string, { durations: number[]; line: number }> | null;
 }
 
 type Open = OpenSummary | OpenTrace;
+
+const TRACE_KINDS: ReadonlySet<HeaderKind> = new Set<HeaderKind>(['api-trace', 'gpu-trace', 'nvtx-trace', 'other-trace']);
 
 const TIME_ROLES = new Set(['total', 'avg', 'med', 'min', 'max', 'stddev', 'duration', 'start', 'end']);
 
@@ -134,11 +154,19 @@ export class NsysScanner {
   private open: Open | null = null;
   private carry = '';
   private carryLine = 0;
+  /** characters read outside trace tables (MAX_TEXT_BYTES) */
+  private textChars = 0;
 
   constructor(readonly path: string) {}
 
   line = (text: string, lineNo: number): void => {
     const t = this.open;
+    if (t === null || (t.type !== 'trace' && !TRACE_KINDS.has(t.kind))) {
+      this.textChars += text.length + 1;
+      if (this.textChars > MAX_TEXT_BYTES) {
+        throw new InputError(this.path, lineNo, `more than ${MAX_TEXT_BYTES >> 20} MiB of text outside trace tables: not an nsys stats report, or one with a large tail (cut the file to its reports)`);
+      }
+    }
     if (t !== null && t.format === 'csv') {
       if (this.carry.length > 0) {
         text = `${this.carry}\n${text}`;
@@ -215,6 +243,8 @@ export class NsysScanner {
           format: 'column',
           cols,
           kind: headerKind(cols)!,
+          agg: this.traceAggregator(headerKind(cols)!, cols, this.prev.line),
+          streamed: 0,
           title: this.recentTitle(this.prev.line),
           headerLine: this.prev.line,
           spans,
@@ -235,6 +265,8 @@ export class NsysScanner {
           format: 'markdown',
           cols,
           kind: headerKind(cols)!,
+          agg: this.traceAggregator(headerKind(cols)!, cols, this.prev.line),
+          streamed: 0,
           title: this.recentTitle(this.prev.line),
           headerLine: this.prev.line,
           spans: null,
@@ -276,10 +308,11 @@ export class NsysScanner {
         title,
         headerLine: lineNo,
         rows: 0,
+        nvtx: kind === 'nvtx-trace' ? new Map() : null,
       });
       return;
     }
-    this.start({ type: 'summary', format: 'csv', cols, kind, title, headerLine: lineNo, spans: null, rows: [], elided: 0, probe: -1 });
+    this.start({ type: 'summary', format: 'csv', cols, kind, title, headerLine: lineNo, spans: null, rows: [], elided: 0, probe: -1, agg: null, streamed: 0 });
   }
 
   private start(t: Open): void {
@@ -302,12 +335,30 @@ export class NsysScanner {
       if (fields === null) return this.openQuote(text, lineNo);
       if (fields.length !== t.cols.length) return this.endOrTruncated(t.cols.length, fields.length, t.headerLine, text, lineNo);
       t.rows++;
+      if (t.nvtx) this.nvtxRow(t, t.nvtx, fields, lineNo);
       return true;
     }
     const r = t.agg.addCsvLine(text, lineNo);
     if (r === 'ok') return true;
     if (r === 'open') return this.openQuote(text, lineNo);
     return this.endOrTruncated(t.cols.length, t.agg.lastFieldCount, t.headerLine, text, lineNo);
+  }
+
+  /** One nvtx_pushpop_trace row: its name and duration (Duration, else End - Start). */
+  private nvtxRow(t: OpenTrace, into: NonNullable<OpenTrace['nvtx']>, fields: string[], lineNo: number): void {
+    const at = (role: string): number => t.cols.findIndex((c) => c.role === role);
+    const time = (role: string): number | null => {
+      const i = at(role);
+      if (i === -1) return null;
+      const v = parseNumberCell(fields[i] ?? '');
+      if (v === null || v < 0) throw new InputError(this.path, lineNo, `${t.cols[i]!.label} is not a number >= 0: "${fields[i] ?? ''}"`);
+      return v * (t.cols[i]!.unitNs ?? 1);
+    };
+    const name = (fields[at('name')] ?? '').trim();
+    const d = time('duration') ?? time('end')! - time('start')!;
+    const e = into.get(name);
+    if (e) e.durations.push(d);
+    else into.set(name, { durations: [d], line: lineNo });
   }
 
   private csvRow(t: OpenSummary, text: string, lineNo: number): boolean {
@@ -318,8 +369,26 @@ export class NsysScanner {
     const fields = splitCsvRecord(text);
     if (fields === null) return this.openQuote(text, lineNo);
     if (fields.length !== t.cols.length) return this.endOrTruncated(t.cols.length, fields.length, t.headerLine, text, lineNo);
-    t.rows.push({ cells: fields, line: lineNo });
+    this.keepRow(t, fields, lineNo);
     return true;
+  }
+
+  /** Column-text and markdown traces stream into an aggregator, as CSV traces do. */
+  private traceAggregator(kind: HeaderKind, cols: Column[], headerLine: number): TraceAggregator | null {
+    return kind === 'api-trace' || kind === 'gpu-trace' ? new TraceAggregator(kind, this.path, cols, headerLine) : null;
+  }
+
+  private keepRow(t: OpenSummary, cells: string[], lineNo: number): void {
+    if (TRACE_KINDS.has(t.kind)) {
+      // any number of trace rows: summed (or, for a trace we do not use, counted), not kept
+      if (t.agg) t.agg.addCells(cells, lineNo);
+      t.streamed++;
+      return;
+    }
+    if (t.rows.length >= MAX_SUMMARY_ROWS) {
+      throw new InputError(this.path, lineNo, `the table under the header on line ${t.headerLine} has more than ${MAX_SUMMARY_ROWS.toLocaleString('en-US')} rows: not an nsys stats summary (a damaged or concatenated file?)`);
+    }
+    t.rows.push({ cells, line: lineNo });
   }
 
   private openQuote(text: string, lineNo: number): boolean {
@@ -354,7 +423,7 @@ export class NsysScanner {
       this.close(lineNo);
       return false;
     }
-    t.rows.push({ cells, line: lineNo });
+    this.keepRow(t, cells, lineNo);
     return true;
   }
 
@@ -372,7 +441,7 @@ export class NsysScanner {
       this.close(lineNo);
       return false;
     }
-    t.rows.push({ cells, line: lineNo });
+    this.keepRow(t, cells, lineNo);
     return true;
   }
 
@@ -385,7 +454,7 @@ export class NsysScanner {
     this.title = null;
     this.prev = null;
     // a header with no rows under it (a header quoted in prose, an empty paste) is no table
-    if ((t.type === 'summary' && t.rows.length === 0 && t.elided === 0) || (t.type === 'trace' && (t.agg ? t.agg.rows : t.rows) === 0)) return;
+    if ((t.type === 'summary' && t.rows.length === 0 && t.streamed === 0 && t.elided === 0) || (t.type === 'trace' && (t.agg ? t.agg.rows : t.rows) === 0)) return;
     const report = this.reportOf(t);
     const table: ParsedTable = {
       report,
@@ -401,6 +470,12 @@ export class NsysScanner {
       else if (t.agg) {
         table.kernels = t.agg.kernelRows();
         table.memOps = t.agg.memOpRows();
+      } else if (t.nvtx) {
+        table.ranges = [...t.nvtx].map(([name, r]) => {
+          const d = [...r.durations].sort((a, b) => a - b);
+          const n = d.length;
+          return { name, instances: n, totalNs: d.reduce((a, b) => a + b, 0), medianNs: n % 2 ? d[(n - 1) / 2]! : (d[n / 2 - 1]! + d[n / 2]!) / 2, minNs: d[0]!, maxNs: d[n - 1]!, durationsNs: d, line: r.line };
+        });
       } else {
         this.skipped.push({ path: this.path, line: t.headerLine, what: `${report} table`, reason: 'not used by analyze' });
       }
@@ -410,10 +485,14 @@ export class NsysScanner {
     if (report === 'cuda_api_sum') table.api = this.apiRows(t);
     else if (report === 'cuda_gpu_kern_sum') table.kernels = this.kernelRows(t);
     else if (report === 'cuda_gpu_mem_time_sum') table.memOps = this.memOpRows(t);
+    else if (report === 'nvtx_sum') table.ranges = this.rangeRows(t);
     else if (report === 'cuda_api_trace' || report === 'cuda_gpu_trace') {
-      // a trace pasted as column text: small, so summed here
-      const agg = new TraceAggregator(report === 'cuda_api_trace' ? 'api-trace' : 'gpu-trace', this.path, t.cols, t.headerLine);
-      for (const r of t.rows) agg.addCells(r.cells, r.line);
+      // a trace in column text or markdown: summed as its rows came (or, titled so, summed here)
+      let agg = t.agg;
+      if (agg === null) {
+        agg = new TraceAggregator(report === 'cuda_api_trace' ? 'api-trace' : 'gpu-trace', this.path, t.cols, t.headerLine);
+        for (const r of t.rows) agg.addCells(r.cells, r.line);
+      }
       table.traceRows = agg.rows;
       if (report === 'cuda_api_trace') table.api = agg.apiRows();
       else {
@@ -457,7 +536,10 @@ export class NsysScanner {
     if (v === null) throw new InputError(this.path, r.line, `${col.label} is not a number: "${cell}"`);
     if (v < 0) throw new InputError(this.path, r.line, `${col.label} is negative: "${cell}"`);
     if (opts.integer && !Number.isInteger(v)) throw new InputError(this.path, r.line, `${col.label} is not a whole number: "${cell}"`);
-    return TIME_ROLES.has(role) ? v * this.unitOf(t, col) : v;
+    const value = TIME_ROLES.has(role) ? v * this.unitOf(t, col) : v;
+    // 1e400 reads as Infinity; past 2^53 (104 days in ns) sums lose whole units: damage, not data
+    if (!(value <= Number.MAX_SAFE_INTEGER)) throw new InputError(this.path, r.line, `${col.label} is out of range: "${cell}"`);
+    return value;
   }
 
   private nameOf(t: OpenSummary, r: Row, role: 'name' | 'operation'): string {
@@ -482,6 +564,8 @@ export class NsysScanner {
       name: this.nameOf(t, r, 'name'),
       instances: this.num(t, r, 'instances', { required: true, integer: true })!,
       totalNs: this.num(t, r, 'total', { required: true })!,
+      minNs: this.num(t, r, 'min', { required: false }),
+      maxNs: this.num(t, r, 'max', { required: false }),
     }));
   }
 
@@ -490,7 +574,25 @@ export class NsysScanner {
       operation: this.nameOf(t, r, 'operation'),
       count: this.num(t, r, 'count', { required: true, integer: true })!,
       totalNs: this.num(t, r, 'total', { required: true })!,
+      minNs: this.num(t, r, 'min', { required: false }),
+      maxNs: this.num(t, r, 'max', { required: false }),
     }));
+  }
+
+  private rangeRows(t: OpenSummary): RangeRow[] {
+    return t.rows.map((r) => {
+      const idx = t.cols.findIndex((c) => c.role === 'range');
+      return {
+        name: (r.cells[idx === -1 ? t.cols.findIndex((c) => c.role === 'name') : idx] ?? '').trim(),
+        instances: this.num(t, r, 'instances', { required: true, integer: true })!,
+        totalNs: this.num(t, r, 'total', { required: true })!,
+        medianNs: this.num(t, r, 'med', { required: false }),
+        minNs: this.num(t, r, 'min', { required: false }),
+        maxNs: this.num(t, r, 'max', { required: false }),
+        durationsNs: null,
+        line: r.line,
+      };
+    });
   }
 }
 
@@ -547,7 +649,10 @@ function runWorker(input: TraceWorkerInput): { done: Promise<TraceWorkerOutput>;
 export async function parseFileAsync(path: string): Promise<ParsedFile> {
   let size: number;
   try {
-    size = statSync(path).size;
+    const st = statSync(path);
+    // standard input, FIFOs and devices are streams: read once, in order
+    if (path === STDIN_PATH || !st.isFile()) return parseFile(path);
+    size = st.size;
   } catch {
     return parseFile(path);
   }
@@ -596,10 +701,11 @@ export function parseText(path: string, text: string): ParsedFile {
 
 // ---- tables -> profiles ------------------------------------------------------------------------
 
-type Slot = 'api' | 'kernels' | 'memOps';
+type Slot = 'api' | 'kernels' | 'memOps' | 'ranges';
 
 function slotsOf(t: ParsedTable): Slot[] {
   const s: Slot[] = [];
+  if (t.ranges) s.push('ranges');
   if (t.api) s.push('api');
   if (t.kernels) s.push('kernels');
   if (t.memOps && (t.memOps.length > 0 || !t.kernels)) s.push('memOps');
@@ -618,9 +724,11 @@ interface Draft {
 function addTable(d: Draft, t: ParsedTable): void {
   const p = d.profile;
   p.reports.push(t.report);
-  if (t.api) p.api.push(...t.api);
-  if (t.kernels) p.kernels = [...(p.kernels ?? []), ...t.kernels];
-  if (t.memOps && (t.memOps.length > 0 || !t.kernels)) p.memOps = [...(p.memOps ?? []), ...t.memOps];
+  // loops, not push(...rows): a spread passes every row as an argument, and 130,000 overflow the stack
+  if (t.api) for (const r of t.api) p.api.push(r);
+  if (t.kernels) p.kernels = (p.kernels ?? []).concat(t.kernels);
+  if (t.memOps && (t.memOps.length > 0 || !t.kernels)) p.memOps = (p.memOps ?? []).concat(t.memOps);
+  if (t.ranges) p.ranges = (p.ranges ?? []).concat(t.ranges);
   p.traceRows += t.traceRows;
   p.elidedRows += t.elidedRows;
   for (const s of slotsOf(t)) d.has.add(s);
@@ -662,11 +770,47 @@ export interface ReadResult {
 }
 
 function isDirectory(path: string): boolean {
+  if (path === STDIN_PATH) return false;
   try {
     return statSync(path).isDirectory();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(path, undefined, code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${(err as Error).message}`);
+    throw code === 'ENOENT' ? new InputError(path, undefined, 'no such file or directory') : fileError(path, err);
+  }
+}
+
+/** The files of a folder, by name, symbolic links followed (a link to a folder is not entered). */
+function folderFiles(dir: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    throw fileError(dir, err, 'cannot list the folder');
+  }
+  const names: string[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    if (e.isFile()) names.push(e.name);
+    else if (e.isSymbolicLink()) {
+      try {
+        if (statSync(join(dir, e.name)).isFile()) names.push(e.name);
+      } catch {
+        // a dangling link: nothing to read
+      }
+    }
+  }
+  return names.sort();
+}
+
+/** One identity per file, whatever path names it: device and inode, else the resolved path. */
+function fileIdentity(path: string): string {
+  if (path === STDIN_PATH) return 'stdin';
+  try {
+    const st = statSync(path);
+    if (st.ino !== 0) return `${st.dev}:${st.ino}`;
+    return realpathSync(path);
+  } catch {
+    return path;
   }
 }
 
@@ -689,15 +833,24 @@ function describeNothing(file: ParsedFile): string {
 export async function readInputs(paths: readonly string[]): Promise<ReadResult> {
   const skipped: SkipNote[] = [];
   const parsed: { file: ParsedFile; explicit: boolean }[] = [];
+  // a report read twice would count its launches twice: the same file under two names is refused
+  const seen = new Map<string, string>();
+  const once = (path: string): void => {
+    const id = fileIdentity(path);
+    const first = seen.get(id);
+    if (first !== undefined) {
+      const which = first === path ? 'given twice' : `the same file as ${first}`;
+      throw new InputError(path, undefined, `${which}: a report read twice would count twice; give each report once`);
+    }
+    seen.set(id, path);
+  };
   for (const p of paths) {
     if (isDirectory(p)) {
-      const names = readdirSync(p, { withFileTypes: true })
-        .filter((e) => e.isFile() && !e.name.startsWith('.'))
-        .map((e) => e.name)
-        .sort();
+      const names = folderFiles(p);
       let used = 0;
       for (const name of names) {
         const fp = join(p, name);
+        once(fp);
         try {
           const file = await parseFileAsync(fp);
           if (file.tables.length === 0) {
@@ -717,6 +870,7 @@ export async function readInputs(paths: readonly string[]): Promise<ReadResult> 
       }
       if (used === 0) throw new InputError(p, undefined, `no nsys stats report in this directory (${names.length} files looked at, none holds a table)`);
     } else {
+      once(p);
       parsed.push({ file: await parseFileAsync(p), explicit: true });
     }
   }
@@ -749,9 +903,24 @@ export async function readInputs(paths: readonly string[]): Promise<ReadResult> 
     if (members.length === 0) continue;
     const merged: Draft = { profile: emptyProfile(members[0]!.file.path, 0), has: new Set() };
     merged.profile.paths = [];
+    // one report twice in a group (x_cuda_api_sum.csv beside x_cudaapisum.csv) is a clash: exit 2
+    const byReport = new Map<string, string>();
+    for (const m of members) {
+      for (const t of m.file.tables) {
+        if (slotsOf(t).length === 0) continue;
+        const other = byReport.get(t.report);
+        if (other !== undefined && other !== m.file.path) {
+          throw new InputError(m.file.path, undefined, `holds ${t.report}, as ${other} does: two reports of one kind for one profile would count twice; keep one of them`);
+        }
+        byReport.set(t.report, m.file.path);
+      }
+    }
+    // two reports that fill one slot (cuda_api_sum and cuda_api_trace of one run) stay two profiles
+    const has = new Set<Slot>();
     let clash = false;
     for (const m of members) {
-      for (const t of m.file.tables) if (slotsOf(t).some((s) => merged.has.has(s))) clash = true;
+      for (const t of m.file.tables) if (slotsOf(t).some((s) => has.has(s))) clash = true;
+      for (const t of m.file.tables) for (const s of slotsOf(t)) has.add(s);
     }
     if (clash) {
       for (const m of members) pushDrafts(m.drafts);
@@ -764,7 +933,7 @@ export async function readInputs(paths: readonly string[]): Promise<ReadResult> 
     profiles.push(merged.profile);
   }
 
-  for (const { file } of parsed) skipped.push(...file.skipped);
+  for (const { file } of parsed) for (const note of file.skipped) skipped.push(note);
 
   const usable = profiles.filter((p) => p.api.length > 0);
   for (const p of profiles) {

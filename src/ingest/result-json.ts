@@ -2,39 +2,41 @@
 // recommend --from, compare, --baseline) and `analyze --json` (compare, --baseline). One way to
 // read, one check per kind (src/core/run/check.ts, core/compare's checkResult); every problem is
 // exit 2 and names the file.
-import { readFileSync } from 'node:fs';
-
-import { checkResult } from '../core/compare/compare.js';
+import { checkFigures, checkResult } from '../core/compare/compare.js';
 import type { LoadedResult } from '../core/compare/gate.js';
 import { jsonError } from '../core/compare/thresholds.js';
 import { checkRunResult, type CheckedRun } from '../core/run/check.js';
 import { InputError, UsageError, ValueError } from '../errors.js';
+import { isMissing, readWholeText } from './source.js';
 
-
-function why(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, expected a JSON result' : (err as Error).message;
-}
 
 /**
- * Read and parse one JSON file. `flag` is the option that named it (--calibration, --from), or
- * undefined for a positional argument (compare); it is named in every error.
+ * Read and parse one JSON file (ingest/source.ts: a BOM dropped, FIFOs and `-` read as streams,
+ * the size bounded). `flag` is the option that named it (--calibration, --from), or undefined for
+ * a positional argument (compare); it is named in every error. Every number must be finite and
+ * every time or size >= 0 (checkFigures), or the file is refused, by name.
  */
 function readJson(path: string, flag: string | undefined): { text: string; value: unknown } {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readWholeText(path);
   } catch (err) {
-    if (flag) throw new UsageError(`${flag}: cannot read ${path}: ${why(err)}`);
-    throw new InputError(path, undefined, `cannot read: ${why(err)}`);
+    if (isMissing(err)) {
+      if (flag) throw new UsageError(`${flag}: cannot read ${path}: no such file`);
+      throw new InputError(path, undefined, 'cannot read: no such file');
+    }
+    throw err;
   }
+  let value: unknown;
   try {
-    return { text, value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch (err) {
-    if (flag) throw new InputError(path, undefined, `${flag}: not JSON (${(err as Error).message})`);
     const { line, problem } = jsonError(text, err as Error);
+    if (flag) throw new InputError(path, line, `${flag}: ${problem}`);
     throw new InputError(path, line, `${problem}; expected the JSON of \`graphprof run --json\` or \`graphprof analyze --json\``);
   }
+  checked(path, () => checkFigures(value));
+  return { text, value };
 }
 
 function checked<T>(path: string, check: () => T): T {

@@ -5,88 +5,97 @@ import type { ChalkInstance } from 'chalk';
 
 import type { AnalyzeResult, ProfileAnalysis, ProfileDifference } from '../core/analyze/schema.js';
 import { formatCount, formatDuration, formatFigure, formatPoints, formatRatio, formatShare, type FigureKind } from '../core/units.js';
+import { printableDeep } from './printable.js';
 
-/** The kinds of figure a row shows: those core/units.ts prints, and plain text. */
+/**
+ * The kinds of figure a row shows: those core/units.ts prints, and plain text. The figure list
+ * below is the one column spec of analyze: rows of the table and markdown, columns of the CSV.
+ */
 export type RowKind = Exclude<FigureKind, 'bytes'> | 'text';
 
 export interface Figure {
   key: string;
   label: string;
   kind: RowKind;
+  /** measured, given (by a flag), estimated (by the model); null when unknown */
+  basis: string | null;
   value: number | string | null;
   /** how the figure was found, in a few words */
   how: string;
 }
 
-function fmt(kind: RowKind, v: number | string | null): string {
+export function fmt(kind: RowKind, v: number | string | null): string {
   if (v === null) return 'n/a';
   if (typeof v === 'string' || kind === 'text') return String(v);
   return formatFigure(kind, v);
 }
 
-const LATENCY_HOW: Record<ProfileAnalysis['stepLatencySource'], string> = {
-  'target-latency': '--target-latency',
-  'host-api-time': 'host API time (larger than GPU kernel time)',
-  'gpu-kernel-time': 'GPU kernel time (larger than host API time)',
-};
-
 /** The figures of one profile, in table order (the one list a new figure is added to). */
 export function analyzeFigures(a: ProfileAnalysis): Figure[] {
   const s = a.perStep;
+  const m = a.model;
   const costHow = { median: 'median x calls', total: 'Total Time (no median in report)', mixed: 'median x calls, Total where no median' }[a.launches.costMethod];
+  const wall = m.eagerStepNs.wall;
+  const spread = wall ? `; min ${formatDuration(wall.minNs)}${wall.p10Ns !== null ? `, p10 ${formatDuration(wall.p10Ns)}, p90 ${formatDuration(wall.p90Ns!)}` : ''}, max ${formatDuration(wall.maxNs)}` : '';
+  const unknown = (f: { value: number | null; method: string }): string => (f.value === null ? `unknown: ${f.method}` : f.method);
   return [
-    { key: 'perStep.launchCalls', label: 'kernel launches', kind: 'count', value: s.launchCalls, how: 'launch API calls / steps' },
-    { key: 'perStep.launchNs', label: 'launch overhead', kind: 'duration', value: s.launchNs, how: costHow },
-    { key: 'perStep.backPressureNs', label: 'launch back-pressure', kind: 'duration', value: s.backPressureNs, how: 'launch Total Time - launch overhead' },
-    { key: 'perStep.graphLaunchCalls', label: 'graph launches', kind: 'count', value: s.graphLaunchCalls, how: 'cudaGraphLaunch/cuGraphLaunch calls' },
-    { key: 'perStep.memcpyCalls', label: 'memory copies', kind: 'count', value: s.memcpyCalls, how: `${formatDuration(s.memcpyNs)} host time` },
-    { key: 'perStep.syncCalls', label: 'host syncs', kind: 'count', value: s.syncCalls, how: `${formatDuration(s.syncNs)} host time` },
-    { key: 'perStep.allocCalls', label: 'blocking allocs/frees', kind: 'count', value: s.allocCalls, how: 'cudaMalloc, cudaFree, ...' },
-    { key: 'perStep.hostApiNs', label: 'host API time', kind: 'duration', value: s.hostApiNs, how: 'sum of every CUDA API Total Time' },
-    { key: 'perStep.hostEnqueueNs', label: 'host enqueue time', kind: 'duration', value: s.hostEnqueueNs, how: 'launch + graph launch + copy + memset cost' },
-    { key: 'perStep.gpuKernelNs', label: 'GPU kernel time', kind: 'duration', value: s.gpuKernelNs, how: s.gpuKernelNs === null ? 'no kernel report' : `${fmt('count', s.gpuKernelInstances)} kernel instances` },
-    { key: 'stepLatencyNs', label: 'step latency', kind: 'duration', value: a.stepLatencyNs, how: LATENCY_HOW[a.stepLatencySource] },
-    { key: 'overheadShare', label: 'launch overhead share', kind: 'share', value: a.overheadShare, how: 'launch overhead / step latency' },
-    { key: 'prediction.eagerStepNs', label: 'eager step (model)', kind: 'duration', value: a.prediction.eagerStepNs, how: a.prediction.method === 'max-host-gpu' ? 'max(host enqueue, GPU kernel time)' : 'step latency' },
+    { key: 'perStep.launchCalls', label: 'kernel launches', kind: 'count', basis: 'measured', value: s.launchCalls, how: 'launch API calls / steps' },
+    { key: 'perStep.launchNs', label: 'launch calls (driver)', kind: 'duration', basis: 'measured', value: s.launchNs, how: costHow },
+    { key: 'perStep.backPressureNs', label: 'launch back-pressure', kind: 'duration', basis: 'measured', value: s.backPressureNs, how: 'launch Total Time - launch calls' },
+    { key: 'perStep.graphLaunchCalls', label: 'graph launches', kind: 'count', basis: 'measured', value: s.graphLaunchCalls, how: 'cudaGraphLaunch/cuGraphLaunch calls' },
+    { key: 'perStep.memcpyCalls', label: 'memory copies', kind: 'count', basis: 'measured', value: s.memcpyCalls, how: `${formatDuration(s.memcpyNs)} host time` },
+    { key: 'perStep.syncCalls', label: 'host syncs', kind: 'count', basis: 'measured', value: s.syncCalls, how: `${formatDuration(s.syncNs)} host time` },
+    { key: 'perStep.allocCalls', label: 'blocking allocs/frees', kind: 'count', basis: 'measured', value: s.allocCalls, how: 'cudaMalloc, cudaFree, ...' },
+    { key: 'perStep.hostApiNs', label: 'host API time', kind: 'duration', basis: 'measured', value: s.hostApiNs, how: 'sum of every CUDA API Total Time' },
+    { key: 'model.eagerStepNs', label: 'eager step W', kind: 'duration', basis: m.eagerStepNs.basis, value: m.eagerStepNs.value, how: m.eagerStepNs.method + spread },
+    { key: 'model.gpuStepNs', label: 'GPU time G', kind: 'duration', basis: m.gpuStepNs.basis, value: m.gpuStepNs.value, how: m.gpuStepNs.value === null ? 'unknown: no device times' : `${m.gpuStepNs.method}; ${fmt('count', s.gpuKernelInstances)} kernels` },
+    { key: 'overheadShare', label: 'launch overhead share', kind: 'share', basis: m.overheadShare.basis, value: m.overheadShare.value, how: unknown(m.overheadShare) },
+    { key: 'model.launchCallNs', label: '  inside launch calls', kind: 'duration', basis: m.launchCallNs.basis, value: m.launchCallNs.value, how: m.launchCallNs.method },
+    { key: 'model.betweenLaunchesNs', label: '  host code between', kind: 'duration', basis: m.betweenLaunchesNs.basis, value: m.betweenLaunchesNs.value, how: unknown(m.betweenLaunchesNs) },
+    { key: 'prediction.graphStepNs', label: 'graph step P', kind: 'duration', basis: m.graphStepNs.basis, value: m.graphStepNs.value, how: unknown(m.graphStepNs) },
+    { key: 'prediction.savedPerStepNs', label: 'saved per step', kind: 'duration', basis: m.savedNs.basis, value: m.savedNs.value, how: unknown(m.savedNs) },
+    { key: 'prediction.speedup', label: 'speedup', kind: 'ratio', basis: m.speedup.basis, value: m.speedup.value, how: unknown(m.speedup) },
     {
-      key: 'prediction.graphStepNs',
-      label: 'graph step (predicted)',
-      kind: 'duration',
-      value: a.prediction.graphStepNs,
-      how:
-        a.prediction.method === 'max-host-gpu'
-          ? `max(graph launch ${formatDuration(a.prediction.graphLaunchNs)}, GPU + ${formatDuration(a.prediction.perNodeReplayNs)}/node)`
-          : `step - launch overhead + ${formatDuration(a.prediction.perNodeReplayNs)}/node`,
+      key: 'verdict',
+      label: 'verdict',
+      kind: 'text',
+      basis: a.verdictBasis,
+      value: a.verdict === 'unknown' ? 'none' : a.verdict,
+      how: a.verdict === 'already-graphed' ? 'graph launches present' : a.verdict === 'unknown' ? `no verdict: ${m.missing.join('; ')}` : `launch-bound when the GPU waits for the host more than half the step`,
     },
-    { key: 'prediction.speedup', label: 'predicted speedup', kind: 'ratio', value: a.prediction.speedup, how: 'eager / graph step' },
-    { key: 'prediction.savedPerStepNs', label: 'saved per step', kind: 'duration', value: a.prediction.savedPerStepNs, how: 'eager - graph step' },
-    { key: 'verdict', label: 'verdict', kind: 'text', value: a.verdict + (a.verdictBasis === 'estimated' ? ' (estimated)' : ''), how: a.verdict === 'already-graphed' ? 'graph launches present' : 'host enqueue vs GPU time' },
   ];
 }
 
 /** Two or three sentences a person can act on. */
 export function summarize(a: ProfileAnalysis): string {
   const s = a.perStep;
+  const m = a.model;
   const step = a.steps === 1 ? 'per step' : `per step (${formatCount(a.steps)} steps)`;
+  const W = `${formatDuration(m.eagerStepNs.value!)} step (${m.eagerStepNs.basis})`;
   const parts: string[] = [];
-  parts.push(
-    `${fmt('count', s.launchCalls)} kernel launches ${step} cost the CPU ${formatDuration(s.launchNs)}, ${formatShare(a.overheadShare)} of a ${formatDuration(a.stepLatencyNs)} step` +
-      (a.stepLatencySource === 'target-latency' ? ' (target latency).' : '.'),
-  );
+  parts.push(`${fmt('count', s.launchCalls)} kernel launches ${step}; the driver's launch calls take ${formatDuration(s.launchNs)} of a ${W}.`);
   if (a.verdict === 'already-graphed') parts.push(`The program already launches CUDA graphs (${fmt('count', s.graphLaunchCalls)} ${step}); the eager launches left could go into them too.`);
-  else if (a.verdict === 'launch-bound') parts.push(`The step is launch-bound${a.verdictBasis === 'estimated' ? ' (estimated: no GPU kernel report)' : ''}: the host needs longer to issue the work than the GPU needs to run it.`);
-  else parts.push(`The step is GPU-bound${a.verdictBasis === 'estimated' ? ' (estimated: no GPU kernel report)' : ''}: the GPU's work takes longer than issuing it.`);
-  if (Number.isFinite(a.prediction.speedup) && a.prediction.speedup <= 1) {
-    parts.push(`By this model a CUDA graph would not make the step faster (${formatDuration(a.prediction.eagerStepNs)} eager, ${formatDuration(a.prediction.graphStepNs)} as a graph): replaying ${fmt('count', s.launchCalls)} nodes costs the GPU about as much as the launches cost the host.`);
-  } else if (Number.isFinite(a.prediction.speedup)) {
-    parts.push(`Capturing the step as a CUDA graph would take it from about ${formatDuration(a.prediction.eagerStepNs)} to ${formatDuration(a.prediction.graphStepNs)} (${formatRatio(a.prediction.speedup)}, ${formatDuration(a.prediction.savedPerStepNs)} saved).`);
+  if (m.gpuStepNs.value === null || m.graphStepNs.value === null) {
+    parts.push(`No verdict and no prediction: ${m.missing.join('; ')}.`);
+  } else {
+    const est = m.eagerStepNs.basis === 'measured' ? '' : ` (estimated: ${m.missing.join('; ') || 'the step time was given'})`;
+    parts.push(
+      `The GPU works ${formatDuration(m.gpuStepNs.value)} of it (measured) and waits for the host ${formatShare(m.overheadShare.value!)} of the step${est}: ${formatDuration(m.launchCallNs.value!)} in launch calls, ${formatDuration(m.betweenLaunchesNs.value!)} in host code between them.`,
+    );
+    if (a.verdict === 'launch-bound') parts.push('The step is launch-bound.');
+    else if (a.verdict === 'gpu-bound') parts.push('The step is GPU-bound.');
+    if (m.speedup.value !== null && m.speedup.value <= 1) {
+      parts.push(`By the model a CUDA graph would not make the step faster (predicted graph step ${formatDuration(m.graphStepNs.value)}).`);
+    } else if (m.speedup.value !== null) {
+      parts.push(`Captured as a CUDA graph the step would take about ${formatDuration(m.graphStepNs.value)} (estimated; ${formatRatio(m.speedup.value)}, ${formatDuration(m.savedNs.value!)} saved).`);
+    }
   }
   const blockers = a.findings.filter((f) => f.severity === 'blocker');
   if (blockers.length > 0) parts.push(`First remove what blocks capture: ${blockers.map((b) => `${fmt('count', b.count)} ${b.id === 'host-sync' ? 'host syncs' : 'blocking allocations'}`).join(' and ')} ${step}.`);
   return parts.join(' ');
 }
 
-function renderDifference(d: ProfileDifference): string {
+export function renderDifference(d: ProfileDifference): string {
   const lines = [`What changed from profile ${d.from + 1} to profile ${d.to + 1}:`];
   for (const it of d.items) {
     if (it.before === null && it.after === null) continue;
@@ -101,22 +110,22 @@ function renderDifference(d: ProfileDifference): string {
   return lines.join('\n');
 }
 
-export function renderAnalyzeTable(r: AnalyzeResult, color: ChalkInstance): string {
+export function renderAnalyzeTable(shown: AnalyzeResult, color: ChalkInstance): string {
+  // names read from files are printed escaped (report/printable.ts)
+  const r = printableDeep(shown);
   const out: string[] = [];
   for (const [i, a] of r.profiles.entries()) {
-    const files = a.source.paths.length > 1 ? a.source.paths.join(' + ') : a.source.path;
-    const idx = r.profiles.filter((p) => p.source.path === a.source.path).length > 1 ? ` #${a.source.index + 1}` : '';
-    out.push(`graphprof analyze: profile ${i + 1}: ${files}${idx} (${a.source.reports.join(', ')}${a.traceRows > 0 ? `, ${formatCount(a.traceRows)} trace rows` : ''}), ${formatCount(a.steps)} step${a.steps === 1 ? '' : 's'}`);
+    out.push(`graphprof analyze: ${profileHeading(r, i)}`);
     const table = new Table({
-      head: ['per step', 'value', 'how'],
+      head: ['per step', 'value', 'basis', 'how'],
       style: { head: color.level > 0 ? ['cyan'] : [], border: color.level > 0 ? ['grey'] : [], compact: true },
-      colAligns: ['left', 'right', 'left'],
+      colAligns: ['left', 'right', 'left', 'left'],
     });
     for (const f of analyzeFigures(a)) {
       let v = fmt(f.kind, f.value);
       if (f.key === 'verdict' && a.verdict === 'launch-bound') v = color.yellow(v);
-      if (f.key === 'overheadShare' && r.options.failAboveShare !== null && a.overheadShare > r.options.failAboveShare) v = color.red(v);
-      table.push([f.label, v, f.how]);
+      if (f.key === 'overheadShare' && r.options.failAboveShare !== null && a.overheadShare !== null && a.overheadShare > r.options.failAboveShare) v = color.red(v);
+      table.push([f.label, v, f.value === null ? '' : f.basis ?? '', f.how]);
     }
     out.push(table.toString());
     out.push(summarize(a));
@@ -127,7 +136,25 @@ export function renderAnalyzeTable(r: AnalyzeResult, color: ChalkInstance): stri
     out.push('');
   }
   for (const d of r.differences) out.push(renderDifference(d), '');
-  out.push(`Replay cost: ${formatDuration(r.replayCost.perNodeReplayNs)} per kernel node, ${formatDuration(r.replayCost.graphLaunchNs)} per graph launch (${r.replayCost.source}). Methods: docs/analyze.md.`);
-  for (const n of [...r.replayCost.notes, ...r.notes]) out.push(`note: ${n}`);
+  out.push(replayCostLine(r));
   return `${out.join('\n')}\n`;
+}
+
+/** The replay model the predictions used, and where the methods are written up. */
+export function replayCostLine(r: AnalyzeResult): string {
+  const rm = r.replayModel;
+  return `Replay model: per node max(kernel time, ${formatDuration(rm.floorNs)}) + ${formatDuration(rm.gapNs)}, ${formatDuration(rm.graphLaunchNs)} per graph launch (${rm.source}). Methods: docs/analyze.md.`;
+}
+
+/** The notes of a result, as the command prints them on stderr (every format but JSON, which holds them). */
+export function analyzeNotes(r: AnalyzeResult): string[] {
+  return [...r.replayModel.notes, ...r.notes].map((n) => `note: ${n}`);
+}
+
+/** The profile's heading line, the same in the table and markdown. */
+export function profileHeading(r: AnalyzeResult, i: number): string {
+  const a = r.profiles[i]!;
+  const files = a.source.paths.length > 1 ? a.source.paths.join(' + ') : a.source.path;
+  const idx = r.profiles.filter((p) => p.source.path === a.source.path).length > 1 ? ` #${a.source.index + 1}` : '';
+  return `profile ${i + 1}: ${files}${idx} (${a.source.reports.join(', ')}${a.traceRows > 0 ? `, ${formatCount(a.traceRows)} trace rows` : ''}), ${formatCount(a.steps)} step${a.steps === 1 ? '' : 's'}`;
 }

@@ -2,13 +2,16 @@
 // pull-request comments. Same columns as the terminal table (COLUMNS in compare-table.ts).
 import type { CompareResult } from '../core/compare/compare.js';
 import { columnsFor, describeMetric, methodLine, summaryLine } from './compare-table.js';
+import { printableDeep } from './printable.js';
 
 /** A table cell: no line breaks, pipes escaped so they do not split the cell. */
 export function escapeCell(text: string): string {
   return text.replace(/\r?\n|\r/g, ' ').replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
 }
 
-export function renderCompareMarkdown(r: CompareResult): string {
+export function renderCompareMarkdown(shown: CompareResult): string {
+  // names read from files are printed escaped (report/printable.ts)
+  const r = printableDeep(shown);
   const out: string[] = [];
   const status = r.summary.passed ? '✅ passed' : '❌ failed';
   out.push(`### graphprof compare (${r.compared}): ${status}`, '');

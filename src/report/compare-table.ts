@@ -6,6 +6,7 @@ import type { ChalkInstance } from 'chalk';
 
 import type { CompareResult, MetricComparison, MetricKind, Verdict } from '../core/compare/compare.js';
 import { formatFigure, formatPoints } from '../core/units.js';
+import { printableDeep } from './printable.js';
 
 /** A figure with its unit: "2.50 ms", "847 calls", "42.3%", "4.0 MiB", "1.69x". */
 export function formatMetric(kind: MetricKind, v: number | null): string {
@@ -168,7 +169,9 @@ export function baselineText(r: CompareResult): string {
   return r.baselines.length > 1 ? `${r.baselines.length} baseline runs (${r.baselines.join(', ')})` : `baseline ${r.baseline.path}`;
 }
 
-export function renderCompareTable(r: CompareResult, color: ChalkInstance): string {
+export function renderCompareTable(shown: CompareResult, color: ChalkInstance): string {
+  // names read from files are printed escaped (report/printable.ts)
+  const r = printableDeep(shown);
   const columns = columnsFor(r);
   const table = new Table({
     head: columns.map((c) => c.head(r)),
@@ -190,8 +193,12 @@ export function renderCompareTable(r: CompareResult, color: ChalkInstance): stri
   const lines = [`graphprof compare: ${r.compared} results, ${baselineText(r)} -> current ${r.current.path}`];
   lines.push(table.toString());
   lines.push(r.summary.passed ? color.green(summaryLine(r)) : color.red(summaryLine(r)));
-  for (const n of r.notes) lines.push(color.yellow(`note: ${n}`));
   lines.push(methodLine(r));
   if (r.baselineUpdated) lines.push(`baseline updated: ${r.baseline.path} now holds ${r.current.path}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The notes of a comparison, as the commands print them on stderr (the JSON holds them; markdown shows them as callouts). */
+export function compareNotes(r: CompareResult): string[] {
+  return r.notes.map((n) => `note: ${n}`);
 }

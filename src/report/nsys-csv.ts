@@ -50,3 +50,38 @@ export function renderNsysCsv(report: NsysReport, rows: readonly StatRow[]): str
 export function nsysCsvPath(prefix: string, report: NsysReport): string {
   return `${prefix}_${report}.csv`;
 }
+
+/** One NVTX range's instances, as `nvtx_sum` summarises them (durations in ns). */
+export interface RangeSummary {
+  /** as nsys prints a range: ":NAME" for a push/pop range in the default domain */
+  range: string;
+  style: 'PushPop' | 'StartEnd';
+  durationsNs: readonly number[];
+}
+
+export const NVTX_SUM_HEADER = 'Time (%),Total Time (ns),Instances,Avg (ns),Med (ns),Min (ns),Max (ns),StdDev (ns),Style,Range';
+
+/** `nvtx_sum` as `nsys stats --report nvtx_sum --format csv` prints it: one row per range. */
+export function renderNvtxSumCsv(ranges: readonly RangeSummary[]): string {
+  const used = ranges.filter((r) => r.durationsNs.length > 0);
+  const totals = used.map((r) => r.durationsNs.reduce((a, b) => a + b, 0));
+  const all = totals.reduce((a, b) => a + b, 0);
+  const lines = [NVTX_SUM_HEADER];
+  used.forEach((r, i) => {
+    const d = [...r.durationsNs].sort((a, b) => a - b);
+    const n = d.length;
+    const total = totals[i]!;
+    const mean = total / n;
+    const med = n % 2 === 1 ? d[(n - 1) / 2]! : (d[n / 2 - 1]! + d[n / 2]!) / 2;
+    let ss = 0;
+    for (const v of d) ss += (v - mean) * (v - mean);
+    const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
+    lines.push([one(all > 0 ? (total / all) * 100 : 0), whole(total), String(n), one(mean), one(med), whole(d[0]!), whole(d[n - 1]!), one(sd), r.style, csvField(r.range)].join(','));
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+/** `--out PREFIX` -> PREFIX_nvtx_sum.csv; the whole run's reports -> PREFIX_whole_<report>.csv. */
+export function nsysNvtxPath(prefix: string): string {
+  return `${prefix}_nvtx_sum.csv`;
+}

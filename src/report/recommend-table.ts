@@ -1,11 +1,12 @@
 // `graphprof recommend` as a table: the recommended pool beside the engines' default lists, one
 // line of advice, and the flag or config snippet for each engine asked for. Renderers scale units;
 // no other arithmetic.
-import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 
 import { ENGINE_NAMES, type Engine, type RecommendResult } from '../core/recommend/recommend.js';
-import { formatBytes, formatDuration, formatRatio, formatShare } from '../core/units.js';
+import { formatBytes, formatDuration, formatShare } from '../core/units.js';
+import { renderTextTable, type Column } from './columns.js';
+import { printableDeep } from './printable.js';
 
 function describeDistribution(r: RecommendResult): string {
   const d = r.distribution;
@@ -31,48 +32,108 @@ function describeModel(r: RecommendResult): string {
   ].join(', ');
 }
 
-export function renderRecommendTable(r: RecommendResult, engines: readonly Engine[], color: ChalkInstance): string {
-  const table = new Table({
-    head: ['pool', 'graphs', 'expected step', 'vs recommended', 'padding', 'worst pad', 'eager', 'graph memory', 'capture', 'budgets'],
-    style: { head: color.level > 0 ? ['cyan'] : [], border: color.level > 0 ? ['grey'] : [], compact: true },
-    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
-  });
-  table.push([
-    color.bold('recommended'),
-    String(r.graphCount),
-    formatDuration(r.expectedStepNs),
-    '-',
-    formatShare(r.paddingOverhead),
-    formatRatio(r.worstPaddingRatio),
-    formatShare(r.eagerShare),
-    formatBytes(r.memoryBytes),
-    formatDuration(r.captureNs),
-    color.green('fits'),
-  ]);
+/** One pool as the table shows it: the recommendation or an engine's default list. */
+export interface PoolRow {
+  name: string;
+  recommended: boolean;
+  graphCount: number;
+  sizes: number[];
+  expectedStepNs: number;
+  /** null for the recommended pool itself */
+  slowerThanRecommended: number | null;
+  paddingOverhead: number;
+  worstPaddingRatio: number;
+  eagerShare: number;
+  memoryBytes: number;
+  captureNs: number;
+  fits: boolean;
+}
+
+/** The recommended pool, then the default lists of the engines asked for (and the generic ones). */
+export function poolRows(r: RecommendResult, engines: readonly Engine[]): PoolRow[] {
+  const rows: PoolRow[] = [
+    {
+      name: 'recommended',
+      recommended: true,
+      graphCount: r.graphCount,
+      sizes: r.sizes,
+      expectedStepNs: r.expectedStepNs,
+      slowerThanRecommended: null,
+      paddingOverhead: r.paddingOverhead,
+      worstPaddingRatio: r.worstPaddingRatio,
+      eagerShare: r.eagerShare,
+      memoryBytes: r.memoryBytes,
+      captureNs: r.captureNs,
+      fits: true,
+    },
+  ];
   for (const b of r.baselines) {
     if (b.engine !== null && !engines.includes(b.engine)) continue;
-    table.push([
-      b.name,
-      String(b.graphCount),
-      formatDuration(b.expectedStepNs),
-      `${b.slowerThanRecommended >= 0 ? '+' : ''}${formatShare(b.slowerThanRecommended)}`,
-      formatShare(b.paddingOverhead),
-      formatRatio(b.worstPaddingRatio),
-      formatShare(b.eagerShare),
-      formatBytes(b.memoryBytes),
-      formatDuration(b.captureNs),
-      b.fits ? 'fits' : color.red('does not fit'),
-    ]);
+    rows.push({ ...b, recommended: false, slowerThanRecommended: b.slowerThanRecommended });
   }
+  return rows;
+}
+
+/** The one column spec of `recommend`: the table, markdown and CSV (STYLE.md item 6). */
+export const RECOMMEND_COLUMNS: readonly Column<PoolRow>[] = [
+  { key: 'pool', label: 'pool', kind: 'text', align: 'left', value: (p) => p.name, tone: (p) => (p.recommended ? 'strong' : null) },
+  { key: 'graphCount', label: 'graphs', kind: 'count', align: 'right', value: (p) => p.graphCount, display: (p) => String(p.graphCount) },
+  { key: 'expectedStepNs', label: 'expected step', kind: 'duration', align: 'right', value: (p) => p.expectedStepNs },
+  {
+    key: 'slowerThanRecommended',
+    label: 'vs recommended',
+    kind: 'share',
+    align: 'right',
+    value: (p) => p.slowerThanRecommended,
+    display: (p) => (p.slowerThanRecommended === null ? '-' : `${p.slowerThanRecommended >= 0 ? '+' : ''}${formatShare(p.slowerThanRecommended)}`),
+  },
+  { key: 'paddingOverhead', label: 'padding', kind: 'share', align: 'right', value: (p) => p.paddingOverhead },
+  { key: 'worstPaddingRatio', label: 'worst pad', kind: 'ratio', align: 'right', value: (p) => p.worstPaddingRatio },
+  { key: 'eagerShare', label: 'eager', kind: 'share', align: 'right', value: (p) => p.eagerShare },
+  { key: 'memoryBytes', label: 'graph memory', kind: 'bytes', align: 'right', value: (p) => p.memoryBytes },
+  { key: 'captureNs', label: 'capture', kind: 'duration', align: 'right', value: (p) => p.captureNs },
+  {
+    key: 'fits',
+    label: 'budgets',
+    kind: 'text',
+    align: 'left',
+    value: (p) => (p.fits ? 'fits' : 'does not fit'),
+    tone: (p) => (p.recommended ? 'good' : p.fits ? null : 'bad'),
+  },
+  { key: 'sizes', label: 'sizes', kind: 'text', align: 'left', value: (p) => p.sizes.join(' '), secondary: true },
+];
+
+export const RECOMMEND_LEGEND =
+  'padding = expected step / ideal - 1 (ideal: every batch at its own size); worst pad = largest padded / real batch; eager = share of steps above the largest size.';
+
+export function recommendHeading(r: RecommendResult): string {
+  return `graphprof recommend: max batch ${r.maxBatch}, ${describeDistribution(r)}; ${describeBudgets(r)}`;
+}
+
+/** The model, and whether its figures are estimated: the notes go to stderr, so the line says it. */
+export function modelLine(r: RecommendResult): string {
+  const sources = Object.values(r.model.sources);
+  const assumed = sources.filter((s) => s === 'default').length;
+  const basis = assumed === 0 ? '' : ` (estimated: ${assumed} of ${sources.length} constants are assumed defaults, not measurements; docs/recommend.md)`;
+  return `model: ${describeModel(r)}; ideal step ${formatDuration(r.idealStepNs)}${basis}`;
+}
+
+/** The notes of a result, as the command prints them on stderr (every format but JSON, which holds them). */
+export function recommendNotes(r: RecommendResult): string[] {
+  return r.notes.map((n) => `note: ${n}`);
+}
+
+export function renderRecommendTable(shown: RecommendResult, engines: readonly Engine[], color: ChalkInstance): string {
+  // names read from files are printed escaped (report/printable.ts)
+  const r = printableDeep(shown);
   const lines = [
-    `graphprof recommend: max batch ${r.maxBatch}, ${describeDistribution(r)}; ${describeBudgets(r)}`,
-    `model: ${describeModel(r)}; ideal step ${formatDuration(r.idealStepNs)}`,
-    table.toString(),
-    'padding = expected step / ideal - 1 (ideal: every batch at its own size); worst pad = largest padded / real batch; eager = share of steps above the largest size.',
+    recommendHeading(r),
+    modelLine(r),
+    renderTextTable(RECOMMEND_COLUMNS, poolRows(r, engines), color),
+    RECOMMEND_LEGEND,
     `sizes (${r.graphCount}): ${r.sizes.join(', ')}`,
     color.bold(r.advice),
   ];
   for (const e of engines) lines.push(`${ENGINE_NAMES[e]}: ${r.snippets[e]}`);
-  for (const note of r.notes) lines.push(`note: ${note}`);
   return `${lines.join('\n')}\n`;
 }

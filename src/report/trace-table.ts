@@ -5,6 +5,7 @@ import type { ChalkInstance } from 'chalk';
 import { relativeSpread } from '../core/stats.js';
 import type { TraceResult } from '../core/trace/result.js';
 import { formatCount, formatDuration, formatShare } from '../core/units.js';
+import { printableDeep } from './printable.js';
 
 function pad(cells: string[][], rightAlign: boolean[]): string[] {
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
@@ -13,7 +14,9 @@ function pad(cells: string[][], rightAlign: boolean[]): string[] {
 
 const TOP = 12;
 
-export function renderTraceTable(r: TraceResult, color: ChalkInstance): string {
+export function renderTraceTable(shown: TraceResult, color: ChalkInstance): string {
+  // names read from files are printed escaped (report/printable.ts)
+  const r = printableDeep(shown);
   const out: string[] = [];
   const cmd = r.traced.command.join(' ');
   const procs = r.processes.length;

@@ -15,7 +15,7 @@ export interface CliResult {
 export function graphprof(args: string[], env: Record<string, string | undefined> = {}, cwd = root): CliResult {
   const r = spawnSync(process.execPath, [bin, ...args], {
     cwd,
-    env: { ...process.env, NO_COLOR: '1', GRAPHPROF_FAKE_HARNESS: undefined, ...env },
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, GRAPHPROF_FAKE_HARNESS: undefined, ...env },
     encoding: 'utf8',
     timeout: 60_000,
   });

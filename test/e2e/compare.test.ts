@@ -241,16 +241,31 @@ describe('analyze --baseline (one step)', () => {
   const csv = (name: string) => join('fixtures', 'compare', 'nsys', name);
   const args = ['--steps', '1', '--target-latency', '30ms'];
 
+  // A baseline of this graphprof: with no kernel report the share and the speedup are unknown in
+  // both, so 4 of the 6 analyze gates apply (fixtures/compare/analyze-*.json, older, have all 6).
+  const baseline = (): string => {
+    const path = join(tmp(), 'analyze-baseline.json');
+    const r = graphprof(['analyze', csv('base_cuda_api_sum.csv'), ...args, '--json']);
+    expect(r.code).toBe(0);
+    writeFileSync(path, r.stdout);
+    return path;
+  };
+
   it('passes the same profile and fails 120 more launches per step with launches.perStep=0', () => {
-    const same = graphprof(['analyze', csv('base_cuda_api_sum.csv'), ...args, '--json', '--baseline', fx('analyze-baseline.json')]);
+    const base = baseline();
+    const same = graphprof(['analyze', csv('base_cuda_api_sum.csv'), ...args, '--json', '--baseline', base]);
     expect(same.code).toBe(0);
     expect((JSON.parse(same.stdout) as { command: string }).command).toBe('analyze');
-    expect(same.stderr).toContain('PASSED (6 gates); 6 unchanged');
-    const more = graphprof(['analyze', csv('more-launches_cuda_api_sum.csv'), ...args, '--baseline', fx('analyze-baseline.json'), '--max-regression', '20%,launches.perStep=0']);
+    expect(same.stderr).toContain('PASSED (4 gates); 4 unchanged');
+    const more = graphprof(['analyze', csv('more-launches_cuda_api_sum.csv'), ...args, '--baseline', base, '--max-regression', '20%,launches.perStep=0']);
     expect(more.code).toBe(1);
     expect(more.stdout).not.toContain('graphprof compare');
     expect(more.stderr).toMatch(/│ launches\.perStep +│ +847 calls │ +967 calls │ +\+120 calls \(\+14\.2%\) │ +\+0 calls │ +exact │ regressed +│/);
-    expect(more.stderr.trim().split('\n').at(-1)).toBe('graphprof: compare: 1 of 6 gates failed: launches.perStep +120 calls (+14.2%) > +0 calls (the comparison above says why)');
+    expect(more.stderr.trim().split('\n').at(-1)).toBe('graphprof: compare: 1 of 4 gates failed: launches.perStep +120 calls (+14.2%) > +0 calls (the comparison above says why)');
+    // an older baseline that had a share and a speedup: now unknown, so those gates report them missing
+    const old = graphprof(['analyze', csv('base_cuda_api_sum.csv'), ...args, '--baseline', fx('analyze-baseline.json')]);
+    expect(old.code).toBe(1);
+    expect(old.stderr.trim().split('\n').at(-1)).toBe('graphprof: compare: 2 of 6 gates failed: overheadShare missing, prediction.speedup missing (the comparison above says why)');
   });
 
   it('refuses a run result as the baseline of an analysis (exit 2)', () => {
@@ -269,12 +284,13 @@ describe('graphprof compare: several baseline runs', () => {
     const r = graphprof(['compare', real('h200-run-a'), real('h200-run-b')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('FAILED: 20 regressed of 42 gates');
-    const notes = r.stdout.split('\n').filter((l) => l.startsWith('note: '));
+    expect(r.stdout).not.toContain('note: ');
+    const notes = r.stderr.split('\n').filter((l) => l.startsWith('note: '));
     expect(notes).toEqual([
       'note: host-side timings (eager.*, host.perLaunch, graph.capture) shift between processes on many hosts, and one baseline run cannot measure that: give 3-5 baseline runs (graphprof compare base-1.json base-2.json base-3.json current.json) or set their thresholds from your runner\'s noise (docs/ci.md, "Several baseline runs")',
     ]);
     // a graph-only regression gets no such note
-    expect(graphprof(['compare', fx('run-baseline.json'), fx('run-slower.json')]).stdout).not.toContain('note: ');
+    expect(graphprof(['compare', fx('run-baseline.json'), fx('run-slower.json')]).stderr).not.toContain('note: ');
   });
 
   it('five baseline runs: the real pair passes, and the table shows the spread between the runs', () => {
@@ -339,9 +355,11 @@ describe('graphprof compare: several baseline runs', () => {
     expect(r.stderr).toContain('between 3 baseline runs');
     expect(r.code).toBe(0);
     const csv = join('fixtures', 'compare', 'nsys', 'more-launches_cuda_api_sum.csv');
-    const a = graphprof(['analyze', csv, '--steps', '1', '--target-latency', '30ms', '--baseline', fx('analyze-baseline.json'), '--baseline', fx('analyze-baseline.json'), '--max-regression', '20%,launches.perStep=0']);
+    const abase = join(dir, 'analyze-base.json');
+    writeFileSync(abase, graphprof(['analyze', join('fixtures', 'compare', 'nsys', 'base_cuda_api_sum.csv'), '--steps', '1', '--target-latency', '30ms', '--json']).stdout);
+    const a = graphprof(['analyze', csv, '--steps', '1', '--target-latency', '30ms', '--baseline', abase, '--baseline', abase, '--max-regression', '20%,launches.perStep=0']);
     expect(a.code).toBe(1);
-    expect(a.stderr.trim().split('\n').at(-1)).toBe('graphprof: compare: 1 of 6 gates failed: launches.perStep +120 calls (+14.2%) > +0 calls (the comparison above says why)');
+    expect(a.stderr.trim().split('\n').at(-1)).toBe('graphprof: compare: 1 of 4 gates failed: launches.perStep +120 calls (+14.2%) > +0 calls (the comparison above says why)');
     const wrong = graphprof([...args, '--baseline', bases[0]!, '--baseline', fx('analyze-baseline.json')]);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr.trim()).toMatch(/^graphprof: --baseline: \S*analyze-baseline\.json is an `analyze` result/);

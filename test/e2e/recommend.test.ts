@@ -25,7 +25,10 @@ describe('graphprof recommend', () => {
     expect(r.stdout).toMatch(/^vLLM: --compilation-config '\{"cudagraph_capture_sizes": \[10, 20, .*, 256\], "max_cudagraph_capture_size": 256\}'$/m);
     expect(r.stdout).toMatch(/^SGLang: --cuda-graph-bs 10 20 .* 256 --cuda-graph-max-bs 256$/m);
     expect(r.stdout).toMatch(/^TensorRT-LLM: cuda_graph_config: \{batch_sizes: \[10, 20, .*, 256\], enable_padding: true\}$/m);
-    expect(r.stdout).toContain('note: assumed defaults (not measurements; see docs/recommend.md)');
+    // Notes go to stderr; the model line on stdout still says the figures are estimated.
+    expect(r.stdout).not.toContain('note: ');
+    expect(r.stdout).toMatch(/^model: .*\(estimated: \d of 7 constants are assumed defaults, not measurements; docs\/recommend\.md\)$/m);
+    expect(r.stderr).toContain('note: assumed defaults (not measurements; see docs/recommend.md)');
   });
 
   it('prints the stable JSON fields in base units', () => {

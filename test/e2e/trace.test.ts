@@ -196,13 +196,19 @@ describe('graphprof trace on synthetic records (GRAPHPROF_FAKE_TRACE: CLI plumbi
     expect(j.analysis.verdict).toBe('gpu-bound');
     expect(j.notes.join('\n')).toContain('process 4244 (python3 -c killed) initialised CUDA but did not reach its exit handler');
     expect(j.notes.join('\n')).toContain('FAKE TRACE RECORDS');
-    expect(j.csv).toEqual([`${prefix}_cuda_api_sum.csv`, `${prefix}_cuda_gpu_kern_sum.csv`, `${prefix}_cuda_gpu_mem_time_sum.csv`]);
-    const api = parse(readFileSync(`${prefix}_cuda_api_sum.csv`, 'utf8'), { columns: true }) as Record<string, string>[];
+    // with steps: the in-step profile, the step range, and the whole run under PREFIX_whole_*
+    const w = `${prefix}_whole`;
+    expect(j.csv.filter((c) => !c.startsWith(w))).toContain(`${prefix}_cuda_api_sum.csv`);
+    expect(j.csv).toContain(`${prefix}_nvtx_sum.csv`);
+    expect(j.csv.filter((c) => c.startsWith(w))).toEqual([`${w}_cuda_api_sum.csv`, `${w}_cuda_gpu_kern_sum.csv`, `${w}_cuda_gpu_mem_time_sum.csv`]);
+    const inApi = parse(readFileSync(`${prefix}_cuda_api_sum.csv`, 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(inApi.find((x) => x.Name === 'cudaLaunchKernel')!['Num Calls']).toBe('1000');
+    const api = parse(readFileSync(`${w}_cuda_api_sum.csv`, 'utf8'), { columns: true }) as Record<string, string>[];
     expect(api.find((x) => x.Name === 'cudaLaunchKernel')!['Num Calls']).toBe('1000');
-    const kern = parse(readFileSync(`${prefix}_cuda_gpu_kern_sum.csv`, 'utf8'), { columns: true }) as Record<string, string>[];
+    const kern = parse(readFileSync(`${w}_cuda_gpu_kern_sum.csv`, 'utf8'), { columns: true }) as Record<string, string>[];
     expect(kern.reduce((s, x) => s + Number(x.Instances), 0)).toBe(1100);
-    // `graphprof analyze` reads the CSV files (whole-run rows) as an nsys profile and finds the same whole-run figures
-    const a = graphprof(['analyze', `${prefix}_cuda_api_sum.csv`, `${prefix}_cuda_gpu_kern_sum.csv`, `${prefix}_cuda_gpu_mem_time_sum.csv`, '--steps', '10', '--json']);
+    // `graphprof analyze` reads the whole-run CSV files as an nsys profile and finds the same whole-run figures
+    const a = graphprof(['analyze', `${w}_cuda_api_sum.csv`, `${w}_cuda_gpu_kern_sum.csv`, `${w}_cuda_gpu_mem_time_sum.csv`, '--steps', '10', '--json']);
     expect(a.code).toBe(0);
     const p = (JSON.parse(a.stdout) as { profiles: TraceResult['analysis'][] }).profiles;
     expect(p).toHaveLength(1);

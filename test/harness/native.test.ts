@@ -20,7 +20,7 @@ describe('unusableReason', () => {
   it('tells a missing driver from an old one', () => {
     expect(unusableReason(cudaBuild, probe({ driverVersion: 0, errorName: 'cudaErrorInsufficientDriver' }), 0)).toMatch(/^no NVIDIA driver found/);
     expect(unusableReason(cudaBuild, probe({ driverVersion: 12040, errorName: 'cudaErrorInsufficientDriver' }), 0)).toBe(
-      "the NVIDIA driver supports CUDA 12.4 but graphprof's runtime is CUDA 13.0: install a driver that supports CUDA 13.0, or rebuild graphprof with an older toolkit",
+      "the NVIDIA driver supports CUDA 12.4 but graphprof's runtime is CUDA 13.0: install a driver that supports CUDA 13.0 (R580 or newer for CUDA 13.0), or build graphprof from source with a CUDA 12.4 toolkit: `npm run build:native` in the package folder (docs/usage.md, Installing)",
     );
   });
   it('reports no device and a bad index', () => {

@@ -54,7 +54,7 @@ describe('observed batch-size files', () => {
     expect(error('[1, 2.5]')).toBe('b.csv: item 1: batch size must be a positive integer, got 2.5');
     expect(error('[{"batch": 0}]')).toBe('b.csv: item 0: "batch" must be a positive integer, got 0');
     expect(error('{"batch": 1}')).toBe('b.csv: expected a JSON array of batch sizes or of {"batch": n, "count": c} objects');
-    expect(error('[1,')).toMatch(/^b\.csv: not valid JSON: /);
+    expect(error('[1,')).toMatch(/^b\.csv:1: not valid JSON: /);
   });
 
   it('says when the file is missing', () => {

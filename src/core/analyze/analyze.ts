@@ -11,32 +11,33 @@ import type {
   ProfileAnalysis,
   ProfileDifference,
   ProfileInput,
-  ReplayCost,
+  RangeRow,
 } from './schema.js';
 import { classifyApi, type ApiClass } from './launch-apis.js';
-import { speedup, verdict as overheadVerdict } from '../overhead.js';
-import type { RunResult } from '../schema.js';
-import { median } from '../stats.js';
+import { DEFAULT_REPLAY_MODEL, stepModel, type NodeGroup, type ReplayModel, type StepWall } from './step-model.js';
 import { formatCount, formatDuration, formatShare } from '../units.js';
 
 export * from './schema.js';
 
-/**
- * Default replay costs when no --calibration is given: reference figures seen on an H200 with
- * driver 580 and CUDA 13.0 (DESIGN.md), not measurements of the user's machine.
- */
-export const DEFAULT_REPLAY_COST: ReplayCost = Object.freeze({
-  perNodeReplayNs: 500,
-  graphLaunchNs: 2100,
-  source: 'default: reference figures seen on an H200 (driver 580, CUDA 13.0), not measured on this machine',
-  notes: [],
-}) as ReplayCost;
+export { DEFAULT_REPLAY_MODEL };
 
 export interface AnalyzeOptions {
-  steps: number;
-  targetLatencyNs: number | null;
-  replay: ReplayCost;
+  /** --steps; null: the instances of --step-range, else the source's own step count, else 1 */
+  steps: number | null;
+  /** --step-range NAME: the NVTX range whose durations are the eager step */
+  stepRange: string | null;
+  /** --step-time: the eager step as the user gives it */
+  stepTimeNs: number | null;
+  replay: ReplayModel;
+  /** what adds device times / a step time, as the calling command spells it */
+  gpuHint: string;
+  wallHint: string;
 }
+
+export const ANALYZE_HINTS = {
+  gpuHint: 'add the cuda_gpu_kern_sum report (nsys stats --report cuda_gpu_kern_sum, with cuda_gpu_mem_time_sum for copies)',
+  wallHint: 'add an nvtx_sum report and --step-range NAME, or give --step-time',
+} as const;
 
 /** Back-pressure above this share of the launch calls' total time is worth a finding. */
 const BACK_PRESSURE_FINDING_SHARE = 0.1;
@@ -66,28 +67,34 @@ function costOf(g: ApiGroup): number {
   return sum(g.byApi.map((r) => r.costNs));
 }
 
-/** Replay cost from a `graphprof run --json` result (docs/analyze.md, "Calibration"). */
-export function replayCostFromRun(run: RunResult, source: string): ReplayCost {
-  if (typeof run.workload !== 'object' || run.workload === null) throw new RangeError('it has no "workload" object (the configuration the run measured)');
-  const results = run.results.filter((b) => b.graph && Number.isFinite(b.graph.devicePerNodeNs) && b.graph.nodes > 0);
-  if (results.length === 0) throw new RangeError('it holds no measured batch size with graph figures');
-  const notes: string[] = [];
-  const w = run.workload;
-  const perNode = results.map((b) => {
-    const work = w.kernel === 'spin' ? (w.kernelNs * w.kernels) / b.graph.nodes : 0;
-    return b.graph.devicePerNodeNs - work;
-  });
-  let perNodeReplayNs = median(perNode);
-  if (w.kernel === 'copy') {
-    notes.push("the calibration ran copy kernels, whose work cannot be told apart from the per-node cost: the per-node figure includes each kernel's copy and overstates the replay cost");
-  }
-  if (w.kernel === 'spin') notes.push(`per-node cost = median over batch sizes of (graph device time per node - ${formatDuration(w.kernelNs)} spin work x ${w.kernels} kernels / nodes)`);
-  if (!(perNodeReplayNs >= 0)) {
-    notes.push(`the calibration gave a negative per-node cost (${formatDuration(perNodeReplayNs)}): the spin kernels ran shorter than asked; 0 is used`);
-    perNodeReplayNs = 0;
-  }
-  const graphLaunchNs = median(results.map((b) => b.graph.launchNs.p50Ns));
-  return { perNodeReplayNs, graphLaunchNs, source, notes };
+/** nsys prints a push/pop range as ":NAME" (no domain) or "DOMAIN:NAME"; the user names NAME or the whole. */
+export function findRange(ranges: readonly RangeRow[], name: string): RangeRow | null {
+  const exact = ranges.find((r) => r.name === name);
+  if (exact) return exact;
+  const matches = ranges.filter((r) => r.name.replace(/^[^:]*:/, '') === name);
+  return matches.length === 1 ? matches[0]! : null;
+}
+
+function quantile(sortedValues: readonly number[], q: number): number {
+  const pos = (sortedValues.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sortedValues[lo]! + (sortedValues[hi]! - sortedValues[lo]!) * (pos - lo);
+}
+
+/** The measured eager step from an NVTX range (nvtx_sum: median, min, max; a trace: every duration). */
+export function stepWallOfRange(r: RangeRow): StepWall {
+  const d = r.durationsNs ? [...r.durationsNs].sort((a, b) => a - b) : null;
+  const med = d && d.length > 0 ? quantile(d, 0.5) : r.medianNs ?? r.totalNs / r.instances;
+  return {
+    medianNs: med,
+    minNs: d && d.length > 0 ? d[0]! : r.minNs ?? med,
+    maxNs: d && d.length > 0 ? d[d.length - 1]! : r.maxNs ?? med,
+    p10Ns: d && d.length > 0 ? quantile(d, 0.1) : null,
+    p90Ns: d && d.length > 0 ? quantile(d, 0.9) : null,
+    count: r.instances,
+    source: `NVTX range "${r.name}", ${formatCount(r.instances)} instances${r.medianNs === null && !d ? ' (mean: the report has no median)' : ''}`,
+  };
 }
 
 function pick(rows: readonly ApiRow[]): Map<ApiClass | 'unknown', ApiRow[]> & { blockingAlloc: ApiRow[] } {
@@ -112,7 +119,14 @@ function topNames(g: ApiGroup, n = 3): string {
 
 /** Per-step figures, share, prediction, verdict and findings of one profile. */
 export function analyzeProfile(p: ProfileInput, o: AnalyzeOptions): ProfileAnalysis {
-  const steps = o.steps;
+  let range: RangeRow | null = null;
+  if (o.stepRange !== null) {
+    if (!p.ranges) throw new RangeError(`--step-range ${o.stepRange}: ${p.path} has no nvtx_sum or nvtx_pushpop_trace report (nsys stats --report nvtx_sum)`);
+    range = findRange(p.ranges, o.stepRange);
+    if (!range) throw new RangeError(`--step-range ${o.stepRange}: no NVTX range of that name in ${p.path} (ranges: ${p.ranges.slice(0, 5).map((r) => r.name).join(', ')}${p.ranges.length > 5 ? ', ...' : ''})`);
+  }
+  const wall = range ? stepWallOfRange(range) : p.stepWall ?? null;
+  const steps = o.steps ?? (range ? range.instances : p.stepWall ? p.stepWall.count : 1);
   const rows = pick(p.api);
   const get = (c: ApiClass | 'unknown'): ApiRow[] => rows.get(c) ?? [];
 
@@ -160,49 +174,39 @@ export function analyzeProfile(p: ProfileInput, o: AnalyzeOptions): ProfileAnaly
     gpuKernelInstances: kernelInstances === null ? null : kernelInstances / steps,
   };
 
-  let stepLatencyNs: number;
-  let stepLatencySource: ProfileAnalysis['stepLatencySource'];
-  if (o.targetLatencyNs !== null) {
-    stepLatencyNs = o.targetLatencyNs;
-    stepLatencySource = 'target-latency';
-  } else if (perStep.gpuKernelNs !== null && perStep.gpuKernelNs > perStep.hostApiNs) {
-    stepLatencyNs = perStep.gpuKernelNs;
-    stepLatencySource = 'gpu-kernel-time';
-  } else {
-    stepLatencyNs = perStep.hostApiNs;
-    stepLatencySource = 'host-api-time';
-  }
-  const overheadShare = stepLatencyNs > 0 ? perStep.launchNs / stepLatencyNs : NaN;
-
-  // prediction
-  const { perNodeReplayNs, graphLaunchNs } = o.replay;
-  const replayNs = perStep.launchCalls * perNodeReplayNs;
-  let eagerStepNs: number;
-  let graphStepNs: number;
-  let method: ProfileAnalysis['prediction']['method'];
-  let gpuForVerdict: number;
-  if (perStep.gpuKernelNs !== null) {
-    method = 'max-host-gpu';
-    eagerStepNs = Math.max(perStep.hostEnqueueNs, perStep.gpuKernelNs);
-    graphStepNs = Math.max(graphLaunchNs, perStep.gpuKernelNs + replayNs);
-    gpuForVerdict = perStep.gpuKernelNs;
-  } else {
-    method = 'latency-minus-launch-cost';
-    eagerStepNs = stepLatencyNs;
-    graphStepNs = Math.max(graphLaunchNs, stepLatencyNs - perStep.launchNs + replayNs);
-    gpuForVerdict = Math.max(0, stepLatencyNs - perStep.hostEnqueueNs);
-  }
-  const prediction = {
-    eagerStepNs,
-    graphStepNs,
-    speedup: speedup(eagerStepNs, graphStepNs),
-    savedPerStepNs: eagerStepNs - graphStepNs,
-    method,
-    perNodeReplayNs,
-    graphLaunchNs,
+  // the step model: W, G, P (src/core/analyze/step-model.ts)
+  const per = (n: number | null | undefined): number | null => (n === null || n === undefined ? null : n / steps);
+  const nodes: NodeGroup[] = [
+    ...(p.kernels ?? []).map((k) => ({ name: k.name, count: k.instances / steps, totalNs: k.totalNs / steps, minNs: k.minNs ?? null, maxNs: k.maxNs ?? null })),
+    ...(p.memOps ?? []).map((m) => ({ name: m.operation, count: m.count / steps, totalNs: m.totalNs / steps, minNs: m.minNs ?? null, maxNs: m.maxNs ?? null })),
+  ];
+  const model = stepModel(
+    {
+      wall,
+      givenStepNs: o.stepTimeNs,
+      gpu: kernelNs === null ? null : { kernelNs: kernelNs / steps, memOpNs: (memOpsNs ?? 0) / steps, busyNs: per(p.gpuBusyNs), nodes },
+      launchCalls: perStep.launchCalls,
+      launchCallNs: perStep.launchNs,
+      hostApiNs: perStep.hostApiNs,
+      gpuHint: o.gpuHint,
+      wallHint: o.wallHint,
+    },
+    o.replay,
+  );
+  const stepLatencyNs = model.eagerStepNs.value!;
+  const stepLatencySource: ProfileAnalysis['stepLatencySource'] = wall ? (range ? 'step-range' : 'trace-steps') : o.stepTimeNs !== null ? 'step-time' : 'estimated';
+  const prediction: ProfileAnalysis['prediction'] = {
+    eagerStepNs: stepLatencyNs,
+    graphStepNs: model.graphStepNs.value,
+    speedup: model.speedup.value,
+    savedPerStepNs: model.savedNs.value,
+    method: model.graphStepNs.value === null ? 'none' : 'node-replay',
+    floorNs: o.replay.floorNs,
+    gapNs: o.replay.gapNs,
+    graphLaunchNs: o.replay.graphLaunchNs,
   };
-  const verdict: AnalyzeVerdict = graphLaunches.calls > 0 ? 'already-graphed' : overheadVerdict(perStep.hostEnqueueNs, gpuForVerdict);
-  const verdictBasis = perStep.gpuKernelNs !== null ? 'measured' : 'estimated';
+  const verdict: AnalyzeVerdict = graphLaunches.calls > 0 ? 'already-graphed' : model.verdict;
+  const verdictBasis = verdict === 'unknown' ? null : model.eagerStepNs.basis === 'measured' && model.gpuStepNs.basis === 'measured' ? 'measured' : 'estimated';
 
   const analysis: ProfileAnalysis = {
     source: { path: p.path, paths: p.paths, index: p.index, reports: p.reports },
@@ -219,10 +223,11 @@ export function analyzeProfile(p: ProfileInput, o: AnalyzeOptions): ProfileAnaly
     perStep,
     stepLatencyNs,
     stepLatencySource,
-    overheadShare,
+    overheadShare: model.overheadShare.value,
     prediction,
     verdict,
     verdictBasis,
+    model,
     findings: [],
     traceRows: p.traceRows,
     elidedRows: p.elidedRows,

@@ -1,7 +1,9 @@
 // `graphprof analyze`: what the nsys readers hand to the analysis (inputs) and the versioned result
 // it prints with --json (outputs). Field names are part of the interface: `graphprof compare` reads
 // them. Figures are in base units: `Ns` is nanoseconds, a share is 0..1, counts are plain numbers.
+import type { StepSeries } from '../pictures/step-series.js';
 import type { ToolInfo } from '../schema.js';
+import type { ReplayModel, StepModel, StepWall } from './step-model.js';
 
 // ---- inputs: one profile as read from nsys stats reports ---------------------------------------
 
@@ -23,6 +25,9 @@ export interface KernelRow {
   name: string;
   instances: number;
   totalNs: number;
+  /** shortest and longest instance where the report gives them (Min, Max columns) */
+  minNs?: number | null;
+  maxNs?: number | null;
 }
 
 /** One row of cuda_gpu_mem_time_sum (or memory operations summed over a cuda_gpu_trace). */
@@ -30,6 +35,22 @@ export interface MemOpRow {
   operation: string;
   count: number;
   totalNs: number;
+  minNs?: number | null;
+  maxNs?: number | null;
+}
+
+/** One row of nvtx_sum, or one range name summed over nvtx_pushpop_trace: the step's wall time. */
+export interface RangeRow {
+  /** as the report prints it, e.g. ":decode_step" (nsys 2023+ prefixes the domain) or "decode_step" */
+  name: string;
+  instances: number;
+  totalNs: number;
+  medianNs: number | null;
+  minNs: number | null;
+  maxNs: number | null;
+  /** every duration, where a trace gave them (for p10/p90) */
+  durationsNs: number[] | null;
+  line: number;
 }
 
 export type ReportId = string;
@@ -46,6 +67,12 @@ export interface ProfileInput {
   api: ApiRow[];
   kernels: KernelRow[] | null;
   memOps: MemOpRow[] | null;
+  /** NVTX ranges (nvtx_sum or nvtx_pushpop_trace); null without that report */
+  ranges?: RangeRow[] | null;
+  /** the measured eager step, where the source timed its steps itself (`graphprof trace`) */
+  stepWall?: StepWall | null;
+  /** GPU busy time (union of intervals) over the whole profile, where timestamps allowed it */
+  gpuBusyNs?: number | null;
   /** rows read from traces (0 for summaries) */
   traceRows: number;
   /** rows printed as "..." (elided) in a pasted table: the figures miss whatever they held */
@@ -54,19 +81,12 @@ export interface ProfileInput {
 
 // ---- calibration -------------------------------------------------------------------------------
 
-export interface ReplayCost {
-  /** GPU time one kernel node adds to a graph replay, over the kernel's own work */
-  perNodeReplayNs: number;
-  /** host time of one cudaGraphLaunch */
-  graphLaunchNs: number;
-  /** "default" or the calibration file */
-  source: string;
-  notes: string[];
-}
+export type { ReplayModel } from './step-model.js';
 
 // ---- outputs -----------------------------------------------------------------------------------
 
-export type AnalyzeVerdict = 'launch-bound' | 'gpu-bound' | 'already-graphed';
+/** unknown: no GPU time, so no verdict (the findings say what is missing) */
+export type AnalyzeVerdict = 'launch-bound' | 'gpu-bound' | 'already-graphed' | 'unknown';
 export type FindingSeverity = 'blocker' | 'warning' | 'info';
 
 export interface Finding {
@@ -141,23 +161,31 @@ export interface ProfileAnalysis {
     gpuKernelNs: number | null;
     gpuKernelInstances: number | null;
   };
+  /** W, the eager step (model.eagerStepNs.value) */
   stepLatencyNs: number;
-  stepLatencySource: 'target-latency' | 'host-api-time' | 'gpu-kernel-time';
-  /** perStep.launchNs / stepLatencyNs */
-  overheadShare: number;
+  /** where W came from: the steps' measured wall time, --step-time, or estimated */
+  stepLatencySource: 'step-range' | 'trace-steps' | 'step-time' | 'estimated';
+  /** 1 - G / W (model.overheadShare); null when G is unknown */
+  overheadShare: number | null;
   prediction: {
     eagerStepNs: number;
-    graphStepNs: number;
-    speedup: number;
-    savedPerStepNs: number;
-    /** "max-host-gpu" with GPU kernel time; "latency-minus-launch-cost" without it */
-    method: 'max-host-gpu' | 'latency-minus-launch-cost';
-    perNodeReplayNs: number;
+    /** P; null when G is unknown */
+    graphStepNs: number | null;
+    speedup: number | null;
+    savedPerStepNs: number | null;
+    /** "node-replay": G priced per node under the replay model; "none": no GPU time */
+    method: 'node-replay' | 'none';
+    floorNs: number;
+    gapNs: number;
     graphLaunchNs: number;
   };
   verdict: AnalyzeVerdict;
-  /** "measured" with GPU kernel time, "estimated" without (docs/analyze.md) */
-  verdictBasis: 'measured' | 'estimated';
+  /** "measured" when W and G are both measured, "estimated" when W is not, null without a verdict */
+  verdictBasis: 'measured' | 'estimated' | null;
+  /** the step model, every figure with its basis (docs/analyze.md, "The step model") */
+  model: StepModel;
+  /** --step-range over an nvtx_pushpop_trace: each step's duration in the order they ran, binned (the HTML report draws it) */
+  stepSeries?: StepSeries | null;
   findings: Finding[];
   traceRows: number;
   elidedRows: number;
@@ -184,12 +212,14 @@ export interface AnalyzeResult {
   argv: string[];
   createdAt: string;
   options: {
-    steps: number;
-    targetLatencyNs: number | null;
+    /** --steps; null when the steps come from --step-range (or 1) */
+    steps: number | null;
+    stepRange: string | null;
+    stepTimeNs: number | null;
     failAboveShare: number | null;
     calibrationPath: string | null;
   };
-  replayCost: ReplayCost;
+  replayModel: ReplayModel;
   profiles: ProfileAnalysis[];
   /** consecutive profiles compared (profile i-1 -> i), present when there are two or more */
   differences: ProfileDifference[];

@@ -548,3 +548,26 @@ export interface CompareResult {
   /** --update-baseline: whether the baseline file was rewritten */
   baselineUpdated: boolean;
 }
+
+/**
+ * Every number of a result is finite (JSON.parse reads 1e400 as Infinity), and every figure in
+ * base units (a key ending in Ns or Bytes, or a list under one) is >= 0 but for differences, which
+ * may be negative (savedPerStepNs: graphs can lose): a damaged or hand-edited
+ * file fails here, by name, instead of comparing as "within noise".
+ */
+const SIGNED_FIGURE = /^(?:saved|delta|diff|change)/i;
+
+export function checkFigures(value: unknown, where = '', unitKey = false): void {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new ValueError(`${where} is not a finite number`);
+    if (unitKey && value < 0) throw new ValueError(`${where} is negative (${value}); times and sizes are >= 0`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => checkFigures(v, `${where}[${i}]`, unitKey));
+    return;
+  }
+  if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) checkFigures(v, where === '' ? k : `${where}.${k}`, /(?:Ns|Bytes)$/.test(k) && !SIGNED_FIGURE.test(k));
+  }
+}

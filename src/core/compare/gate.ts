@@ -91,7 +91,7 @@ function checkEnvironments(
     if (baseline.result.command === 'analyze' && current.result.command === 'analyze') {
       const bo = baseline.result.options ?? {};
       const co = current.result.options ?? {};
-      const moved = (['steps', 'targetLatencyNs', 'calibrationPath'] as const).filter((k) => (bo as Record<string, unknown>)[k] !== (co as Record<string, unknown>)[k]);
+      const moved = (['steps', 'stepRange', 'stepTimeNs', 'calibrationPath'] as const).filter((k) => (bo as Record<string, unknown>)[k] !== (co as Record<string, unknown>)[k]);
       const who = several ? ` (${baseline.path} and current)` : '';
       if (moved.length > 0) {
         warnings.push(

@@ -311,7 +311,14 @@ export function jsonError(text: string, err: Error): { line: number | undefined;
     return line;
   };
   if (/Unexpected end of JSON input/.test(err.message)) return { line: lineAt(text.trimEnd().length), problem: 'not valid JSON: the text ends early (a truncated file?)' };
-  const problem = `not valid JSON: ${err.message.replace(/\s*\(line \d+ column \d+\)\s*$/, '').replace(/ in JSON at position \d+$/, '')}`;
+  // V8 quotes the start of the text ('Unexpected token 'h', "hello worl"... is not valid JSON'):
+  // the file's bytes are not echoed, only the one character it stopped at
+  const what = err.message
+    .replace(/\s*\(line \d+ column \d+\)\s*$/, '')
+    .replace(/ in JSON at position \d+$/, '')
+    .replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '')
+    .replace(/^(?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, 'unexpected text');
+  const problem = `not valid JSON: ${what}`;
   const m = /at position (\d+)/.exec(err.message);
   return { line: m ? lineAt(Number(m[1])) : undefined, problem };
 }

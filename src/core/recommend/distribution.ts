@@ -68,3 +68,10 @@ export function meanBatch(d: BatchDistribution): number {
   for (let n = 1; n <= d.maxBatch; n++) m += n * d.probabilities[n]!;
   return m;
 }
+
+/** [batch size, probability] for the sizes 1..maxBatch with a probability above 0, ascending. */
+export function distributionShares(d: BatchDistribution): [number, number][] {
+  const out: [number, number][] = [];
+  for (let n = 1; n <= d.maxBatch; n++) if (d.probabilities[n]! > 0) out.push([n, d.probabilities[n]!]);
+  return out;
+}

@@ -43,6 +43,15 @@ export interface FittedConstants {
   notes: string[];
   /** batch sizes the run measured */
   batches: number[];
+  /** the step times the fit was made from (p50s), for the report's pictures */
+  measured: FitPoint[];
+}
+
+/** One measured step time behind a fitted model: what the report draws apart from the model line. */
+export interface FitPoint {
+  batch: number;
+  graphStepNs: number;
+  eagerStepNs: number;
 }
 
 interface RunRow {
@@ -156,7 +165,7 @@ export function fitFromRun(run: unknown, perSeqFallback: Pick<PoolCostModel, 'st
   } else {
     values.captureBaseNs = Math.max(0, rows[0]!.captureNs - perSeqFallback.capturePerSeqNs * rows[0]!.batch);
   }
-  return { values, notes, batches: [...new Set(xs)].sort((a, b) => a - b) };
+  return { values, notes, batches: [...new Set(xs)].sort((a, b) => a - b), measured: rows.map((r) => ({ batch: r.batch, graphStepNs: r.graphStepNs, eagerStepNs: r.eagerStepNs })) };
 }
 
 /** flag > file > default, with where each constant came from. Resource constants are whole units. */
@@ -217,6 +226,8 @@ export interface DistributionInfo {
   /** share of observed steps above --max-batch (always eager) */
   aboveMaxShare: number;
   meanBatch: number;
+  /** [batch size, probability] for every size 1..maxBatch that occurs, for the report's pictures (absent from results written before the report existed) */
+  shares?: [number, number][];
 }
 
 export interface RecommendResult extends Omit<PoolFigures, 'fits'> {
@@ -234,7 +245,12 @@ export interface RecommendResult extends Omit<PoolFigures, 'fits'> {
   graphCount: number;
   baselines: RecommendBaseline[];
   snippets: RecommendSnippets;
-  model: PoolCostModel & { sources: Record<ModelConstant, ConstantSource>; fromFile: string | null };
+  model: PoolCostModel & {
+    sources: Record<ModelConstant, ConstantSource>;
+    fromFile: string | null;
+    /** the measured step times the constants were fitted from (--from); absent or empty: none */
+    measured?: FitPoint[];
+  };
   optimizer: OptimiserStats & { exact: true };
   /**
    * --within: the pool is the one with the fewest graphs whose expected step is within `share` of
@@ -273,6 +289,8 @@ export interface RecommendInput {
   sources: Record<ModelConstant, ConstantSource>;
   fromFile: string | null;
   fitNotes: string[];
+  /** the measured points behind fitted constants (--from), for the report */
+  measured?: FitPoint[];
   budgets: PoolBudgets;
   sharedPool: boolean;
   allowEagerTail: boolean;
@@ -344,7 +362,7 @@ export function recommend(input: RecommendInput): RecommendOutcome {
     eagerShare: pool.eagerShare,
     baselines,
     snippets: engineSnippets(pool.sizes),
-    model: { ...input.model, sources: input.sources, fromFile: input.fromFile },
+    model: { ...input.model, sources: input.sources, fromFile: input.fromFile, measured: input.measured ?? [] },
     optimizer: { ...found.stats, exact: true as const },
     within: within === null ? null : { share: within, optimum: { sizes: optimum.sizes, graphCount: optimum.sizes.length, expectedStepNs: optimum.expectedStepNs } },
     advice: '',

@@ -1,6 +1,7 @@
 // `graphprof trace --json`: the result's shape (docs/trace.md, "The JSON result"), and the option
 // values it echoes. Types only.
 import type { ProfileAnalysis } from '../analyze/schema.js';
+import type { StepSeries } from '../pictures/step-series.js';
 import type { ToolInfo } from '../schema.js';
 import type { ApiFigures, DeviceFigures, LaunchCounts, PerStep, ProcessSummary, TableFigures, TraceCounts, TraceFigures } from './figures.js';
 import type { TimelineStep } from './record.js';
@@ -74,5 +75,7 @@ export interface TraceResult {
   analysis: ProfileAnalysis;
   /** files written by --out */
   csv: string[];
+  /** marked step durations over the run, binned to a bounded size (the HTML report draws it); absent from older results */
+  stepSeries?: StepSeries | null;
   notes: string[];
 }

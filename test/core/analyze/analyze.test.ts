@@ -3,13 +3,12 @@ import { describe, expect, it } from 'vitest';
 import {
   analyzeProfile,
   analyzeProfiles,
-  DEFAULT_REPLAY_COST,
+  ANALYZE_HINTS,
+  DEFAULT_REPLAY_MODEL,
   launchCost,
-  replayCostFromRun,
   type ApiRow,
   type ProfileInput,
 } from '../../../src/core/analyze/analyze.js';
-import type { RunBatchResult, RunResult } from '../../../src/core/schema.js';
 
 function row(name: string, calls: number, totalNs: number, medianNs: number | null = null): ApiRow {
   return { name, calls, totalNs, medianNs, avgNs: totalNs / calls, line: 1 };
@@ -19,13 +18,14 @@ function profile(api: ApiRow[], extra: Partial<ProfileInput> = {}): ProfileInput
   return { path: 'p.csv', paths: ['p.csv'], index: 0, reports: ['cuda_api_sum'], api, kernels: null, memOps: null, traceRows: 0, elidedRows: 0, ...extra };
 }
 
-const opts = { steps: 1, targetLatencyNs: null, replay: DEFAULT_REPLAY_COST };
+const replay = { ...DEFAULT_REPLAY_MODEL, floorNs: 1000, gapNs: 100, graphLaunchNs: 2000 };
+const opts = { steps: 1 as number | null, stepRange: null, stepTimeNs: null as number | null, replay, ...ANALYZE_HINTS };
 
 /** The published decode-token profile of issue 3. */
 const published = profile([row('cudaLaunchKernel', 847, 12_690_000), row('cudaMemcpyAsync', 212, 8_430_000), row('cudaStreamSynchronize', 424, 5_520_000)]);
 
 describe('the published decode-token profile (issue 3)', () => {
-  const a = analyzeProfile(published, { ...opts, targetLatencyNs: 30e6 });
+  const a = analyzeProfile(published, { ...opts, stepTimeNs: 30e6 });
 
   it('847 launches and 12.69 ms of launch overhead per token, a 42.3% share of 30 ms', () => {
     expect(a.launches.calls).toBe(847);
@@ -35,8 +35,10 @@ describe('the published decode-token profile (issue 3)', () => {
     expect(a.perStep.launchCalls).toBe(847);
     expect(a.perStep.launchNs).toBe(12_690_000);
     expect(a.stepLatencyNs).toBe(30e6);
-    expect(a.stepLatencySource).toBe('target-latency');
-    expect(a.overheadShare).toBeCloseTo(0.423, 12);
+    expect(a.stepLatencySource).toBe('step-time');
+    expect(a.model.eagerStepNs.basis).toBe('given');
+    // the driver's launch calls: 42.3% of the given 30 ms step
+    expect(a.model.launchCallNs.value! / a.stepLatencyNs).toBeCloseTo(0.423, 12);
   });
 
   it('424 syncs and 212 copies per step flagged', () => {
@@ -47,31 +49,31 @@ describe('the published decode-token profile (issue 3)', () => {
     expect(a.findings.map((f) => f.id)).toEqual(['host-sync', 'host-device-copy', 'no-median', 'no-gpu-data']);
   });
 
-  it('without GPU time: graph step = step - launch cost + kernels x per-node replay', () => {
-    expect(a.prediction.method).toBe('latency-minus-launch-cost');
+  it('without GPU time: no share, no prediction, no verdict, and the flag that adds them', () => {
+    expect(a.overheadShare).toBeNull();
+    expect(a.prediction.method).toBe('none');
     expect(a.prediction.eagerStepNs).toBe(30e6);
-    expect(a.prediction.graphStepNs).toBe(30e6 - 12_690_000 + 847 * 500);
-    expect(a.prediction.speedup).toBeCloseTo(30e6 / 17_733_500, 12);
-    expect(a.prediction.savedPerStepNs).toBe(12_690_000 - 847 * 500);
-    // host enqueue 21.12 ms > the 8.88 ms left of the step: launch-bound, estimated
-    expect(a.perStep.hostEnqueueNs).toBe(21_120_000);
-    expect(a.verdict).toBe('launch-bound');
-    expect(a.verdictBasis).toBe('estimated');
+    expect(a.prediction.graphStepNs).toBeNull();
+    expect(a.prediction.speedup).toBeNull();
+    expect(a.prediction.savedPerStepNs).toBeNull();
+    expect(a.verdict).toBe('unknown');
+    expect(a.verdictBasis).toBeNull();
+    expect(a.model.missing).toEqual([`GPU time per step (no device times): ${ANALYZE_HINTS.gpuHint}`]);
   });
 
   it('per step figures divide by --steps', () => {
-    const b = analyzeProfile(published, { ...opts, steps: 4, targetLatencyNs: 30e6 / 4 });
+    const b = analyzeProfile(published, { ...opts, steps: 4, stepTimeNs: 30e6 / 4 });
     expect(b.perStep.launchCalls).toBe(847 / 4);
     expect(b.perStep.launchNs).toBe(12_690_000 / 4);
-    expect(b.overheadShare).toBeCloseTo(0.423, 12);
     expect(b.findings.find((f) => f.id === 'host-sync')!.count).toBe(106);
   });
 
-  it('without --target-latency the step latency is the host API time', () => {
+  it('without a step time W is estimated (the host API time here) and says what adds a measured one', () => {
     const b = analyzeProfile(published, opts);
-    expect(b.stepLatencySource).toBe('host-api-time');
+    expect(b.stepLatencySource).toBe('estimated');
+    expect(b.model.eagerStepNs.basis).toBe('estimated');
     expect(b.stepLatencyNs).toBe(26_640_000);
-    expect(b.overheadShare).toBeCloseTo(12.69 / 26.64, 12);
+    expect(b.model.missing[0]).toContain('--step-range');
   });
 });
 
@@ -100,38 +102,83 @@ describe('launch cost and back-pressure (median x calls)', () => {
   });
 });
 
-describe('with GPU kernel time', () => {
+describe('with GPU kernel time: the step model', () => {
   const kernels = (ns: number, n: number): ProfileInput['kernels'] => [{ name: 'k', instances: n, totalNs: ns }];
 
-  it('launch-bound: host enqueue above GPU time; graph step = max(launch, GPU + nodes x replay)', () => {
-    const a = analyzeProfile(profile([row('cudaLaunchKernel', 1000, 5e6, 4000)], { kernels: kernels(1e6, 1000) }), opts);
-    expect(a.perStep.hostEnqueueNs).toBe(4e6);
-    expect(a.prediction.method).toBe('max-host-gpu');
-    expect(a.prediction.eagerStepNs).toBe(4e6);
-    expect(a.prediction.graphStepNs).toBe(1e6 + 1000 * 500);
-    expect(a.prediction.speedup).toBeCloseTo(4e6 / 1.5e6, 12);
+  it('measured W and G: share 1 - G/W, P = nodes x max(d, floor) + gap + one launch, saved W - P', () => {
+    // 1000 kernels of 2 us = 2 ms of GPU time in a 10 ms measured step
+    const stepWall = { medianNs: 10e6, minNs: 9e6, maxNs: 12e6, p10Ns: null, p90Ns: 11e6, count: 10, source: 'nvtx:step, 10 marked steps' };
+    const a = analyzeProfile(profile([row('cudaLaunchKernel', 10_000, 5e7, 4000)], { kernels: kernels(2e7, 10_000), stepWall }), { ...opts, steps: null });
+    expect(a.steps).toBe(10);
+    expect(a.stepLatencySource).toBe('trace-steps');
+    expect(a.model.eagerStepNs).toMatchObject({ value: 10e6, basis: 'measured' });
+    expect(a.model.gpuStepNs).toMatchObject({ value: 2e6, basis: 'measured', kind: 'sum' });
+    expect(a.overheadShare).toBeCloseTo(0.8, 12);
+    expect(a.model.overheadShare.basis).toBe('measured');
+    expect(a.model.launchCallNs.value).toBe(4e6);
+    expect(a.model.betweenLaunchesNs.value).toBe(10e6 - 2e6 - 4e6);
+    expect(a.prediction.method).toBe('node-replay');
+    expect(a.prediction.graphStepNs).toBe(1000 * (2000 + 100) + 2000);
+    expect(a.prediction.savedPerStepNs).toBe(10e6 - 2_102_000);
+    expect(a.prediction.speedup).toBeCloseTo(10e6 / 2_102_000, 12);
+    expect(a.model.graphStepNs.basis).toBe('estimated');
     expect(a.verdict).toBe('launch-bound');
     expect(a.verdictBasis).toBe('measured');
   });
 
-  it('gpu-bound, and the step latency is the GPU time when it is larger than host API time', () => {
-    const a = analyzeProfile(profile([row('cudaLaunchKernel', 10, 50_000, 5000)], { kernels: kernels(9e6, 10) }), opts);
+  it('gpu-bound when the GPU waits for the host less than half the step', () => {
+    const a = analyzeProfile(profile([row('cudaLaunchKernel', 10, 50_000, 5000)], { kernels: kernels(9e6, 10) }), { ...opts, stepTimeNs: 10e6 });
+    expect(a.overheadShare).toBeCloseTo(0.1, 12);
     expect(a.verdict).toBe('gpu-bound');
-    expect(a.stepLatencySource).toBe('gpu-kernel-time');
-    expect(a.stepLatencyNs).toBe(9e6);
-    expect(a.prediction.graphStepNs).toBe(9e6 + 10 * 500);
+    expect(a.verdictBasis).toBe('estimated');
+    expect(a.model.overheadShare.basis).toBe('estimated');
   });
 
-  it('a tiny step is floored at one graph launch', () => {
-    const a = analyzeProfile(profile([row('cudaLaunchKernel', 1, 3000, 3000)], { kernels: kernels(100, 1) }), opts);
-    expect(a.prediction.graphStepNs).toBe(2100);
+  it('an estimated W gives figures but no verdict', () => {
+    const a = analyzeProfile(profile([row('cudaLaunchKernel', 10, 50_000, 5000)], { kernels: kernels(9e6, 10) }), opts);
+    expect(a.stepLatencySource).toBe('estimated');
+    expect(a.stepLatencyNs).toBe(9e6);
+    expect(a.prediction.graphStepNs).toBe(9e6 + 10 * 100 + 2000);
+    expect(a.verdict).toBe('unknown');
+  });
+
+  it('short kernels are priced at the floor, long ones at their own time (Min/Max decide a name exactly)', () => {
+    const k = [
+      { name: 'tiny', instances: 100, totalNs: 100 * 400, minNs: 300, maxNs: 500 },
+      { name: 'long', instances: 10, totalNs: 10 * 50_000, minNs: 40_000, maxNs: 60_000 },
+      { name: 'mixed', instances: 10, totalNs: 10 * 1500, minNs: 500, maxNs: 2500 },
+    ];
+    const a = analyzeProfile(profile([row('cudaLaunchKernel', 120, 1e6, 5000)], { kernels: k }), { ...opts, stepTimeNs: 5e6 });
+    expect(a.prediction.graphStepNs).toBe(100 * 1000 + 10 * 50_000 + 10 * 1500 + 120 * 100 + 2000);
   });
 
   it('already graphed when graph launches are present', () => {
-    const a = analyzeProfile(profile([row('cudaLaunchKernel', 100, 1e6, 5000), row('cudaGraphLaunch_v10000', 2, 20_000, 10_000)], { kernels: kernels(1e5, 900) }), opts);
+    const a = analyzeProfile(profile([row('cudaLaunchKernel', 100, 1e6, 5000), row('cudaGraphLaunch_v10000', 2, 20_000, 10_000)], { kernels: kernels(1e5, 900) }), { ...opts, stepTimeNs: 2e6 });
     expect(a.verdict).toBe('already-graphed');
     expect(a.graphLaunches.calls).toBe(2);
     expect(a.findings.map((f) => f.id)).toContain('graph-launches');
+  });
+});
+
+describe('--step-range: the eager step from an NVTX range', () => {
+  const ranges = [
+    { name: ':decode_step', instances: 30, totalNs: 30 * 8e6, medianNs: 8e6, minNs: 7e6, maxNs: 11e6, durationsNs: null, line: 2 },
+    { name: ':warmup', instances: 1, totalNs: 1e9, medianNs: 1e9, minNs: 1e9, maxNs: 1e9, durationsNs: null, line: 3 },
+  ];
+  const p = profile([row('cuLaunchKernel', 30 * 500, 30 * 500 * 3000, 3000)], { kernels: [{ name: 'k', instances: 30 * 500, totalNs: 30 * 500 * 2000 }], ranges });
+
+  it('W is the range median, the step count its instances', () => {
+    const a = analyzeProfile(p, { ...opts, steps: null, stepRange: 'decode_step' });
+    expect(a.steps).toBe(30);
+    expect(a.stepLatencySource).toBe('step-range');
+    expect(a.model.eagerStepNs).toMatchObject({ value: 8e6, basis: 'measured' });
+    expect(a.model.eagerStepNs.wall).toMatchObject({ minNs: 7e6, maxNs: 11e6, count: 30 });
+    expect(a.overheadShare).toBeCloseTo(1 - 1e6 / 8e6, 12);
+  });
+
+  it('an unknown range, or a profile without NVTX data, is refused by name', () => {
+    expect(() => analyzeProfile(p, { ...opts, steps: null, stepRange: 'prefill' })).toThrow('no NVTX range of that name in p.csv (ranges: :decode_step, :warmup)');
+    expect(() => analyzeProfile(profile([row('cuLaunchKernel', 1, 1)]), { ...opts, steps: null, stepRange: 'x' })).toThrow('has no nvtx_sum or nvtx_pushpop_trace report');
   });
 });
 
@@ -153,52 +200,13 @@ describe('two profiles: what changed', () => {
   it('lists relative changes, the share in points, and the verdicts', () => {
     const before = profile([row('cudaLaunchKernel', 1000, 4e6, 4000)]);
     const after = profile([row('cudaLaunchKernel', 500, 2e6, 4000)]);
-    const r = analyzeProfiles([before, after], { ...opts, targetLatencyNs: 10e6 });
+    const k = [{ name: 'k', instances: 10, totalNs: 1e6 }];
+    const r = analyzeProfiles([{ ...before, kernels: k }, { ...after, kernels: k }], { ...opts, stepTimeNs: 10e6 });
     expect(r.differences).toHaveLength(1);
     const d = r.differences[0]!;
     expect(d.from).toBe(0);
     expect(d.to).toBe(1);
     expect(d.items.find((i) => i.key === 'perStep.launchCalls')).toMatchObject({ before: 1000, after: 500, change: -0.5 });
-    expect(d.items.find((i) => i.key === 'overheadShare')!.change).toBeCloseTo(-0.2, 12);
-  });
-});
-
-describe('calibration from graphprof run --json', () => {
-  function batch(batchSize: number, devicePerNodeNs: number, launchP50: number, nodes = 847): RunBatchResult {
-    return { batch: batchSize, graph: { devicePerNodeNs, nodes, launchNs: { p50Ns: launchP50 } } } as unknown as RunBatchResult;
-  }
-  function run(kernel: 'spin' | 'copy' | 'empty', results: RunBatchResult[]): RunResult {
-    return { command: 'run', schemaVersion: '1.0', workload: { kernel, kernelNs: 2000, kernels: 847 }, results } as unknown as RunResult;
-  }
-
-  it('spin: median over batch sizes of device time per node minus the spin work', () => {
-    const c = replayCostFromRun(run('spin', [batch(1, 2600, 2000), batch(2, 2500, 2100), batch(4, 2550, 2300)]), 'run.json');
-    expect(c.perNodeReplayNs).toBe(550);
-    expect(c.graphLaunchNs).toBe(2100);
-    expect(c.source).toBe('run.json');
-  });
-
-  it('empty: the device time per node is the replay cost', () => {
-    expect(replayCostFromRun(run('empty', [batch(1, 480, 1900)]), 'r').perNodeReplayNs).toBe(480);
-  });
-
-  it('copy: used as is, with a note that it includes the copy work', () => {
-    const c = replayCostFromRun(run('copy', [batch(1, 900, 1900)]), 'r');
-    expect(c.perNodeReplayNs).toBe(900);
-    expect(c.notes[0]).toContain('cannot be told apart');
-  });
-
-  it('a negative result is clamped to 0 with a note; no results is an error', () => {
-    const c = replayCostFromRun(run('spin', [batch(1, 1500, 1900)]), 'r');
-    expect(c.perNodeReplayNs).toBe(0);
-    expect(c.notes.some((n) => n.includes('negative'))).toBe(true);
-    expect(() => replayCostFromRun(run('spin', []), 'r')).toThrow('it holds no measured batch size with graph figures');
-  });
-
-  it('the calibrated cost reaches the prediction', () => {
-    const replay = replayCostFromRun(run('empty', [batch(1, 300, 1500)]), 'r');
-    const a = analyzeProfile(published, { steps: 1, targetLatencyNs: 30e6, replay });
-    expect(a.prediction.perNodeReplayNs).toBe(300);
-    expect(a.prediction.graphStepNs).toBe(30e6 - 12_690_000 + 847 * 300);
+    expect(d.items.find((i) => i.key === 'overheadShare')!.change).toBeCloseTo(0, 12);
   });
 });

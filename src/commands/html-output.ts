@@ -1,0 +1,18 @@
+// `--html FILE` on run, analyze, trace, recommend and compare: the path is checked when the flags are
+// parsed (before any measurement), and the page is written atomically once the result is whole. The
+// renderer is imported only when asked for, so the other commands do not load it.
+import type { ReportableResult } from '../report/html/index.js';
+import { checkWritable, writeAtomically } from './output-file.js';
+
+/** The --html path, checked; null when the flag is absent. */
+export function htmlPath(raw: { html?: string }): string | null {
+  if (raw.html === undefined) return null;
+  checkWritable('--html', raw.html);
+  return raw.html;
+}
+
+export async function writeHtmlReport(path: string | null, result: ReportableResult): Promise<void> {
+  if (path === null) return;
+  const { renderHtml } = await import('../report/html/index.js');
+  writeAtomically('--html', path, renderHtml([{ result, source: null }]));
+}

@@ -1,0 +1,280 @@
+// The step model shared by `trace` and `analyze` (docs/analyze.md, "The step model"): from the
+// figures of one step (its measured wall time W, its GPU time G and its kernel durations, its
+// launch calls) to the predicted graph step P, what a graph would save, the launch-overhead share
+// and how that overhead divides between the driver's launch calls and the host code between them.
+// Every figure carries its basis (measured, given, estimated) or is null with the reason it is
+// missing. Pure: no I/O.
+import type { RunResult } from '../schema.js';
+import { median } from '../stats.js';
+
+/** measured: from the program's own timings; given: by the user (--step-time); estimated: by a model. */
+export type Basis = 'measured' | 'given' | 'estimated';
+
+/** Kernels or memory operations of one step that share a name: the unit the replay model prices. */
+export interface NodeGroup {
+  name: string;
+  /** instances per step */
+  count: number;
+  /** device time per step, ns */
+  totalNs: number;
+  /** shortest and longest instance, ns; null where the report has none */
+  minNs: number | null;
+  maxNs: number | null;
+}
+
+/**
+ * What one kernel node costs the GPU in a graph replay: max(d, floorNs) + gapNs for a kernel that
+ * ran d ns when launched eagerly. A replay does not add a fixed cost on top of a real kernel's
+ * time: it bounds short kernels from below (the time the GPU needs to start the next node).
+ */
+export interface ReplayModel {
+  /** the least GPU time a node takes in a replay, ns (an empty kernel's node) */
+  floorNs: number;
+  /** GPU time each node adds beyond max(d, floorNs), ns */
+  gapNs: number;
+  /** one graph launch, ns (host time of cudaGraphLaunch) */
+  graphLaunchNs: number;
+  /** "default: ..." or the calibration file(s) */
+  source: string;
+  notes: string[];
+}
+
+/**
+ * Defaults fitted on an H100 80GB HBM3 (driver 580.159.04, CUDA 13.0, 2026-12-06) by
+ * bench/gpu-model-calib.sh: examples/llama_decode.py in five shapes (574 to 1,646 kernels per step,
+ * kernels of 1.1 to 45 us), replay p50 in a clean process against the eager kernels' CUPTI durations;
+ * every shape within 0.4% (docs/analyze.md, "The replay model", has the table). Not measured on the
+ * user's machine unless --calibration says so.
+ */
+export const DEFAULT_REPLAY_MODEL: ReplayModel = Object.freeze({
+  floorNs: 1400,
+  gapNs: 170,
+  graphLaunchNs: 3300,
+  source: 'default: fitted on an H100 80GB HBM3 (driver 580.159.04, CUDA 13.0), not measured on this machine',
+  notes: [],
+}) as ReplayModel;
+
+/**
+ * The reference GPU's own cost of a graph node (graph GPU time per node of `graphprof run`'s empty
+ * kernel, and of its spin kernels less their spin time: 916 to 948 ns, median 936), measured with the
+ * defaults above; --calibration scales floor and gap by this machine's figure over it.
+ */
+export const REFERENCE_NODE_NS = 936;
+
+/** The eager step's wall time as measured over the marked steps (trace) or the NVTX range (nsys). */
+export interface StepWall {
+  medianNs: number;
+  minNs: number;
+  maxNs: number;
+  /** p10..p90 where known (trace has every step; nvtx_sum has min/median/max only) */
+  p10Ns: number | null;
+  p90Ns: number | null;
+  count: number;
+  /** where it came from, e.g. "nvtx:decode_step, 30 marked steps" */
+  source: string;
+}
+
+export interface StepModelInput {
+  /** the measured eager step; null when the steps were not timed */
+  wall: StepWall | null;
+  /** --step-time: the step's wall time as the user gives it */
+  givenStepNs: number | null;
+  /** per-step device figures; null when the data has no device times */
+  gpu: {
+    kernelNs: number;
+    memOpNs: number;
+    /** union of the kernel, copy and memset intervals where timestamps allow; else null */
+    busyNs: number | null;
+    /** kernels and memory operations of a step, for the replay model */
+    nodes: NodeGroup[];
+  } | null;
+  /** kernel launch calls per step */
+  launchCalls: number;
+  /** the driver's launch-call cost per step: median x calls */
+  launchCallNs: number;
+  /** host API time per step (for the estimated W when nothing better is known) */
+  hostApiNs: number;
+  /** what adds the missing device times (trace: "--predict or --device-time"; analyze: the nsys report) */
+  gpuHint: string;
+  /** what adds the missing step time (trace: "--step-marker"; analyze: "--step-range or --step-time") */
+  wallHint: string;
+}
+
+export interface Figure {
+  /** ns, ratio or share; null when unknown */
+  value: number | null;
+  basis: Basis | null;
+  /** how it was found, in words */
+  method: string;
+}
+
+export type ModelVerdict = 'launch-bound' | 'gpu-bound' | 'unknown';
+
+export interface StepModel {
+  /** W */
+  eagerStepNs: Figure & { wall: StepWall | null };
+  /** G */
+  gpuStepNs: Figure & { kind: 'busy' | 'sum' | null };
+  /** P */
+  graphStepNs: Figure & { nodes: number | null; replayNs: number | null; graphLaunchNs: number };
+  /** W - P */
+  savedNs: Figure;
+  /** W / P */
+  speedup: Figure;
+  /** 1 - G / W: the share of the step in which the GPU waits for the host */
+  overheadShare: Figure;
+  /** W - G: the GPU's idle time in a step */
+  overheadNs: Figure;
+  /** the part of W - G inside the driver's launch calls: median x calls */
+  launchCallNs: Figure;
+  /** the rest of W - G: host code between launches (framework dispatch, allocator, Python) */
+  betweenLaunchesNs: Figure;
+  verdict: ModelVerdict;
+  /** what is missing for a measured verdict and prediction, and the flag that adds it */
+  missing: string[];
+  replay: ReplayModel;
+}
+
+/** Launch-bound when the GPU waits for the host for more than half of the step. */
+export const LAUNCH_BOUND_SHARE = 0.5;
+
+/**
+ * GPU time of a step's nodes in a replay: per node max(d, floor) + gap. With per-name totals only,
+ * a group is exact when all its instances lie on one side of the floor (min >= floor: its total;
+ * max <= floor: count x floor) and priced at its mean duration otherwise.
+ */
+export function replayNodesNs(nodes: readonly NodeGroup[], m: Pick<ReplayModel, 'floorNs' | 'gapNs'>): { replayNs: number; nodes: number } {
+  let replayNs = 0;
+  let count = 0;
+  for (const g of nodes) {
+    if (!(g.count > 0)) continue;
+    count += g.count;
+    let body: number;
+    if (g.minNs !== null && g.minNs >= m.floorNs) body = g.totalNs;
+    else if (g.maxNs !== null && g.maxNs <= m.floorNs) body = g.count * m.floorNs;
+    else body = g.count * Math.max(g.totalNs / g.count, m.floorNs);
+    replayNs += body + g.count * m.gapNs;
+  }
+  return { replayNs, nodes: count };
+}
+
+const fig = (value: number | null, basis: Basis | null, method: string): Figure => ({ value, basis, method });
+
+/** W, G, P and what follows from them, each with its basis. */
+export function stepModel(i: StepModelInput, replay: ReplayModel): StepModel {
+  const missing: string[] = [];
+  // W: measured over the steps, else given, else estimated as the larger of host API and GPU time.
+  let W: StepModel['eagerStepNs'];
+  if (i.wall) {
+    W = { ...fig(i.wall.medianNs, 'measured', `median wall time of ${i.wall.source}`), wall: i.wall };
+  } else if (i.givenStepNs !== null) {
+    W = { ...fig(i.givenStepNs, 'given', '--step-time'), wall: null };
+  } else {
+    const g = i.gpu ? i.gpu.busyNs ?? i.gpu.kernelNs + i.gpu.memOpNs : 0;
+    W = { ...fig(Math.max(i.hostApiNs, g), 'estimated', 'the larger of host API time and GPU time per step (no step was timed)'), wall: null };
+    missing.push(`the step's wall time (measured eager step): ${i.wallHint}`);
+  }
+  let G: StepModel['gpuStepNs'];
+  if (i.gpu) {
+    const busy = i.gpu.busyNs !== null;
+    G = {
+      ...fig(busy ? i.gpu.busyNs : i.gpu.kernelNs + i.gpu.memOpNs, 'measured', busy ? 'busy time: union of kernel, copy and memset intervals inside the steps' : 'sum of kernel, copy and memset device time inside the steps (no timestamps: overlapping streams count twice)'),
+      kind: busy ? 'busy' : 'sum',
+    };
+  } else {
+    G = { ...fig(null, null, 'no device times'), kind: null };
+    missing.push(`GPU time per step (no device times): ${i.gpuHint}`);
+  }
+  const w = W.value!;
+  let P: StepModel['graphStepNs'] = { ...fig(null, null, 'needs GPU time per step'), nodes: null, replayNs: null, graphLaunchNs: replay.graphLaunchNs };
+  let saved = fig(null, null, 'needs the predicted graph step');
+  let speedup = fig(null, null, 'needs the predicted graph step');
+  let share = fig(null, null, 'needs GPU time per step');
+  let overhead = fig(null, null, 'needs GPU time per step');
+  let between = fig(null, null, 'needs GPU time per step');
+  let verdict: ModelVerdict = 'unknown';
+  if (i.gpu && G.value !== null) {
+    const r = replayNodesNs(i.gpu.nodes, replay);
+    const p = r.replayNs + replay.graphLaunchNs;
+    P = {
+      ...fig(p, 'estimated', `per node max(d, ${Math.round(replay.floorNs)} ns) + ${Math.round(replay.gapNs)} ns over ${r.nodes} kernel and memory nodes, + one graph launch (${Math.round(replay.graphLaunchNs)} ns)`),
+      nodes: r.nodes,
+      replayNs: r.replayNs,
+      graphLaunchNs: replay.graphLaunchNs,
+    };
+    // P is a prediction, so whatever follows from it is estimated; W - G is measured only when W is
+    saved = fig(w - p, 'estimated', 'eager step - predicted graph step');
+    speedup = fig(p > 0 ? w / p : null, 'estimated', 'eager step / predicted graph step');
+    const basis: Basis = W.basis === 'measured' ? 'measured' : 'estimated';
+    share = fig(w > 0 ? Math.max(0, 1 - G.value / w) : null, basis, '1 - GPU time / eager step');
+    overhead = fig(Math.max(0, w - G.value), share.basis, 'eager step - GPU time');
+    between = fig(Math.max(0, w - G.value - i.launchCallNs), share.basis, 'eager step - GPU time - launch calls');
+    if (W.basis !== 'estimated' && share.value !== null) verdict = share.value > LAUNCH_BOUND_SHARE ? 'launch-bound' : 'gpu-bound';
+  }
+  return {
+    eagerStepNs: W,
+    gpuStepNs: G,
+    graphStepNs: P,
+    savedNs: saved,
+    speedup,
+    overheadShare: share,
+    overheadNs: overhead,
+    launchCallNs: fig(i.launchCallNs, 'measured', `median x ${formatCalls(i.launchCalls)} launch calls per step`),
+    betweenLaunchesNs: between,
+    verdict,
+    missing,
+    replay,
+  };
+}
+
+function formatCalls(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+/** A calibration file that cannot calibrate, with the file it came from. */
+export class CalibrationError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The replay model from `graphprof run --json` results of this machine (docs/analyze.md,
+ * "Calibration"). What a run measures is the GPU's own cost of a graph node: graph GPU time per
+ * node minus the kernel's work (an empty kernel's node; a spin kernel's node less its spin time).
+ * That cost scales the default floor and gap, which were fitted on framework kernels on the
+ * reference GPU, by this GPU's node cost over the reference one's; the graph launch is the runs'
+ * median cudaGraphLaunch p50. Copy kernels cannot tell their work from the node cost: refused.
+ */
+export function replayModelFromRuns(runs: readonly { run: RunResult; path: string }[], base: ReplayModel = DEFAULT_REPLAY_MODEL): ReplayModel {
+  const notes: string[] = [];
+  const nodeCosts: number[] = [];
+  const launches: number[] = [];
+  for (const { run, path } of runs) {
+    const w = run.workload;
+    if (w.kernel === 'copy') {
+      throw new CalibrationError(path, 'a run of copy kernels cannot calibrate the replay model (their work cannot be told from the node cost); use graphprof run --kernel empty or --kernel spin');
+    }
+    const results = run.results.filter((b) => b.graph && Number.isFinite(b.graph.devicePerNodeNs) && b.graph.nodes > 0);
+    if (results.length === 0) throw new CalibrationError(path, 'it holds no measured batch size with graph figures');
+    const work = w.kernel === 'spin' ? w.kernelNs : 0;
+    const cost = median(results.map((b) => b.graph.devicePerNodeNs - (work * w.kernels) / b.graph.nodes));
+    if (!(cost > 0)) throw new CalibrationError(path, `its node cost came out at ${Math.round(cost)} ns (graph GPU time per node - spin time): the spin kernels ran shorter than asked`);
+    nodeCosts.push(cost);
+    launches.push(...results.map((b) => b.graph.launchNs.p50Ns));
+    notes.push(`${path}: ${w.kernel} kernels, node cost ${Math.round(cost)} ns (graph GPU time per node${work > 0 ? ` - ${work} ns spin` : ''})`);
+  }
+  const nodeNs = median(nodeCosts);
+  const scale = nodeNs / REFERENCE_NODE_NS;
+  notes.push(`floor and gap scaled by ${scale.toFixed(3)}: this GPU's node cost ${Math.round(nodeNs)} ns over the reference ${REFERENCE_NODE_NS} ns`);
+  return {
+    floorNs: base.floorNs * scale,
+    gapNs: base.gapNs * scale,
+    graphLaunchNs: median(launches),
+    source: runs.map((r) => r.path).join(', '),
+    notes,
+  };
+}
