@@ -1,5 +1,6 @@
 // What the `run` pictures draw, from a `graphprof run --json` result: step-time bands from the raw
 // samples, the spread of host cost per launch, capture cost and graph memory per batch size. Pure.
+import { graphSetupNs } from '../run/summary.js';
 import type { RunResult } from '../schema.js';
 import { quantileSorted, sorted } from '../stats.js';
 
@@ -52,6 +53,8 @@ export interface RunPictureRow {
   captureNs: number;
   instantiateNs: number;
   uploadNs: number;
+  /** capture + instantiate + upload (core/run/summary.ts graphSetupNs) */
+  setupNs: number;
   /** as measured: <= 0 when the graph fit memory the pool had already reserved */
   memoryBytes: number;
   nodes: number;
@@ -66,6 +69,7 @@ export function runPictures(r: RunResult): RunPictureRow[] {
     captureNs: b.graph.captureNs,
     instantiateNs: b.graph.instantiateNs,
     uploadNs: b.graph.uploadNs,
+    setupNs: graphSetupNs(b.graph),
     memoryBytes: b.graph.memoryBytes,
     nodes: b.graph.nodes,
   }));

@@ -33,6 +33,7 @@ describe('run pictures', () => {
       expect(x.eager.p10Ns!).toBeLessThanOrEqual(x.eager.p50Ns);
       expect(x.launch!.count).toBe(100);
       expect(x.launch!.p50Ns).toBeCloseTo(r.results[i]!.eager.launchNs.p50Ns, 6);
+      expect(x.setupNs).toBe(r.results[i]!.graph.captureNs + r.results[i]!.graph.instantiateNs + r.results[i]!.graph.uploadNs);
     }
   });
 });
