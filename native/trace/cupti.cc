@@ -386,6 +386,8 @@ uint64_t tracerTimestamp() {
   return t;
 }
 
+std::string tracerCaptures() { return ""; }  // graph captures: the host tracer only
+
 uint32_t tracerVersion() {
   uint32_t v = 0;
   cuptiGetVersion(&v);

@@ -14,7 +14,9 @@
 #include <generated_nvtx_meta.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
+#include <unordered_map>
 
 #include "host.h"
 #include "state.h"
@@ -23,6 +25,7 @@ namespace graphprof_trace {
 
 namespace {
 const char* g_hostNames[kDrvSize];  // the wrapped driver symbols, by CUPTI driver cbid
+bool g_capturesBroken = false;      // host_hooks.cc's watched APIs are not where it expects them
 }
 
 const char* tracerApiMode() { return "host"; }
@@ -49,6 +52,10 @@ void tracerAdjustConfig(Config& c) {
 }
 
 bool tracerAttach() {
+  if (!hostWatchedListed()) {
+    g_capturesBroken = true;
+    note("the host tracer's list of watched APIs is out of order: graph captures were not recorded");
+  }
   g_collecting.store(!g_config.captureProfiler);
   return true;  // the wrappers are in place: host_hooks.cc handed them out
 }
@@ -62,6 +69,134 @@ void tracerFlush() {
 
 uint32_t tracerVersion() { return 0; }
 uint64_t tracerTimestamp() { return 0; }
+
+// ---------------------------------------------------------------- graph captures
+
+namespace {
+
+// One cuStreamBeginCapture .. cuStreamEndCapture, then the first instantiation of its graph and the
+// first upload of that executable graph. Times: nowNs(), absolute.
+struct Capture {
+  uint64_t beginNs = 0, endNs = 0, instantiateNs = 0, uploadNs = 0;
+  const void* graph = nullptr;
+  const void* exec = nullptr;
+  bool ended = false;
+};
+struct Allocation {
+  uint64_t startNs, bytes;
+};
+
+// Captures are rare (one per graph): a lock is cheaper than anything cleverer. Allocations are kept
+// only once a capture has begun (before, none can lie in a capture's window).
+constexpr size_t kMaxCaptures = 100000;
+constexpr size_t kMaxAllocations = 1u << 20;
+struct Captures {
+  std::mutex mutex;
+  std::vector<Capture> list;
+  std::unordered_map<const void*, size_t> open, byGraph, byExec;  // stream, graph, exec -> capture
+  std::vector<Allocation> allocations;
+  uint64_t capturesDropped = 0, allocationsDropped = 0;
+};
+Captures& g_captures = immortal<Captures>();
+std::atomic<bool> g_anyCapture{false};
+
+bool capturing() { return !g_capturesBroken && g_collecting.load(std::memory_order_relaxed) && !g_stopping.load(std::memory_order_relaxed); }
+
+}  // namespace
+
+uint64_t hostNowNs() { return nowNs(); }
+
+void hostCaptureBegin(const void* stream, uint64_t startNs) {
+  if (!capturing()) return;
+  std::lock_guard<std::mutex> lock(g_captures.mutex);
+  if (g_captures.list.size() >= kMaxCaptures) {
+    ++g_captures.capturesDropped;
+    return;
+  }
+  Capture c;
+  c.beginNs = startNs;
+  g_captures.open[stream] = g_captures.list.size();
+  g_captures.list.push_back(c);
+  g_anyCapture.store(true, std::memory_order_relaxed);
+}
+
+void hostCaptureEnd(const void* stream, const void* graph, uint64_t endNs) {
+  if (!capturing()) return;
+  std::lock_guard<std::mutex> lock(g_captures.mutex);
+  auto it = g_captures.open.find(stream);
+  if (it == g_captures.open.end()) return;  // begun before collection, or dropped
+  Capture& c = g_captures.list[it->second];
+  c.endNs = endNs;
+  c.ended = true;
+  c.graph = graph;
+  g_captures.byGraph[graph] = it->second;  // a graph handle reused after destruction: the newer capture
+  g_captures.open.erase(it);
+}
+
+void hostInstantiated(const void* graph, const void* exec, uint64_t endNs) {
+  if (!capturing()) return;
+  std::lock_guard<std::mutex> lock(g_captures.mutex);
+  auto it = g_captures.byGraph.find(graph);
+  if (it == g_captures.byGraph.end()) return;  // a graph built without capture
+  Capture& c = g_captures.list[it->second];
+  if (c.instantiateNs) return;  // only the first instantiation follows the capture
+  c.instantiateNs = endNs;
+  c.exec = exec;
+  g_captures.byExec[exec] = it->second;
+}
+
+void hostUploaded(const void* exec, uint64_t endNs) {
+  if (!capturing()) return;
+  std::lock_guard<std::mutex> lock(g_captures.mutex);
+  auto it = g_captures.byExec.find(exec);
+  if (it == g_captures.byExec.end()) return;
+  Capture& c = g_captures.list[it->second];
+  if (c.exec == exec && !c.uploadNs) c.uploadNs = endNs;
+}
+
+void hostAllocated(uint64_t bytes, uint64_t startNs) {
+  if (!g_anyCapture.load(std::memory_order_relaxed) || !capturing()) return;
+  std::lock_guard<std::mutex> lock(g_captures.mutex);
+  if (g_captures.allocations.size() >= kMaxAllocations) {
+    ++g_captures.allocationsDropped;
+    return;
+  }
+  g_captures.allocations.push_back(Allocation{startNs, bytes});
+}
+
+// "graphCaptures" of the record (docs/trace.md, "Graph captures"): per capture, its times from the
+// tracer's start and the bytes requested by allocation calls that began in its window.
+std::string tracerCaptures() {
+  std::lock_guard<std::mutex> lock(g_captures.mutex);
+  const auto rel = [](uint64_t t) { return std::to_string(t > g_startNs ? t - g_startNs : 0); };
+  const auto relOrNull = [&](uint64_t t) { return t ? rel(t) : std::string("null"); };
+  std::string s = "{\"allocationApis\":[\"cuMemAlloc_v2\",\"cuMemAllocAsync\",\"cuMemAllocFromPoolAsync\"],\"freeMemoryDrop\":null,\"captures\":[";
+  for (size_t i = 0; i < g_captures.list.size(); ++i) {
+    const Capture& c = g_captures.list[i];
+    // Ready: the last of capture end, instantiation and upload seen for this graph.
+    const uint64_t ready = std::max(c.endNs, std::max(c.instantiateNs, c.uploadNs));
+    uint64_t bytes = 0, calls = 0, inCapture = 0;
+    for (const Allocation& a : g_captures.allocations) {
+      if (!c.ended || a.startNs < c.beginNs || a.startNs > ready) continue;  // still open at exit: no window
+      bytes += a.bytes;
+      ++calls;
+      if (a.startNs <= c.endNs) inCapture += a.bytes;
+    }
+    if (i) s += ",";
+    s += "{\"startNs\":" + rel(c.beginNs);
+    s += ",\"captureEndNs\":" + relOrNull(c.ended ? c.endNs : 0);
+    s += ",\"instantiateEndNs\":" + relOrNull(c.instantiateNs);
+    s += ",\"uploadEndNs\":" + relOrNull(c.uploadNs);
+    s += ",\"captureNs\":" + (c.ended ? std::to_string(ready - c.beginNs) : std::string("null"));
+    s += ",\"allocBytes\":" + (c.ended ? std::to_string(bytes) : std::string("null"));
+    s += ",\"allocCalls\":" + (c.ended ? std::to_string(calls) : std::string("null"));
+    s += ",\"allocBytesInCapture\":" + (c.ended ? std::to_string(inCapture) : std::string("null"));
+    s += "}";
+  }
+  s += "],\"capturesDropped\":" + std::to_string(g_captures.capturesDropped);
+  s += ",\"allocationsDropped\":" + std::to_string(g_captures.allocationsDropped) + "}";
+  return s;
+}
 
 }  // namespace graphprof_trace
 

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <tuple>
 #include <vector>
 
 #include <cstring>
@@ -67,6 +68,40 @@ std::atomic<int> g_passedThrough{0};
 template <int I, int P, typename F>
 struct Wrap;
 
+// The APIs whose arguments the host tracer reads (graph captures and the allocations around them,
+// host.h): their place in kApis below, which must match the list (hostApi checks at start-up).
+enum Watched : int {
+  kWatchUpload = 5,
+  kWatchAlloc = 30,
+  kWatchAllocAsync = 32,
+  kWatchAllocFromPool = 34,
+  kWatchBeginCapture = 39,
+  kWatchEndCapture = 40,
+  kWatchInstantiate = 41,
+};
+constexpr bool watched(int i) {
+  return i == kWatchUpload || i == kWatchAlloc || i == kWatchAllocAsync || i == kWatchAllocFromPool || i == kWatchBeginCapture ||
+         i == kWatchEndCapture || i == kWatchInstantiate;
+}
+
+// What a watched call did, from its arguments (the driver's signatures; std::get fails to compile
+// if one changes). Called only after a successful call.
+template <int I, typename... A>
+void observe(uint64_t t0, uint64_t t1, A... a) {
+  const auto args = std::make_tuple(a...);
+  if constexpr (I == kWatchBeginCapture) {  // (CUstream, CUstreamCaptureMode)
+    graphprof_trace::hostCaptureBegin(std::get<0>(args), t0);
+  } else if constexpr (I == kWatchEndCapture) {  // (CUstream, CUgraph*)
+    if (std::get<1>(args)) graphprof_trace::hostCaptureEnd(std::get<0>(args), *std::get<1>(args), t1);
+  } else if constexpr (I == kWatchInstantiate) {  // (CUgraphExec*, CUgraph, unsigned long long)
+    if (std::get<0>(args)) graphprof_trace::hostInstantiated(std::get<1>(args), *std::get<0>(args), t1);
+  } else if constexpr (I == kWatchUpload) {  // (CUgraphExec, CUstream)
+    graphprof_trace::hostUploaded(std::get<0>(args), t1);
+  } else {  // cuMemAlloc_v2, cuMemAllocAsync, cuMemAllocFromPoolAsync: (CUdeviceptr*, size_t, ...)
+    graphprof_trace::hostAllocated(static_cast<uint64_t>(std::get<1>(args)), t0);
+  }
+}
+
 extern const Api kApis[];
 
 template <int I, int P, typename... A>
@@ -78,9 +113,18 @@ struct Wrap<I, P, CUresult(CUDAAPI*)(A...)> {
     const uint32_t cbid = P ? api.cbidPt : api.cbid;
     const char* name = P ? api.namePt : api.name;
     graphprof_trace::hostApiEnter(cbid, name);
-    const CUresult r = real(a...);
-    graphprof_trace::hostApiExit(cbid, name);
-    return r;
+    if constexpr (watched(I)) {
+      const uint64_t t0 = graphprof_trace::hostNowNs();
+      const CUresult r = real(a...);
+      const uint64_t t1 = graphprof_trace::hostNowNs();
+      if (r == CUDA_SUCCESS) observe<I>(t0, t1, a...);
+      graphprof_trace::hostApiExit(cbid, name);
+      return r;
+    } else {
+      const CUresult r = real(a...);
+      graphprof_trace::hostApiExit(cbid, name);
+      return r;
+    }
   }
   // The wrapper for fn; fn itself if this slot already wraps another function (one real pointer
   // per slot: never send a call to a function the caller did not ask for).
@@ -112,7 +156,7 @@ const Api kApis[] = {
     GP_PT(2, cuLaunchCooperativeKernel, _ptsz, 9000, kNow)
     GP_PT(3, cuLaunchHostFunc, _ptsz, 10000, kNow)
     GP_PT(4, cuGraphLaunch, _ptsz, 10000, kNow)
-    GP_PT(5, cuGraphUpload, _ptsz, 11010, kNow)
+    GP_PT(kWatchUpload, cuGraphUpload, _ptsz, 11010, kNow)
     GP_PT(6, cuMemcpy, _ptds, 4000, kNow)
     GP_PT(7, cuMemcpyAsync, _ptsz, 4000, kNow)
     GP_PT(8, cuMemcpyHtoD_v2, _ptds, 3020, kNow)
@@ -137,18 +181,18 @@ const Api kApis[] = {
     GP_PT(27, cuStreamWaitEvent, _ptsz, 3020, kNow)
     GP_PT(28, cuStreamQuery, _ptsz, 2000, kNow)
     GP_LEGACY(29, cuEventQuery, 2000, kNow)
-    GP_LEGACY(30, cuMemAlloc_v2, 3020, kNow)
+    GP_LEGACY(kWatchAlloc, cuMemAlloc_v2, 3020, kNow)
     GP_LEGACY(31, cuMemFree_v2, 3020, kNow)
-    GP_PT(32, cuMemAllocAsync, _ptsz, 11020, kNow)
+    GP_PT(kWatchAllocAsync, cuMemAllocAsync, _ptsz, 11020, kNow)
     GP_PT(33, cuMemFreeAsync, _ptsz, 11020, kNow)
-    GP_PT(34, cuMemAllocFromPoolAsync, _ptsz, 11020, kNow)
+    GP_PT(kWatchAllocFromPool, cuMemAllocFromPoolAsync, _ptsz, 11020, kNow)
     GP_LEGACY(35, cuMemAllocHost_v2, 3020, kNow)
     GP_LEGACY(36, cuMemHostAlloc, 2020, kNow)
     GP_LEGACY(37, cuMemFreeHost, 2000, kNow)
     GP_LEGACY(38, cuMemAllocManaged, 6000, kNow)
-    GP_PT(39, cuStreamBeginCapture_v2, _ptsz, 10010, kNow)
-    GP_PT(40, cuStreamEndCapture, _ptsz, 10000, kNow)
-    GP_LEGACY(41, cuGraphInstantiateWithFlags, 11040, kNow)
+    GP_PT(kWatchBeginCapture, cuStreamBeginCapture_v2, _ptsz, 10010, kNow)
+    GP_PT(kWatchEndCapture, cuStreamEndCapture, _ptsz, 10000, kNow)
+    GP_LEGACY(kWatchInstantiate, cuGraphInstantiateWithFlags, 11040, kNow)
     GP_LEGACY(42, cuCtxSynchronize_v2, 13000, kNow)
 };
 constexpr int kApiCount = sizeof(kApis) / sizeof(kApis[0]);
@@ -291,6 +335,14 @@ void* dlsymNext(const char* name, void* returnAddress) {
 namespace graphprof_trace {
 int hostPassedThrough() { return g_passedThrough.load(std::memory_order_relaxed); }
 int hostApiCount() { return kApiCount * 2; }
+bool hostWatchedListed() {
+  const std::pair<int, const char*> want[] = {{kWatchUpload, "cuGraphUpload"}, {kWatchAlloc, "cuMemAlloc_v2"}, {kWatchAllocAsync, "cuMemAllocAsync"},
+                                              {kWatchAllocFromPool, "cuMemAllocFromPoolAsync"}, {kWatchBeginCapture, "cuStreamBeginCapture_v2"},
+                                              {kWatchEndCapture, "cuStreamEndCapture"}, {kWatchInstantiate, "cuGraphInstantiateWithFlags"}};
+  for (const auto& w : want)
+    if (std::strcmp(kApis[w.first].name, w.second) != 0) return false;
+  return true;
+}
 HostApi hostApi(int i) {
   const Api& a = kApis[i / 2];
   if (i % 2 == 0) return HostApi{a.cbid, a.name};

@@ -512,6 +512,10 @@ void writeFinal() {
   }
   j.raw("],");
   j.key("stepsDropped"), j.u64(g_droppedSteps.load()), j.raw(",");
+  {
+    const std::string captures = tracerCaptures();
+    j.key("graphCaptures"), j.raw(captures.empty() ? "null" : captures), j.raw(",");
+  }
   j.key("deviceRecordsUnattributed"), j.u64(unattributed), j.raw(",");
   j.key("droppedRecords"), j.u64(g_droppedRecords.load()), j.raw(",");
   j.key("unmatchedExits"), j.u64(unmatched), j.raw(",");

@@ -360,5 +360,7 @@ void tracerFlush();
 uint32_t tracerVersion();
 /** CUPTI's timestamp (GRAPHPROF_TRACE_CLOCK=cupti); 0 where there is none. */
 uint64_t tracerTimestamp();
+/** The record's "graphCaptures" object as JSON, or "" where the tracer keeps none (CUPTI). */
+std::string tracerCaptures();
 
 }  // namespace graphprof_trace
