@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 import { CURVE_FORMAT, type CurveResult } from '../core/recommend/step-curve.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
-import { curvePoint, etaNs, substituteBatch } from '../core/sweep/sweep.js';
+import { captureFigures, curvePoint, etaNs, substituteBatch } from '../core/sweep/sweep.js';
 import { traceFigures } from '../core/trace/figures.js';
 import { formatDuration } from '../core/units.js';
 import { EXIT } from '../errors.js';
@@ -28,9 +28,14 @@ import type { TraceOptions } from './trace-options.js';
 
 export type { RawSweepOptions } from './sweep-options.js';
 
-/** What sweep does not measure yet, said wherever its curve is read (docs/usage.md, sweep). */
-export const CAPTURE_NOT_MEASURED =
-  'capture time and capture memory per graph are not measured by sweep yet (the host tracer keeps no capture intervals): recommend takes them from --engine-log, flags or its assumed defaults';
+/** Where the capture figures come from and how far they were checked (docs/trace.md, "Graph captures"). */
+export const CAPTURE_MEASURED =
+  'capture time and capture memory per graph come from the host tracer (capture begin to instantiate/upload end; bytes of allocation calls in that window, the drop in free memory not measured); checked against a stand-in driver only, not yet on a GPU';
+
+/** The sizes where no graph capture ended: their capture figures are null. */
+export function noCaptureNote(batches: readonly number[]): string {
+  return `no graph capture was seen at batch ${batches.join(', ')}: capture time and memory are null there (recommend takes them from --engine-log, flags or its assumed defaults)`;
+}
 
 export async function execute(raw: RawSweepOptions, io: Io, args: string[]): Promise<number> {
   const o = parseSweepOptions(raw, args, io.argv);
@@ -61,7 +66,7 @@ export async function execute(raw: RawSweepOptions, io: Io, args: string[]): Pro
     complete: false,
     config: { command: [...o.command], batchSizes: [...o.batchSizes], stepMarker: o.stepMarker, tracer: 'host', batchVia: o.batchVia },
     points: [],
-    notes: [CAPTURE_NOT_MEASURED],
+    notes: [CAPTURE_MEASURED],
   };
   const save = (): void => {
     if (o.outputPath) writeAtomically('-o', o.outputPath, renderJson(result));
@@ -86,12 +91,17 @@ export async function execute(raw: RawSweepOptions, io: Io, args: string[]): Pro
     for (const p of problems) io.err(`warning: sweep: batch ${batch}: skipped a record: ${p}`);
     const used = records.filter((r) => r.attached && r.complete);
     const steps = used.length ? traceFigures(used, launchClassifier, null, o.stepMarker).steps : null;
-    const point = curvePoint({ batch, exitCode: exit.code, signal: exit.signal, records: records.length, steps, stepMarker: o.stepMarker });
+    const captures = captureFigures(used);
+    const point = curvePoint({ batch, exitCode: exit.code, signal: exit.signal, records: records.length, steps, stepMarker: o.stepMarker, captures });
     result.points.push(point);
+    if (point.status === 'ok' && captures !== null && captures.graphs > 0 && captures.memoryBytes === null)
+      io.err(`warning: sweep: batch ${batch}: more allocations than the tracer keeps (2^20): capture memory is not given`);
     if (point.status === 'failed') io.err(`sweep: batch ${batch} failed: ${point.error}; the sweep goes on`);
     save();
   }
   io.progress('');
+  const uncaptured = result.points.filter((p) => p.status === 'ok' && p.captureNs === null).map((p) => p.batch);
+  if (uncaptured.length) result.notes.push(noCaptureNote(uncaptured));
   result.complete = true;
   save();
   io.out(o.json ? renderJson(result) : renderSweepTable(result, io.color));

@@ -12,6 +12,8 @@ import {
   type ApiStat,
   type DeviceStat,
   type DurationStat,
+  type GraphCapture,
+  type GraphCaptures,
   type ScopedRows,
   type StepRecord,
   type Timeline,
@@ -167,6 +169,33 @@ function captureRangesOf(collection: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null;
 }
 
+/** The host tracer's graphCaptures; absent or null in records written before it existed. */
+function graphCaptures(o: Obj): GraphCaptures | null {
+  if (o.graphCaptures === null || o.graphCaptures === undefined) return null;
+  const g = obj(o.graphCaptures, 'graphCaptures');
+  const captures = arr(g, 'captures', 'graphCaptures').map((c, i): GraphCapture => {
+    const w = `graphCaptures.captures[${i}]`;
+    const x = obj(c, w);
+    return {
+      startNs: num(x, 'startNs', w),
+      captureEndNs: numOrNull(x, 'captureEndNs', w),
+      instantiateEndNs: numOrNull(x, 'instantiateEndNs', w),
+      uploadEndNs: numOrNull(x, 'uploadEndNs', w),
+      captureNs: numOrNull(x, 'captureNs', w),
+      allocBytes: numOrNull(x, 'allocBytes', w),
+      allocCalls: numOrNull(x, 'allocCalls', w),
+      allocBytesInCapture: numOrNull(x, 'allocBytesInCapture', w),
+    };
+  });
+  return {
+    allocationApis: arr(g, 'allocationApis', 'graphCaptures').map((a) => String(a)),
+    freeMemoryDrop: numOrNull(g, 'freeMemoryDrop', 'graphCaptures'),
+    captures,
+    capturesDropped: num(g, 'capturesDropped', 'graphCaptures', 0),
+    allocationsDropped: num(g, 'allocationsDropped', 'graphCaptures', 0),
+  };
+}
+
 /** Check one record as parsed from JSON; throws ValueError naming the field that is wrong. */
 export function toTraceRecord(value: unknown): TraceRecord {
   const o = obj(value, 'record');
@@ -208,6 +237,7 @@ export function toTraceRecord(value: unknown): TraceRecord {
     droppedRecords: num(o, 'droppedRecords', 'record', 0),
     unmatchedExits: num(o, 'unmatchedExits', 'record', 0),
     captureRanges: captureRangesOf(o.collection),
+    graphCaptures: v1 ? null : graphCaptures(o),
     errors: arr(o, 'errors', 'record').map((a) => String(a)),
   };
 }

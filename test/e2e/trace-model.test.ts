@@ -49,7 +49,7 @@ function record(activity: boolean) {
       tid: 5000, startNs: 1e8 + i * 1e7, durationNs: 8_000_000 + (i % 3) * 100_000, launches: 200, graphLaunches: 0, syncs: 1, allocations: 0, copies: 0, memsets: 0,
       apiCalls: 201, apiNs: 200 * 3_000 + 5_000_000, gpuNs: activity ? gpuNs : null, gpuBusyNs: activity ? gpuNs : null, deviceRecords: activity ? 200 : 0,
     })),
-    stepsDropped: 0, timeline: null, deviceRecordsUnattributed: 0, droppedRecords: 0, unmatchedExits: 0, captureRanges: null, errors: [],
+    stepsDropped: 0, timeline: null, deviceRecordsUnattributed: 0, droppedRecords: 0, unmatchedExits: 0, captureRanges: null, graphCaptures: null, errors: [],
   };
 }
 

@@ -10,6 +10,7 @@ using CUstream = void*;
 using CUfunction = void*;
 using CUcontext = void*;
 using CUgraphExec = void*;
+using CUgraph = void*;
 using CUdeviceptr = unsigned long long;
 using cuuint64_t = uint64_t;
 using CUdriverProcAddressQueryResult = int;
@@ -46,6 +47,22 @@ CUresult CUDAAPI cuMemcpyHtoDAsync_v2(CUdeviceptr, const void*, size_t, CUstream
 CUresult CUDAAPI cuMemcpyDtoH_v2(void*, CUdeviceptr, size_t) { ++g_calls[kDtoH]; return CUDA_SUCCESS; }
 CUresult CUDAAPI cuMemsetD32Async(CUdeviceptr, unsigned int, size_t, CUstream) { ++g_calls[kMemset]; return CUDA_SUCCESS; }
 CUresult CUDAAPI cuProfilerStop() { ++g_calls[kProfStop]; return CUDA_SUCCESS; }
+// Graph capture (sweep_program's SWEEP_CAPTURE): distinct handles, nothing behind them.
+CUresult CUDAAPI cuStreamBeginCapture_v2(CUstream, int) { return CUDA_SUCCESS; }
+CUresult CUDAAPI cuStreamEndCapture(CUstream, CUgraph* g) {
+  static char graphs[64];
+  static int next = 0;
+  *g = &graphs[next++ % 64];
+  return CUDA_SUCCESS;
+}
+CUresult CUDAAPI cuGraphInstantiateWithFlags(CUgraphExec* e, CUgraph, unsigned long long) {
+  static char execs[64];
+  static int next = 0;
+  *e = &execs[next++ % 64];
+  return CUDA_SUCCESS;
+}
+CUresult CUDAAPI cuGraphUpload(CUgraphExec, CUstream) { return CUDA_SUCCESS; }
+CUresult CUDAAPI cuMemAllocAsync(CUdeviceptr* p, size_t, CUstream) { *p = 0x2000; return CUDA_SUCCESS; }
 
 CUresult CUDAAPI cuGetProcAddress_v2(const char* symbol, void** pfn, int version, cuuint64_t flags, CUdriverProcAddressQueryResult* status);
 CUresult CUDAAPI cuGetProcAddress(const char* symbol, void** pfn, int version, cuuint64_t flags) {
@@ -68,6 +85,11 @@ CUresult CUDAAPI cuGetProcAddress_v2(const char* symbol, void** pfn, int version
   else if (!std::strcmp(symbol, "cuMemcpyDtoH")) fn = (void*)&cuMemcpyDtoH_v2;
   else if (!std::strcmp(symbol, "cuMemsetD32Async")) fn = (void*)&cuMemsetD32Async;
   else if (!std::strcmp(symbol, "cuProfilerStop")) fn = (void*)&cuProfilerStop;
+  else if (!std::strcmp(symbol, "cuStreamBeginCapture")) fn = (void*)&cuStreamBeginCapture_v2;
+  else if (!std::strcmp(symbol, "cuStreamEndCapture")) fn = (void*)&cuStreamEndCapture;
+  else if (!std::strcmp(symbol, "cuGraphInstantiateWithFlags")) fn = (void*)&cuGraphInstantiateWithFlags;
+  else if (!std::strcmp(symbol, "cuGraphUpload")) fn = (void*)&cuGraphUpload;
+  else if (!std::strcmp(symbol, "cuMemAllocAsync")) fn = (void*)&cuMemAllocAsync;
   if (status) *status = fn ? 0 : 1;  // CU_GET_PROC_ADDRESS_SUCCESS, _SYMBOL_NOT_FOUND
   *pfn = fn;
   return fn ? CUDA_SUCCESS : CUDA_ERROR_NOT_FOUND;

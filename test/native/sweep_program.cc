@@ -4,6 +4,8 @@
 // batch: `batch` kernel launches and one graph launch per step, and a busy wait of
 // BASE_US + PER_SEQ_US x batch microseconds, so that the sweep's step times have a known shape.
 //   sweep_program [batch] [steps]; SWEEP_CRASH_AT=N: abort() at batch N after two steps
+// SWEEP_CAPTURE=1: before the steps, capture one graph with known allocations and waits (capture()
+// below), for sweep's capture time and capture memory.
 #include <cuda.h>
 #include <dlfcn.h>
 #include <nvtx3/nvToolsExt.h>
@@ -20,6 +22,10 @@ using Init = CUresult (*)(unsigned);
 
 constexpr int BASE_US = 300;
 constexpr int PER_SEQ_US = 40;
+// SWEEP_CAPTURE: what sweep must find (test/e2e/sweep.test.ts asserts these)
+constexpr unsigned long long CAPTURE_BYTES_PER_SEQ = 65536;  // cuMemAllocAsync inside the capture
+constexpr unsigned long long WINDOW_BYTES = 1 << 20;        // cuMemAlloc after capture end, before upload
+constexpr int CAPTURE_SPIN_US = 2000, INSTANTIATE_SPIN_US = 1000;
 
 static void spin(int us) {
   const auto end = std::chrono::steady_clock::now() + std::chrono::microseconds(us);
@@ -47,6 +53,32 @@ int main(int argc, char** argv) {
   reinterpret_cast<Init>(get("cuInit", 2000))(0);
   auto launch = reinterpret_cast<Launch>(get("cuLaunchKernel", 4000));
   auto graph = reinterpret_cast<TwoArgs>(get("cuGraphLaunch", 10000));
+  if (const char* c = std::getenv("SWEEP_CAPTURE"); c && std::strcmp(c, "1") == 0) {
+    using Alloc = CUresult (*)(CUdeviceptr*, size_t);
+    using AllocAsync = CUresult (*)(CUdeviceptr*, size_t, CUstream);
+    auto alloc = reinterpret_cast<Alloc>(get("cuMemAlloc", 3020));
+    auto allocAsync = reinterpret_cast<AllocAsync>(get("cuMemAllocAsync", 11020));
+    auto begin = reinterpret_cast<CUresult (*)(CUstream, CUstreamCaptureMode)>(get("cuStreamBeginCapture", 10010));
+    auto end = reinterpret_cast<CUresult (*)(CUstream, CUgraph*)>(get("cuStreamEndCapture", 10000));
+    auto instantiate = reinterpret_cast<CUresult (*)(CUgraphExec*, CUgraph, unsigned long long)>(get("cuGraphInstantiateWithFlags", 11040));
+    auto upload = reinterpret_cast<CUresult (*)(CUgraphExec, CUstream)>(get("cuGraphUpload", 11010));
+    CUstream stream = reinterpret_cast<CUstream>(0x10);
+    CUdeviceptr d = 0;
+    CUgraph g = nullptr;
+    CUgraphExec e = nullptr;
+    alloc(&d, 4096);  // before the capture: not the capture's
+    begin(stream, CU_STREAM_CAPTURE_MODE_GLOBAL);
+    allocAsync(&d, CAPTURE_BYTES_PER_SEQ * static_cast<unsigned>(batch), stream);
+    for (int i = 0; i < batch; ++i) launch(nullptr, 1, 1, 1, 1, 1, 1, 0, stream, nullptr, nullptr);
+    spin(CAPTURE_SPIN_US);
+    end(stream, &g);
+    alloc(&d, WINDOW_BYTES);
+    instantiate(&e, g, 0);
+    spin(INSTANTIATE_SPIN_US);
+    upload(e, stream);
+    alloc(&d, 12345);  // after the upload: not the capture's
+    instantiate(&e, g, 0);  // a second instantiation of the same graph is not part of its capture
+  }
   for (int s = 0; s < steps; ++s) {
     if (crash && std::atoi(crash) == batch && s == 2) std::abort();
     nvtxRangePushA("decode_step");

@@ -2,6 +2,8 @@
 // size's trace turned into a curve point. The curve format itself: core/recommend/step-curve.ts.
 import type { CurvePoint } from '../recommend/step-curve.js';
 import { sglangDefaultSizes, vllmDefaultSizes } from '../recommend/pool.js';
+import { median } from '../stats.js';
+import type { TraceRecord } from '../trace/record.js';
 import type { StepFigures } from '../trace/steps.js';
 
 export const BATCH_PLACEHOLDER = '{batch}';
@@ -27,6 +29,42 @@ export function substituteBatch(command: readonly string[], batch: number): stri
   return command.map((a) => a.split(BATCH_PLACEHOLDER).join(String(batch)));
 }
 
+/** A size's graph captures, per graph (median over the graphs its processes captured). */
+export interface CaptureFigures {
+  /** captures that ended (cuStreamEndCapture seen) in the complete records */
+  graphs: number;
+  /** capture begin to instantiate + upload end; null when no capture ended */
+  captureNs: number | null;
+  /** bytes requested by allocation APIs in the capture's window; null when none ended or allocations were dropped */
+  memoryBytes: number | null;
+  /** how memoryBytes was measured, one line */
+  memoryMethod: string;
+}
+
+/** The method line for memoryBytes, naming the allocation APIs the tracer counted. */
+export function captureMemoryMethod(apis: readonly string[]): string {
+  return `allocation APIs (${apis.join(', ')}): bytes requested by calls that began between capture begin and instantiate/upload end, median per graph; the drop in free device memory is not measured`;
+}
+
+/**
+ * Capture time and memory per graph from the host tracer's records: the median over every capture
+ * that ended, in every record that has graph captures. Null when no record has them (not recorded).
+ */
+export function captureFigures(records: readonly TraceRecord[]): CaptureFigures | null {
+  const withCaptures = records.filter((r) => r.graphCaptures !== null);
+  if (!withCaptures.length) return null;
+  const ended = withCaptures.flatMap((r) => r.graphCaptures!.captures.filter((c) => c.captureNs !== null));
+  const apis = [...new Set(withCaptures.flatMap((r) => r.graphCaptures!.allocationApis))];
+  const dropped = withCaptures.some((r) => r.graphCaptures!.allocationsDropped > 0);
+  const mem = ended.map((c) => c.allocBytes).filter((b): b is number => b !== null);
+  return {
+    graphs: ended.length,
+    captureNs: ended.length ? median(ended.map((c) => c.captureNs!)) : null,
+    memoryBytes: !dropped && mem.length ? median(mem) : null,
+    memoryMethod: captureMemoryMethod(apis),
+  };
+}
+
 export interface SizeRun {
   batch: number;
   exitCode: number;
@@ -36,6 +74,8 @@ export interface SizeRun {
   /** the marked steps of the complete records; null when none was seen */
   steps: StepFigures | null;
   stepMarker: string;
+  /** graph captures of the complete records; null when not recorded */
+  captures: CaptureFigures | null;
 }
 
 /**
@@ -66,9 +106,9 @@ export function curvePoint(run: SizeRun): CurvePoint {
     stepNs: { medianNs: s.durationNs.p50, madNs: s.durationNs.mad, count: s.durationNs.count },
     launchesPerStep: s.launches.p50,
     graphLaunchesPerStep: s.graphLaunches.p50,
-    captureNs: null,
-    captureMemoryBytes: null,
-    captureMemoryMethod: null,
+    captureNs: run.captures?.captureNs ?? null,
+    captureMemoryBytes: run.captures?.memoryBytes ?? null,
+    captureMemoryMethod: run.captures?.memoryBytes != null ? run.captures.memoryMethod : null,
     error: null,
   };
 }

@@ -108,6 +108,37 @@ export interface Timeline {
   steps: TimelineStep[];
 }
 
+/**
+ * One graph capture the host tracer saw: cuStreamBeginCapture .. cuStreamEndCapture, then the first
+ * cuGraphInstantiateWithFlags of its graph and the first cuGraphUpload of that executable graph.
+ * Times are from the tracer's start (steady clock). Null figures: the capture was still open at exit.
+ */
+export interface GraphCapture {
+  startNs: number;
+  captureEndNs: number | null;
+  instantiateEndNs: number | null;
+  uploadEndNs: number | null;
+  /** capture begin to the last of capture end, instantiation end and upload end */
+  captureNs: number | null;
+  /** bytes requested by the allocation APIs (GraphCaptures.allocationApis) whose calls began in [start, ready] */
+  allocBytes: number | null;
+  allocCalls: number | null;
+  /** the part of allocBytes whose calls began before capture end */
+  allocBytesInCapture: number | null;
+}
+
+/** The record's graphCaptures (host tracer only; docs/trace.md, "Graph captures"). */
+export interface GraphCaptures {
+  /** the allocation APIs whose sizes are counted */
+  allocationApis: string[];
+  /** the drop in free device memory around captures (cuMemGetInfo); null: not measured */
+  freeMemoryDrop: number | null;
+  captures: GraphCapture[];
+  /** captures past the tracer's cap (100,000), allocations past its cap (2^20): not counted */
+  capturesDropped: number;
+  allocationsDropped: number;
+}
+
 export interface TraceRecord {
   schema: string;
   /** false: the process initialised CUDA under the tracer but never reached its exit handler */
@@ -143,5 +174,7 @@ export interface TraceRecord {
   unmatchedExits: number;
   /** cudaProfilerStart ranges collected under --capture-range (null: the library did not say) */
   captureRanges: number | null;
+  /** graph captures and the allocations in their windows; null: not recorded (CUPTI tracer, older records) */
+  graphCaptures: GraphCaptures | null;
   errors: string[];
 }
