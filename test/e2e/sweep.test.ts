@@ -55,8 +55,10 @@ describe.skipIf(!runnable)('graphprof sweep on a stand-in driver', () => {
       expect(p.stepNs!.medianNs).toBeGreaterThanOrEqual(floor);
       expect(p.stepNs!.medianNs).toBeLessThan(floor * 1.5 + 200e3);
     }
-    expect(j.points.every((p) => p.captureNs === null && p.captureMemoryBytes === null)).toBe(true);
-    expect(j.notes[0]).toMatch(/^capture time and capture memory per graph are not measured by sweep yet/);
+    // this program captures no graph: recorded as none seen, null
+    expect(j.points.every((p) => p.captureNs === null && p.captureMemoryBytes === null && p.captureMemoryMethod === null)).toBe(true);
+    expect(j.notes[0]).toMatch(/^capture time and capture memory per graph come from the host tracer .*checked against a stand-in driver only/);
+    expect(j.notes[1]).toBe('no graph capture was seen at batch 1, 4, 16: capture time and memory are null there (recommend takes them from --engine-log, flags or its assumed defaults)');
     // the program's own output went to stderr, never into the result
     expect(r.stderr).toContain('sweep_program: batch 16, 12 steps');
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(j);
@@ -66,6 +68,36 @@ describe.skipIf(!runnable)('graphprof sweep on a stand-in driver', () => {
     const rj = JSON.parse(rec.stdout) as RecommendResult;
     expect(rj.curve?.points.map((p) => p.batch)).toEqual([1, 4, 16]);
     expect(rj.trend.kind).toBe('rising');
+  });
+
+  it('capture time and memory per graph, from a program that captures one graph of known allocations (SWEEP_CAPTURE)', () => {
+    // sweep_program.cc: 4,096 B before the capture; 65,536 x batch B by cuMemAllocAsync inside it and
+    // a 2 ms wait; 1 MiB by cuMemAlloc after capture end; instantiate, a 1 ms wait, upload; 12,345 B
+    // after the upload and a second instantiation of the same graph (neither is the capture's)
+    const out = join(dir, 'capture.json');
+    const r = graphprof(['sweep', '--batch-sizes', '2,8', '--step-marker', 'nvtx:decode_step', '-o', out, '--json', '--', program, '{batch}', '3'], { ...env, SWEEP_CAPTURE: '1' });
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as CurveResult;
+    expect(j.points.map((p) => [p.batch, p.captureMemoryBytes])).toEqual([
+      [2, 65536 * 2 + (1 << 20)],
+      [8, 65536 * 8 + (1 << 20)],
+    ]);
+    for (const p of j.points) {
+      expect(p.captureMemoryMethod).toMatch(/^allocation APIs \(cuMemAlloc_v2, cuMemAllocAsync, cuMemAllocFromPoolAsync\): .*the drop in free device memory is not measured$/);
+      // at least the two waits; not far above on an idle core
+      expect(p.captureNs!).toBeGreaterThanOrEqual(3e6);
+      expect(p.captureNs!).toBeLessThan(3e6 * 1.5 + 200e6);
+      // the steps are untouched by the capture: batch launches and one graph launch each
+      expect([p.launchesPerStep, p.graphLaunchesPerStep]).toEqual([p.batch, 1]);
+    }
+    expect(j.notes).toHaveLength(1);
+    // recommend takes them as measured
+    const rec = graphprof(['recommend', '--max-batch', '8', '--curve', out, '--json']);
+    expect(rec.code).toBe(0);
+    const rj = JSON.parse(rec.stdout) as RecommendResult;
+    // a line through the two sizes: 1 MiB per graph and 64 KiB per sequence
+    expect([rj.model.graphMemBytes, rj.model.poolPerSeqBytes]).toEqual([1 << 20, 65536]);
+    expect([rj.model.sources.graphMemBytes, rj.model.sources.poolPerSeqBytes, rj.model.sources.captureBaseNs]).toEqual(['curve', 'curve', 'curve']);
   });
 
   it('a size that crashes is reported with its exit code, the sweep goes on, and the exit is 1; nothing measured is lost', () => {
