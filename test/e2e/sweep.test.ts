@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import type { CurveResult } from '../../src/core/recommend/step-curve.js';
 import type { RecommendResult } from '../../src/core/recommend/recommend.js';
+import { readRecords } from '../../src/ingest/trace-record.js';
 import { graphprof, root } from './cli.js';
 
 const hostLibrary = join(root, 'build', 'Release', 'libgraphprof_host.so');
@@ -98,6 +99,29 @@ describe.skipIf(!runnable)('graphprof sweep on a stand-in driver', () => {
     // a line through the two sizes: 1 MiB per graph and 64 KiB per sequence
     expect([rj.model.graphMemBytes, rj.model.poolPerSeqBytes]).toEqual([1 << 20, 65536]);
     expect([rj.model.sources.graphMemBytes, rj.model.sources.poolPerSeqBytes, rj.model.sources.captureBaseNs]).toEqual(['curve', 'curve', 'curve']);
+  });
+
+  it("the host tracer's record of that capture: its times in order, and which allocations fell in its window", () => {
+    const out = mkdtempSync(join(tmpdir(), 'graphprof-capture-'));
+    const lib = hostLibrary;
+    const r = spawnSync(program, ['4', '2'], {
+      env: { ...process.env, ...env, SWEEP_CAPTURE: '1', LD_PRELOAD: lib, NVTX_INJECTION64_PATH: lib, GRAPHPROF_TRACE_DIR: out, GRAPHPROF_TRACE_STEP: 'nvtx:decode_step', GRAPHPROF_TRACE_ACTIVITY: '0' },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    const { records } = readRecords(out);
+    expect(records).toHaveLength(1);
+    const g = records[0]!.graphCaptures!;
+    expect(g).toMatchObject({ allocationApis: ['cuMemAlloc_v2', 'cuMemAllocAsync', 'cuMemAllocFromPoolAsync'], freeMemoryDrop: null, capturesDropped: 0, allocationsDropped: 0 });
+    expect(g.captures).toHaveLength(1);
+    const c = g.captures[0]!;
+    // 4 x 64 KiB inside the capture, 1 MiB between capture end and upload; not the 4,096 B before nor the 12,345 B after
+    expect([c.allocBytesInCapture, c.allocBytes, c.allocCalls]).toEqual([4 * 65536, 4 * 65536 + (1 << 20), 2]);
+    // begin < end (2 ms wait) <= instantiate < upload (1 ms wait); the second instantiation is not the capture's
+    expect(c.captureEndNs! - c.startNs).toBeGreaterThanOrEqual(2e6);
+    expect(c.instantiateEndNs!).toBeGreaterThanOrEqual(c.captureEndNs!);
+    expect(c.uploadEndNs! - c.instantiateEndNs!).toBeGreaterThanOrEqual(1e6);
+    expect(c.captureNs).toBe(c.uploadEndNs! - c.startNs);
   });
 
   it('a size that crashes is reported with its exit code, the sweep goes on, and the exit is 1; nothing measured is lost', () => {

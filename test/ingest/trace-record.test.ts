@@ -22,6 +22,16 @@ describe('trace records', () => {
     expect(toTraceRecord({ ...base, collection: { captureRanges: -1 } }).captureRanges).toBeNull();
   });
 
+  it('reads graph captures where the host tracer wrote them; a record without them has none', () => {
+    expect(parent.graphCaptures).toBeNull();
+    const base = JSON.parse(JSON.stringify(parent)) as Record<string, unknown>;
+    const c = { startNs: 10, captureEndNs: 50, instantiateEndNs: 60, uploadEndNs: null, captureNs: 50, allocBytes: 4096, allocCalls: 1, allocBytesInCapture: 0 };
+    const g = { allocationApis: ['cuMemAlloc_v2'], freeMemoryDrop: null, captures: [c], capturesDropped: 0, allocationsDropped: 2 };
+    expect(toTraceRecord({ ...base, graphCaptures: g }).graphCaptures).toEqual(g);
+    expect(toTraceRecord({ ...base, graphCaptures: null }).graphCaptures).toBeNull();
+    expect(() => toTraceRecord({ ...base, graphCaptures: { ...g, captures: [{ ...c, allocBytes: 'x' }] } })).toThrow('graphCaptures.captures[0].allocBytes: expected a number >= 0, got "x"');
+  });
+
   it('refuses a record of another schema or with a bad field, naming it', () => {
     expect(() => toTraceRecord({ schema: 'other/1' })).toThrow('record.schema: expected "graphprof-trace-record/2" (or "graphprof-trace-record/1"), got "other/1"');
     const bad = JSON.parse(JSON.stringify(parent)) as { api: { calls: unknown }[] };
