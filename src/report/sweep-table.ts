@@ -24,8 +24,8 @@ export function renderSweepTable(r: CurveResult, color: ChalkInstance): string {
       ok ? String(p.stepNs!.count) : '-',
       count(p.launchesPerStep),
       count(p.graphLaunchesPerStep),
-      p.captureNs === null ? 'not measured' : formatDuration(p.captureNs),
-      p.captureMemoryBytes === null ? 'not measured' : formatBytes(p.captureMemoryBytes),
+      p.captureNs === null ? (ok ? 'none seen' : '-') : formatDuration(p.captureNs),
+      p.captureMemoryBytes === null ? (ok ? 'none seen' : '-') : formatBytes(p.captureMemoryBytes),
     ]);
   }
   const failed = r.points.filter((p) => p.status === 'failed');
@@ -33,6 +33,7 @@ export function renderSweepTable(r: CurveResult, color: ChalkInstance): string {
     `graphprof sweep: ${r.points.length} of ${r.config.batchSizes.length} sizes run, ${failed.length} failed; steps marked by ${r.config.stepMarker}; ${r.config.command.join(' ')}`,
     table.toString(),
     'step: wall time of a marked step under the host tracer (median, median absolute deviation, steps measured); launches per step: medians over the steps.',
+    'capture/graph: capture begin to the end of its first instantiate + upload; capture memory: bytes requested by allocation APIs in that window (the drop in free memory is not measured); medians over the graphs captured.',
   ];
   for (const p of failed) lines.push(`failed: batch ${p.batch}: ${p.error}`);
   for (const n of r.notes) lines.push(`note: ${n}`);

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import type { CurveResult } from '../../src/core/recommend/step-curve.js';
 import type { RecommendResult } from '../../src/core/recommend/recommend.js';
+import { formatBytes } from '../../src/core/units.js';
 import { readRecords } from '../../src/ingest/trace-record.js';
 import { graphprof, root } from './cli.js';
 
@@ -92,6 +93,11 @@ describe.skipIf(!runnable)('graphprof sweep on a stand-in driver', () => {
       expect([p.launchesPerStep, p.graphLaunchesPerStep]).toEqual([p.batch, 1]);
     }
     expect(j.notes).toHaveLength(1);
+    // the table shows them per size; a size with no capture says so
+    const t = graphprof(['sweep', '--batch-sizes', '2', '--step-marker', 'nvtx:decode_step', '--', program, '{batch}', '2'], { ...env, SWEEP_CAPTURE: '1' });
+    expect(t.stdout).toMatch(new RegExp(`│ +\\d[\\d.]* ms │ +${formatBytes(65536 * 2 + (1 << 20))} │`));
+    expect(t.stdout).toContain('capture memory: bytes requested by allocation APIs in that window (the drop in free memory is not measured)');
+    expect(graphprof(['sweep', '--batch-sizes', '2', '--step-marker', 'nvtx:decode_step', '--', program, '{batch}', '2'], env).stdout).toMatch(/│ +none seen │ +none seen │/);
     // recommend takes them as measured
     const rec = graphprof(['recommend', '--max-batch', '8', '--curve', out, '--json']);
     expect(rec.code).toBe(0);
