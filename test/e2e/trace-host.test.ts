@@ -172,7 +172,7 @@ describe.skipIf(!runnable)('graphprof trace, host tracer, on a stand-in driver',
 describe('the host tracer\'s API list', () => {
   it('is the same in native/trace/host_hooks.cc and src/core/trace/host-apis.ts', () => {
     const source = readFileSync(join(root, 'native', 'trace', 'host_hooks.cc'), 'utf8');
-    const inCpp = [...source.matchAll(/GP_(?:PT|LEGACY)\(\d+, (\w+),/g)].map((m) => m[1]);
+    const inCpp = [...source.matchAll(/GP_(?:PT|LEGACY)\((?:\d+|kWatch\w+), (\w+),/g)].map((m) => m[1]);
     expect(inCpp.length).toBeGreaterThan(40);
     expect(inCpp).toEqual([...HOST_APIS]);
   });
