@@ -85,17 +85,22 @@ struct Capture {
 struct Allocation {
   uint64_t startNs, bytes;
 };
+struct FreeSample {
+  uint64_t endNs, freeBytes;
+};
 
 // Captures are rare (one per graph): a lock is cheaper than anything cleverer. Allocations are kept
 // only once a capture has begun (before, none can lie in a capture's window).
 constexpr size_t kMaxCaptures = 100000;
 constexpr size_t kMaxAllocations = 1u << 20;
+constexpr size_t kMaxFreeSamples = 1u << 16;
 struct Captures {
   std::mutex mutex;
   std::vector<Capture> list;
   std::unordered_map<const void*, size_t> open, byGraph, byExec;  // stream, graph, exec -> capture
   std::vector<Allocation> allocations;
-  uint64_t capturesDropped = 0, allocationsDropped = 0;
+  std::vector<FreeSample> free;  // cuMemGetInfo's free memory, every call (the one before a capture counts)
+  uint64_t capturesDropped = 0, allocationsDropped = 0, freeDropped = 0;
 };
 Captures& g_captures = immortal<Captures>();
 std::atomic<bool> g_anyCapture{false};
@@ -164,13 +169,23 @@ void hostAllocated(uint64_t bytes, uint64_t startNs) {
   g_captures.allocations.push_back(Allocation{startNs, bytes});
 }
 
+void hostFreeMemory(uint64_t freeBytes, uint64_t endNs) {
+  if (!capturing()) return;
+  std::lock_guard<std::mutex> lock(g_captures.mutex);
+  if (g_captures.free.size() >= kMaxFreeSamples) {
+    ++g_captures.freeDropped;
+    return;
+  }
+  g_captures.free.push_back(FreeSample{endNs, freeBytes});
+}
+
 // "graphCaptures" of the record (docs/trace.md, "Graph captures"): per capture, its times from the
 // tracer's start and the bytes requested by allocation calls that began in its window.
 std::string tracerCaptures() {
   std::lock_guard<std::mutex> lock(g_captures.mutex);
   const auto rel = [](uint64_t t) { return std::to_string(t > g_startNs ? t - g_startNs : 0); };
   const auto relOrNull = [&](uint64_t t) { return t ? rel(t) : std::string("null"); };
-  std::string s = "{\"allocationApis\":[\"cuMemAlloc_v2\",\"cuMemAllocAsync\",\"cuMemAllocFromPoolAsync\"],\"freeMemoryDrop\":null,\"captures\":[";
+  std::string s = "{\"allocationApis\":[\"cuMemAlloc_v2\",\"cuMemAllocAsync\",\"cuMemAllocFromPoolAsync\"],\"captures\":[";
   for (size_t i = 0; i < g_captures.list.size(); ++i) {
     const Capture& c = g_captures.list[i];
     // Ready: the last of capture end, instantiation and upload seen for this graph.
@@ -193,7 +208,30 @@ std::string tracerCaptures() {
     s += ",\"allocBytesInCapture\":" + (c.ended ? std::to_string(inCapture) : std::string("null"));
     s += "}";
   }
+  // Free memory around captures: two consecutive cuMemGetInfo calls with captures wholly between
+  // them (begin after the first, ready before the second) and none straddling either.
+  std::vector<FreeSample> free = g_captures.free;
+  std::sort(free.begin(), free.end(), [](const FreeSample& a, const FreeSample& b) { return a.endNs < b.endNs; });
+  s += "],\"freeMemory\":[";
+  bool firstBracket = true;
+  for (size_t i = 0; i + 1 < free.size(); ++i) {
+    const uint64_t from = free[i].endNs, to = free[i + 1].endNs;
+    uint64_t inside = 0;
+    bool straddles = false;
+    for (const Capture& c : g_captures.list) {
+      const uint64_t ready = std::max(c.endNs, std::max(c.instantiateNs, c.uploadNs));
+      const bool ends = c.ended;
+      if (ends && c.beginNs > from && ready < to) ++inside;
+      else if (c.beginNs < to && (!ends || ready > from)) straddles = true;  // overlaps the interval, not inside it
+    }
+    if (!inside || straddles) continue;
+    if (!firstBracket) s += ",";
+    firstBracket = false;
+    s += "{\"beforeNs\":" + rel(from) + ",\"afterNs\":" + rel(to) + ",\"freeBeforeBytes\":" + std::to_string(free[i].freeBytes) +
+         ",\"freeAfterBytes\":" + std::to_string(free[i + 1].freeBytes) + ",\"graphs\":" + std::to_string(inside) + "}";
+  }
   s += "],\"capturesDropped\":" + std::to_string(g_captures.capturesDropped);
+  s += ",\"freeSamplesDropped\":" + std::to_string(g_captures.freeDropped);
   s += ",\"allocationsDropped\":" + std::to_string(g_captures.allocationsDropped) + "}";
   return s;
 }

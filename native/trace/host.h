@@ -21,6 +21,7 @@ void hostCaptureEnd(const void* stream, const void* graph, uint64_t endNs);  // 
 void hostInstantiated(const void* graph, const void* exec, uint64_t endNs);  // cuGraphInstantiate* returned
 void hostUploaded(const void* exec, uint64_t endNs);                       // cuGraphUpload returned
 void hostAllocated(uint64_t bytes, uint64_t startNs);                      // an allocation API succeeded
+void hostFreeMemory(uint64_t freeBytes, uint64_t endNs);                   // cuMemGetInfo returned
 
 // host_hooks.cc: the wrapped driver APIs, one entry per variant (legacy and per-thread stream).
 struct HostApi {

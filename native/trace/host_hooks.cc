@@ -78,10 +78,11 @@ enum Watched : int {
   kWatchBeginCapture = 39,
   kWatchEndCapture = 40,
   kWatchInstantiate = 41,
+  kWatchMemGetInfo = 43,
 };
 constexpr bool watched(int i) {
   return i == kWatchUpload || i == kWatchAlloc || i == kWatchAllocAsync || i == kWatchAllocFromPool || i == kWatchBeginCapture ||
-         i == kWatchEndCapture || i == kWatchInstantiate;
+         i == kWatchEndCapture || i == kWatchInstantiate || i == kWatchMemGetInfo;
 }
 
 // What a watched call did, from its arguments (the driver's signatures; std::get fails to compile
@@ -95,6 +96,8 @@ void observe(uint64_t t0, uint64_t t1, A... a) {
     if (std::get<1>(args)) graphprof_trace::hostCaptureEnd(std::get<0>(args), *std::get<1>(args), t1);
   } else if constexpr (I == kWatchInstantiate) {  // (CUgraphExec*, CUgraph, unsigned long long)
     if (std::get<0>(args)) graphprof_trace::hostInstantiated(std::get<1>(args), *std::get<0>(args), t1);
+  } else if constexpr (I == kWatchMemGetInfo) {  // (size_t* free, size_t* total)
+    if (std::get<0>(args)) graphprof_trace::hostFreeMemory(static_cast<uint64_t>(*std::get<0>(args)), t1);
   } else if constexpr (I == kWatchUpload) {  // (CUgraphExec, CUstream)
     graphprof_trace::hostUploaded(std::get<0>(args), t1);
   } else {  // cuMemAlloc_v2, cuMemAllocAsync, cuMemAllocFromPoolAsync: (CUdeviceptr*, size_t, ...)
@@ -194,6 +197,7 @@ const Api kApis[] = {
     GP_PT(kWatchEndCapture, cuStreamEndCapture, _ptsz, 10000, kNow)
     GP_LEGACY(kWatchInstantiate, cuGraphInstantiateWithFlags, 11040, kNow)
     GP_LEGACY(42, cuCtxSynchronize_v2, 13000, kNow)
+    GP_LEGACY(kWatchMemGetInfo, cuMemGetInfo_v2, 3020, kNow)
 };
 constexpr int kApiCount = sizeof(kApis) / sizeof(kApis[0]);
 
@@ -338,7 +342,8 @@ int hostApiCount() { return kApiCount * 2; }
 bool hostWatchedListed() {
   const std::pair<int, const char*> want[] = {{kWatchUpload, "cuGraphUpload"}, {kWatchAlloc, "cuMemAlloc_v2"}, {kWatchAllocAsync, "cuMemAllocAsync"},
                                               {kWatchAllocFromPool, "cuMemAllocFromPoolAsync"}, {kWatchBeginCapture, "cuStreamBeginCapture_v2"},
-                                              {kWatchEndCapture, "cuStreamEndCapture"}, {kWatchInstantiate, "cuGraphInstantiateWithFlags"}};
+                                              {kWatchEndCapture, "cuStreamEndCapture"}, {kWatchInstantiate, "cuGraphInstantiateWithFlags"},
+                                              {kWatchMemGetInfo, "cuMemGetInfo_v2"}};
   for (const auto& w : want)
     if (std::strcmp(kApis[w.first].name, w.second) != 0) return false;
   return true;

@@ -20,6 +20,8 @@ constexpr uint64_t CU_GET_PROC_ADDRESS_PER_THREAD_DEFAULT_STREAM = 2;
 
 namespace {
 int g_calls[16];
+size_t g_allocated = 0;  // device bytes allocated through the stand-in: cuMemGetInfo's free drops by them
+constexpr size_t kDeviceBytes = size_t{80} << 30;
 enum { kLaunch, kLaunchPt, kSync, kGraph, kCtxSync1, kCtxSync2, kProfStart, kProfStop, kInit, kAlloc, kHtoD, kHtoDAsync, kDtoH, kMemset, kCount };
 }  // namespace
 
@@ -41,7 +43,8 @@ CUresult CUDAAPI cuGraphLaunch(CUgraphExec, CUstream) { ++g_calls[kGraph]; retur
 CUresult CUDAAPI cuCtxSynchronize() { ++g_calls[kCtxSync1]; return CUDA_SUCCESS; }
 CUresult CUDAAPI cuCtxSynchronize_v2(CUcontext) { ++g_calls[kCtxSync2]; return CUDA_SUCCESS; }
 CUresult CUDAAPI cuProfilerStart() { ++g_calls[kProfStart]; return CUDA_SUCCESS; }
-CUresult CUDAAPI cuMemAlloc_v2(CUdeviceptr* p, size_t) { ++g_calls[kAlloc]; *p = 0x1000; return CUDA_SUCCESS; }
+CUresult CUDAAPI cuMemAlloc_v2(CUdeviceptr* p, size_t n) { ++g_calls[kAlloc]; g_allocated += n; *p = 0x1000; return CUDA_SUCCESS; }
+CUresult CUDAAPI cuMemGetInfo_v2(size_t* free, size_t* total) { *free = kDeviceBytes - g_allocated; *total = kDeviceBytes; return CUDA_SUCCESS; }
 CUresult CUDAAPI cuMemcpyHtoD_v2(CUdeviceptr, const void*, size_t) { ++g_calls[kHtoD]; return CUDA_SUCCESS; }
 CUresult CUDAAPI cuMemcpyHtoDAsync_v2(CUdeviceptr, const void*, size_t, CUstream) { ++g_calls[kHtoDAsync]; return CUDA_SUCCESS; }
 CUresult CUDAAPI cuMemcpyDtoH_v2(void*, CUdeviceptr, size_t) { ++g_calls[kDtoH]; return CUDA_SUCCESS; }
@@ -62,7 +65,7 @@ CUresult CUDAAPI cuGraphInstantiateWithFlags(CUgraphExec* e, CUgraph, unsigned l
   return CUDA_SUCCESS;
 }
 CUresult CUDAAPI cuGraphUpload(CUgraphExec, CUstream) { return CUDA_SUCCESS; }
-CUresult CUDAAPI cuMemAllocAsync(CUdeviceptr* p, size_t, CUstream) { *p = 0x2000; return CUDA_SUCCESS; }
+CUresult CUDAAPI cuMemAllocAsync(CUdeviceptr* p, size_t n, CUstream) { g_allocated += n; *p = 0x2000; return CUDA_SUCCESS; }
 
 CUresult CUDAAPI cuGetProcAddress_v2(const char* symbol, void** pfn, int version, cuuint64_t flags, CUdriverProcAddressQueryResult* status);
 CUresult CUDAAPI cuGetProcAddress(const char* symbol, void** pfn, int version, cuuint64_t flags) {
@@ -90,6 +93,7 @@ CUresult CUDAAPI cuGetProcAddress_v2(const char* symbol, void** pfn, int version
   else if (!std::strcmp(symbol, "cuGraphInstantiateWithFlags")) fn = (void*)&cuGraphInstantiateWithFlags;
   else if (!std::strcmp(symbol, "cuGraphUpload")) fn = (void*)&cuGraphUpload;
   else if (!std::strcmp(symbol, "cuMemAllocAsync")) fn = (void*)&cuMemAllocAsync;
+  else if (!std::strcmp(symbol, "cuMemGetInfo")) fn = (void*)&cuMemGetInfo_v2;
   if (status) *status = fn ? 0 : 1;  // CU_GET_PROC_ADDRESS_SUCCESS, _SYMBOL_NOT_FOUND
   *pfn = fn;
   return fn ? CUDA_SUCCESS : CUDA_ERROR_NOT_FOUND;

@@ -62,11 +62,14 @@ int main(int argc, char** argv) {
     auto end = reinterpret_cast<CUresult (*)(CUstream, CUgraph*)>(get("cuStreamEndCapture", 10000));
     auto instantiate = reinterpret_cast<CUresult (*)(CUgraphExec*, CUgraph, unsigned long long)>(get("cuGraphInstantiateWithFlags", 11040));
     auto upload = reinterpret_cast<CUresult (*)(CUgraphExec, CUstream)>(get("cuGraphUpload", 11010));
+    auto memInfo = reinterpret_cast<CUresult (*)(size_t*, size_t*)>(get("cuMemGetInfo", 3020));
+    size_t freeBytes = 0, totalBytes = 0;
     CUstream stream = reinterpret_cast<CUstream>(0x10);
     CUdeviceptr d = 0;
     CUgraph g = nullptr;
     CUgraphExec e = nullptr;
     alloc(&d, 4096);  // before the capture: not the capture's
+    memInfo(&freeBytes, &totalBytes);  // free memory before and after the capture, as vLLM measures it
     begin(stream, CU_STREAM_CAPTURE_MODE_GLOBAL);
     allocAsync(&d, CAPTURE_BYTES_PER_SEQ * static_cast<unsigned>(batch), stream);
     for (int i = 0; i < batch; ++i) launch(nullptr, 1, 1, 1, 1, 1, 1, 0, stream, nullptr, nullptr);
@@ -76,6 +79,7 @@ int main(int argc, char** argv) {
     instantiate(&e, g, 0);
     spin(INSTANTIATE_SPIN_US);
     upload(e, stream);
+    memInfo(&freeBytes, &totalBytes);
     alloc(&d, 12345);  // after the upload: not the capture's
     instantiate(&e, g, 0);  // a second instantiation of the same graph is not part of its capture
   }

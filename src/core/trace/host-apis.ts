@@ -14,7 +14,7 @@ export const HOST_APIS: readonly string[] = [
   'cuCtxSynchronize', 'cuEventSynchronize', 'cuEventRecord', 'cuEventRecordWithFlags', 'cuStreamWaitEvent', 'cuStreamQuery',
   'cuEventQuery', 'cuMemAlloc_v2', 'cuMemFree_v2', 'cuMemAllocAsync', 'cuMemFreeAsync', 'cuMemAllocFromPoolAsync',
   'cuMemAllocHost_v2', 'cuMemHostAlloc', 'cuMemFreeHost', 'cuMemAllocManaged', 'cuStreamBeginCapture_v2',
-  'cuStreamEndCapture', 'cuGraphInstantiateWithFlags', 'cuCtxSynchronize_v2',
+  'cuStreamEndCapture', 'cuGraphInstantiateWithFlags', 'cuCtxSynchronize_v2', 'cuMemGetInfo_v2',
 ];
 
 /**
