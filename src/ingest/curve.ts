@@ -82,6 +82,12 @@ export function parseCurve(file: string, text: string): CurveFile {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) bad(`${key}: expected a number >= 0 or null, got ${JSON.stringify(v)}`);
       return v as number;
     };
+    const signedOpt = (key: string): number | null => {
+      const v = p![key];
+      if (v === undefined || v === null) return null;
+      if (typeof v !== 'number' || !Number.isFinite(v)) bad(`${key}: expected a number of bytes or null, got ${JSON.stringify(v)}`);
+      return v as number;
+    };
     points.push({
       batch: batch as number,
       status: 'ok',
@@ -92,6 +98,7 @@ export function parseCurve(file: string, text: string): CurveFile {
       captureNs: opt('captureNs'),
       captureMemoryBytes: opt('captureMemoryBytes'),
       captureMemoryMethod: typeof p!.captureMemoryMethod === 'string' ? p!.captureMemoryMethod : null,
+      captureFreeDropBytes: signedOpt('captureFreeDropBytes'),
       error: null,
     });
   });
@@ -112,6 +119,7 @@ export function emptyPoint(batch: number, exitCode: number, error: string | null
     captureNs: null,
     captureMemoryBytes: null,
     captureMemoryMethod: null,
+    captureFreeDropBytes: null,
     error,
   };
 }

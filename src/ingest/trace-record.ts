@@ -14,6 +14,7 @@ import {
   type DurationStat,
   type GraphCapture,
   type GraphCaptures,
+  type FreeMemoryBracket,
   type ScopedRows,
   type StepRecord,
   type Timeline,
@@ -187,12 +188,18 @@ function graphCaptures(o: Obj): GraphCaptures | null {
       allocBytesInCapture: numOrNull(x, 'allocBytesInCapture', w),
     };
   });
+  const freeMemory = arr(g, 'freeMemory', 'graphCaptures').map((b, i): FreeMemoryBracket => {
+    const w = `graphCaptures.freeMemory[${i}]`;
+    const x = obj(b, w);
+    return { beforeNs: num(x, 'beforeNs', w), afterNs: num(x, 'afterNs', w), freeBeforeBytes: num(x, 'freeBeforeBytes', w), freeAfterBytes: num(x, 'freeAfterBytes', w), graphs: num(x, 'graphs', w) };
+  });
   return {
     allocationApis: arr(g, 'allocationApis', 'graphCaptures').map((a) => String(a)),
-    freeMemoryDrop: numOrNull(g, 'freeMemoryDrop', 'graphCaptures'),
     captures,
+    freeMemory,
     capturesDropped: num(g, 'capturesDropped', 'graphCaptures', 0),
     allocationsDropped: num(g, 'allocationsDropped', 'graphCaptures', 0),
+    freeSamplesDropped: num(g, 'freeSamplesDropped', 'graphCaptures', 0),
   };
 }
 

@@ -85,7 +85,9 @@ describe.skipIf(!runnable)('graphprof sweep on a stand-in driver', () => {
       [8, 65536 * 8 + (1 << 20)],
     ]);
     for (const p of j.points) {
-      expect(p.captureMemoryMethod).toMatch(/^allocation APIs \(cuMemAlloc_v2, cuMemAllocAsync, cuMemAllocFromPoolAsync\): .*the drop in free device memory is not measured$/);
+      expect(p.captureMemoryMethod).toMatch(/^allocation APIs \(cuMemAlloc_v2, cuMemAllocAsync, cuMemAllocFromPoolAsync\): .*is captureFreeDropBytes, where the program measured it$/);
+      // the program calls cuMemGetInfo before the capture and after the upload: the stand-in's free memory drops by what was allocated between
+      expect(p.captureFreeDropBytes).toBe(65536 * p.batch + (1 << 20));
       // at least the two waits; not far above on an idle core
       expect(p.captureNs!).toBeGreaterThanOrEqual(3e6);
       expect(p.captureNs!).toBeLessThan(3e6 * 1.5 + 200e6);
@@ -95,9 +97,9 @@ describe.skipIf(!runnable)('graphprof sweep on a stand-in driver', () => {
     expect(j.notes).toHaveLength(1);
     // the table shows them per size; a size with no capture says so
     const t = graphprof(['sweep', '--batch-sizes', '2', '--step-marker', 'nvtx:decode_step', '--', program, '{batch}', '2'], { ...env, SWEEP_CAPTURE: '1' });
-    expect(t.stdout).toMatch(new RegExp(`│ +\\d[\\d.]* ms │ +${formatBytes(65536 * 2 + (1 << 20))} │`));
-    expect(t.stdout).toContain('capture memory: bytes requested by allocation APIs in that window (the drop in free memory is not measured)');
-    expect(graphprof(['sweep', '--batch-sizes', '2', '--step-marker', 'nvtx:decode_step', '--', program, '{batch}', '2'], env).stdout).toMatch(/│ +none seen │ +none seen │/);
+    expect(t.stdout).toMatch(new RegExp(`│ +\\d[\\d.]* ms │ +${formatBytes(65536 * 2 + (1 << 20))} │ +${formatBytes(65536 * 2 + (1 << 20))} │`));
+    expect(t.stdout).toContain('free-memory drop: cuMemGetInfo before minus after, where the program called it around its captures');
+    expect(graphprof(['sweep', '--batch-sizes', '2', '--step-marker', 'nvtx:decode_step', '--', program, '{batch}', '2'], env).stdout).toMatch(/│ +none seen │ +none seen │ +not measured │/);
     // recommend takes them as measured
     const rec = graphprof(['recommend', '--max-batch', '8', '--curve', out, '--json']);
     expect(rec.code).toBe(0);
@@ -118,7 +120,13 @@ describe.skipIf(!runnable)('graphprof sweep on a stand-in driver', () => {
     const { records } = readRecords(out);
     expect(records).toHaveLength(1);
     const g = records[0]!.graphCaptures!;
-    expect(g).toMatchObject({ allocationApis: ['cuMemAlloc_v2', 'cuMemAllocAsync', 'cuMemAllocFromPoolAsync'], freeMemoryDrop: null, capturesDropped: 0, allocationsDropped: 0 });
+    expect(g).toMatchObject({ allocationApis: ['cuMemAlloc_v2', 'cuMemAllocAsync', 'cuMemAllocFromPoolAsync'], capturesDropped: 0, allocationsDropped: 0, freeSamplesDropped: 0 });
+    // cuMemGetInfo before the capture and after the upload: one bracket around one graph
+    expect(g.freeMemory).toHaveLength(1);
+    expect(g.freeMemory[0]!.freeBeforeBytes - g.freeMemory[0]!.freeAfterBytes).toBe(4 * 65536 + (1 << 20));
+    expect(g.freeMemory[0]!.graphs).toBe(1);
+    expect(g.freeMemory[0]!.beforeNs).toBeLessThan(g.captures[0]!.startNs);
+    expect(g.freeMemory[0]!.afterNs).toBeGreaterThan(g.captures[0]!.uploadEndNs!);
     expect(g.captures).toHaveLength(1);
     const c = g.captures[0]!;
     // 4 x 64 KiB inside the capture, 1 MiB between capture end and upload; not the 4,096 B before nor the 12,345 B after

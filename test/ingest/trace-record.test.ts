@@ -26,7 +26,7 @@ describe('trace records', () => {
     expect(parent.graphCaptures).toBeNull();
     const base = JSON.parse(JSON.stringify(parent)) as Record<string, unknown>;
     const c = { startNs: 10, captureEndNs: 50, instantiateEndNs: 60, uploadEndNs: null, captureNs: 50, allocBytes: 4096, allocCalls: 1, allocBytesInCapture: 0 };
-    const g = { allocationApis: ['cuMemAlloc_v2'], freeMemoryDrop: null, captures: [c], capturesDropped: 0, allocationsDropped: 2 };
+    const g = { allocationApis: ['cuMemAlloc_v2'], captures: [c], freeMemory: [{ beforeNs: 5, afterNs: 70, freeBeforeBytes: 9000, freeAfterBytes: 5000, graphs: 1 }], capturesDropped: 0, allocationsDropped: 2, freeSamplesDropped: 0 };
     expect(toTraceRecord({ ...base, graphCaptures: g }).graphCaptures).toEqual(g);
     expect(toTraceRecord({ ...base, graphCaptures: null }).graphCaptures).toBeNull();
     expect(() => toTraceRecord({ ...base, graphCaptures: { ...g, captures: [{ ...c, allocBytes: 'x' }] } })).toThrow('graphCaptures.captures[0].allocBytes: expected a number >= 0, got "x"');

@@ -28,6 +28,12 @@ export interface CurvePoint {
   captureMemoryBytes: number | null;
   /** how captureMemoryBytes was measured (allocation APIs inside capture, free-memory drop) */
   captureMemoryMethod: string | null;
+  /**
+   * per graph: the drop in free device memory (cuMemGetInfo) across captures the program bracketed
+   * with it, divided by the graphs between; negative when memory was freed. null: not measured
+   * (absent in older curves). Reported beside captureMemoryBytes; recommend does not use it.
+   */
+  captureFreeDropBytes: number | null;
   /** why the size failed, one line; null when ok */
   error: string | null;
 }

@@ -39,11 +39,13 @@ export interface CaptureFigures {
   memoryBytes: number | null;
   /** how memoryBytes was measured, one line */
   memoryMethod: string;
+  /** per graph: the median over cuMemGetInfo brackets of (free before - free after) / graphs; null: none */
+  freeDropBytes: number | null;
 }
 
 /** The method line for memoryBytes, naming the allocation APIs the tracer counted. */
 export function captureMemoryMethod(apis: readonly string[]): string {
-  return `allocation APIs (${apis.join(', ')}): bytes requested by calls that began between capture begin and instantiate/upload end, median per graph; the drop in free device memory is not measured`;
+  return `allocation APIs (${apis.join(', ')}): bytes requested by calls that began between capture begin and instantiate/upload end, median per graph; the drop in free device memory (cuMemGetInfo around captures) is captureFreeDropBytes, where the program measured it`;
 }
 
 /**
@@ -57,11 +59,13 @@ export function captureFigures(records: readonly TraceRecord[]): CaptureFigures 
   const apis = [...new Set(withCaptures.flatMap((r) => r.graphCaptures!.allocationApis))];
   const dropped = withCaptures.some((r) => r.graphCaptures!.allocationsDropped > 0);
   const mem = ended.map((c) => c.allocBytes).filter((b): b is number => b !== null);
+  const brackets = withCaptures.flatMap((r) => r.graphCaptures!.freeMemory).filter((b) => b.graphs > 0);
   return {
     graphs: ended.length,
     captureNs: ended.length ? median(ended.map((c) => c.captureNs!)) : null,
     memoryBytes: !dropped && mem.length ? median(mem) : null,
     memoryMethod: captureMemoryMethod(apis),
+    freeDropBytes: brackets.length ? median(brackets.map((b) => (b.freeBeforeBytes - b.freeAfterBytes) / b.graphs)) : null,
   };
 }
 
@@ -93,6 +97,7 @@ export function curvePoint(run: SizeRun): CurvePoint {
     captureNs: null,
     captureMemoryBytes: null,
     captureMemoryMethod: null,
+    captureFreeDropBytes: null,
     error,
   });
   if (run.exitCode !== 0) return failed(`the command exited ${run.exitCode}${run.signal ? ` (${run.signal})` : ''}`);
@@ -109,6 +114,7 @@ export function curvePoint(run: SizeRun): CurvePoint {
     captureNs: run.captures?.captureNs ?? null,
     captureMemoryBytes: run.captures?.memoryBytes ?? null,
     captureMemoryMethod: run.captures?.memoryBytes != null ? run.captures.memoryMethod : null,
+    captureFreeDropBytes: run.captures?.freeDropBytes ?? null,
     error: null,
   };
 }

@@ -127,16 +127,29 @@ export interface GraphCapture {
   allocBytesInCapture: number | null;
 }
 
+/**
+ * Two consecutive cuMemGetInfo calls of the program with `graphs` captures wholly between them and
+ * none straddling either: the free device memory before and after.
+ */
+export interface FreeMemoryBracket {
+  beforeNs: number;
+  afterNs: number;
+  freeBeforeBytes: number;
+  freeAfterBytes: number;
+  graphs: number;
+}
+
 /** The record's graphCaptures (host tracer only; docs/trace.md, "Graph captures"). */
 export interface GraphCaptures {
   /** the allocation APIs whose sizes are counted */
   allocationApis: string[];
-  /** the drop in free device memory around captures (cuMemGetInfo); null: not measured */
-  freeMemoryDrop: number | null;
   captures: GraphCapture[];
-  /** captures past the tracer's cap (100,000), allocations past its cap (2^20): not counted */
+  /** empty: the program did not call cuMemGetInfo around its captures */
+  freeMemory: FreeMemoryBracket[];
+  /** captures past the tracer's cap (100,000), allocations past its cap (2^20), cuMemGetInfo results past 65,536: not kept */
   capturesDropped: number;
   allocationsDropped: number;
+  freeSamplesDropped: number;
 }
 
 export interface TraceRecord {

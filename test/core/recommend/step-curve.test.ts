@@ -7,7 +7,7 @@ function step(batch: number, stepNs: number, files = 1): MeasuredStep {
 }
 
 function point(batch: number, medianNs: number, more: Partial<CurvePoint> = {}): CurvePoint {
-  return { batch, status: 'ok', exitCode: 0, stepNs: { medianNs, madNs: 1, count: 5 }, launchesPerStep: 3, graphLaunchesPerStep: 1, captureNs: null, captureMemoryBytes: null, captureMemoryMethod: null, error: null, ...more };
+  return { batch, status: 'ok', exitCode: 0, stepNs: { medianNs, madNs: 1, count: 5 }, launchesPerStep: 3, graphLaunchesPerStep: 1, captureNs: null, captureMemoryBytes: null, captureMemoryMethod: null, captureFreeDropBytes: null, error: null, ...more };
 }
 
 describe('isotonic', () => {

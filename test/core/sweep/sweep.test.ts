@@ -10,7 +10,7 @@ function capture(captureNs: number | null, allocBytes: number | null): GraphCapt
   return { startNs: 10, captureEndNs: captureNs === null ? null : 20, instantiateEndNs: null, uploadEndNs: null, captureNs, allocBytes, allocCalls: allocBytes === null ? null : 1, allocBytesInCapture: allocBytes };
 }
 function record(g: Partial<GraphCaptures> | null): TraceRecord {
-  const graphCaptures = g === null ? null : { allocationApis: APIS, freeMemoryDrop: null, captures: [], capturesDropped: 0, allocationsDropped: 0, ...g };
+  const graphCaptures = g === null ? null : { allocationApis: APIS, captures: [], freeMemory: [], capturesDropped: 0, allocationsDropped: 0, freeSamplesDropped: 0, ...g };
   return { graphCaptures } as TraceRecord;
 }
 
@@ -52,14 +52,18 @@ describe('sweep, pure parts', () => {
       captureNs: 300,
       memoryBytes: 2000,
       memoryMethod:
-        'allocation APIs (cuMemAlloc_v2, cuMemAllocAsync, cuMemAllocFromPoolAsync): bytes requested by calls that began between capture begin and instantiate/upload end, median per graph; the drop in free device memory is not measured',
+        'allocation APIs (cuMemAlloc_v2, cuMemAllocAsync, cuMemAllocFromPoolAsync): bytes requested by calls that began between capture begin and instantiate/upload end, median per graph; the drop in free device memory (cuMemGetInfo around captures) is captureFreeDropBytes, where the program measured it',
+      freeDropBytes: null,
     });
+    // free memory around captures: per graph between the two cuMemGetInfo calls, median over brackets (one freed memory: negative)
+    const bracket = (before: number, after: number, graphs: number) => ({ beforeNs: 1, afterNs: 2, freeBeforeBytes: before, freeAfterBytes: after, graphs });
+    expect(captureFigures([record({ freeMemory: [bracket(10000, 4000, 3), bracket(10000, 9000, 1)] }), record({ freeMemory: [bracket(5000, 6000, 1)] })])!.freeDropBytes).toBe(1000);
     // allocations dropped past the tracer's cap: memory not given, time still is
     expect(captureFigures([record({ captures: [capture(100, 1000)], allocationsDropped: 1 })])).toMatchObject({ captureNs: 100, memoryBytes: null });
     // into the curve point
     const steps = { count: 1, durationNs: summarize([100]), launches: summarize([1]), graphLaunches: summarize([1]) } as StepFigures;
     const p = curvePoint({ batch: 2, exitCode: 0, signal: null, records: 2, steps, stepMarker: 'nvtx:s', captures: f });
-    expect([p.captureNs, p.captureMemoryBytes, p.captureMemoryMethod]).toEqual([300, 2000, f!.memoryMethod]);
+    expect([p.captureNs, p.captureMemoryBytes, p.captureMemoryMethod, p.captureFreeDropBytes]).toEqual([300, 2000, f!.memoryMethod, null]);
     expect(curvePoint({ batch: 2, exitCode: 0, signal: null, records: 2, steps, stepMarker: 'nvtx:s', captures: null }).captureMemoryMethod).toBeNull();
   });
 
