@@ -102,7 +102,9 @@ struct Captures {
   std::vector<FreeSample> free;  // cuMemGetInfo's free memory, every call (the one before a capture counts)
   uint64_t capturesDropped = 0, allocationsDropped = 0, freeDropped = 0;
 };
-Captures& g_captures = immortal<Captures>();
+// Built on first use, not by a static initialiser: a wrapped call can come before this file's
+// initialisers have run (see the top of this file).
+Captures& captures() { return immortal<Captures>(); }
 std::atomic<bool> g_anyCapture{false};
 
 bool capturing() { return !g_capturesBroken && g_collecting.load(std::memory_order_relaxed) && !g_stopping.load(std::memory_order_relaxed); }
@@ -113,85 +115,85 @@ uint64_t hostNowNs() { return nowNs(); }
 
 void hostCaptureBegin(const void* stream, uint64_t startNs) {
   if (!capturing()) return;
-  std::lock_guard<std::mutex> lock(g_captures.mutex);
-  if (g_captures.list.size() >= kMaxCaptures) {
-    ++g_captures.capturesDropped;
+  std::lock_guard<std::mutex> lock(captures().mutex);
+  if (captures().list.size() >= kMaxCaptures) {
+    ++captures().capturesDropped;
     return;
   }
   Capture c;
   c.beginNs = startNs;
-  g_captures.open[stream] = g_captures.list.size();
-  g_captures.list.push_back(c);
+  captures().open[stream] = captures().list.size();
+  captures().list.push_back(c);
   g_anyCapture.store(true, std::memory_order_relaxed);
 }
 
 void hostCaptureEnd(const void* stream, const void* graph, uint64_t endNs) {
   if (!capturing()) return;
-  std::lock_guard<std::mutex> lock(g_captures.mutex);
-  auto it = g_captures.open.find(stream);
-  if (it == g_captures.open.end()) return;  // begun before collection, or dropped
-  Capture& c = g_captures.list[it->second];
+  std::lock_guard<std::mutex> lock(captures().mutex);
+  auto it = captures().open.find(stream);
+  if (it == captures().open.end()) return;  // begun before collection, or dropped
+  Capture& c = captures().list[it->second];
   c.endNs = endNs;
   c.ended = true;
   c.graph = graph;
-  g_captures.byGraph[graph] = it->second;  // a graph handle reused after destruction: the newer capture
-  g_captures.open.erase(it);
+  captures().byGraph[graph] = it->second;  // a graph handle reused after destruction: the newer capture
+  captures().open.erase(it);
 }
 
 void hostInstantiated(const void* graph, const void* exec, uint64_t endNs) {
   if (!capturing()) return;
-  std::lock_guard<std::mutex> lock(g_captures.mutex);
-  auto it = g_captures.byGraph.find(graph);
-  if (it == g_captures.byGraph.end()) return;  // a graph built without capture
-  Capture& c = g_captures.list[it->second];
+  std::lock_guard<std::mutex> lock(captures().mutex);
+  auto it = captures().byGraph.find(graph);
+  if (it == captures().byGraph.end()) return;  // a graph built without capture
+  Capture& c = captures().list[it->second];
   if (c.instantiateNs) return;  // only the first instantiation follows the capture
   c.instantiateNs = endNs;
   c.exec = exec;
-  g_captures.byExec[exec] = it->second;
+  captures().byExec[exec] = it->second;
 }
 
 void hostUploaded(const void* exec, uint64_t endNs) {
   if (!capturing()) return;
-  std::lock_guard<std::mutex> lock(g_captures.mutex);
-  auto it = g_captures.byExec.find(exec);
-  if (it == g_captures.byExec.end()) return;
-  Capture& c = g_captures.list[it->second];
+  std::lock_guard<std::mutex> lock(captures().mutex);
+  auto it = captures().byExec.find(exec);
+  if (it == captures().byExec.end()) return;
+  Capture& c = captures().list[it->second];
   if (c.exec == exec && !c.uploadNs) c.uploadNs = endNs;
 }
 
 void hostAllocated(uint64_t bytes, uint64_t startNs) {
   if (!g_anyCapture.load(std::memory_order_relaxed) || !capturing()) return;
-  std::lock_guard<std::mutex> lock(g_captures.mutex);
-  if (g_captures.allocations.size() >= kMaxAllocations) {
-    ++g_captures.allocationsDropped;
+  std::lock_guard<std::mutex> lock(captures().mutex);
+  if (captures().allocations.size() >= kMaxAllocations) {
+    ++captures().allocationsDropped;
     return;
   }
-  g_captures.allocations.push_back(Allocation{startNs, bytes});
+  captures().allocations.push_back(Allocation{startNs, bytes});
 }
 
 void hostFreeMemory(uint64_t freeBytes, uint64_t endNs) {
   if (!capturing()) return;
-  std::lock_guard<std::mutex> lock(g_captures.mutex);
-  if (g_captures.free.size() >= kMaxFreeSamples) {
-    ++g_captures.freeDropped;
+  std::lock_guard<std::mutex> lock(captures().mutex);
+  if (captures().free.size() >= kMaxFreeSamples) {
+    ++captures().freeDropped;
     return;
   }
-  g_captures.free.push_back(FreeSample{endNs, freeBytes});
+  captures().free.push_back(FreeSample{endNs, freeBytes});
 }
 
 // "graphCaptures" of the record (docs/trace.md, "Graph captures"): per capture, its times from the
 // tracer's start and the bytes requested by allocation calls that began in its window.
 std::string tracerCaptures() {
-  std::lock_guard<std::mutex> lock(g_captures.mutex);
+  std::lock_guard<std::mutex> lock(captures().mutex);
   const auto rel = [](uint64_t t) { return std::to_string(t > g_startNs ? t - g_startNs : 0); };
   const auto relOrNull = [&](uint64_t t) { return t ? rel(t) : std::string("null"); };
   std::string s = "{\"allocationApis\":[\"cuMemAlloc_v2\",\"cuMemAllocAsync\",\"cuMemAllocFromPoolAsync\"],\"captures\":[";
-  for (size_t i = 0; i < g_captures.list.size(); ++i) {
-    const Capture& c = g_captures.list[i];
+  for (size_t i = 0; i < captures().list.size(); ++i) {
+    const Capture& c = captures().list[i];
     // Ready: the last of capture end, instantiation and upload seen for this graph.
     const uint64_t ready = std::max(c.endNs, std::max(c.instantiateNs, c.uploadNs));
     uint64_t bytes = 0, calls = 0, inCapture = 0;
-    for (const Allocation& a : g_captures.allocations) {
+    for (const Allocation& a : captures().allocations) {
       if (!c.ended || a.startNs < c.beginNs || a.startNs > ready) continue;  // still open at exit: no window
       bytes += a.bytes;
       ++calls;
@@ -210,7 +212,7 @@ std::string tracerCaptures() {
   }
   // Free memory around captures: two consecutive cuMemGetInfo calls with captures wholly between
   // them (begin after the first, ready before the second) and none straddling either.
-  std::vector<FreeSample> free = g_captures.free;
+  std::vector<FreeSample> free = captures().free;
   std::sort(free.begin(), free.end(), [](const FreeSample& a, const FreeSample& b) { return a.endNs < b.endNs; });
   s += "],\"freeMemory\":[";
   bool firstBracket = true;
@@ -218,7 +220,7 @@ std::string tracerCaptures() {
     const uint64_t from = free[i].endNs, to = free[i + 1].endNs;
     uint64_t inside = 0;
     bool straddles = false;
-    for (const Capture& c : g_captures.list) {
+    for (const Capture& c : captures().list) {
       const uint64_t ready = std::max(c.endNs, std::max(c.instantiateNs, c.uploadNs));
       const bool ends = c.ended;
       if (ends && c.beginNs > from && ready < to) ++inside;
@@ -230,9 +232,9 @@ std::string tracerCaptures() {
     s += "{\"beforeNs\":" + rel(from) + ",\"afterNs\":" + rel(to) + ",\"freeBeforeBytes\":" + std::to_string(free[i].freeBytes) +
          ",\"freeAfterBytes\":" + std::to_string(free[i + 1].freeBytes) + ",\"graphs\":" + std::to_string(inside) + "}";
   }
-  s += "],\"capturesDropped\":" + std::to_string(g_captures.capturesDropped);
-  s += ",\"freeSamplesDropped\":" + std::to_string(g_captures.freeDropped);
-  s += ",\"allocationsDropped\":" + std::to_string(g_captures.allocationsDropped) + "}";
+  s += "],\"capturesDropped\":" + std::to_string(captures().capturesDropped);
+  s += ",\"freeSamplesDropped\":" + std::to_string(captures().freeDropped);
+  s += ",\"allocationsDropped\":" + std::to_string(captures().allocationsDropped) + "}";
   return s;
 }
 
