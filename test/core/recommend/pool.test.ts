@@ -418,6 +418,31 @@ describe('optimisePool on a staircase over measured sizes (recommend --curve)', 
     expect(moved).toBeGreaterThan(1000);
   });
 
+  it('at B = 8192 with a 256-point staircase and a binding capture budget, considers only the measured sizes', () => {
+    const B = 8192;
+    const measured = Int32Array.from({ length: 256 }, (_, i) => (i + 1) * 32);
+    const table = new Float64Array(B + 1);
+    for (let n = 0; n <= B; n++) table[n] = 6e6 + 2e3 * Math.max(32, Math.ceil(n / 32) * 32) + 4e5 * Math.ceil(Math.max(32, Math.ceil(n / 32) * 32) / 128);
+    const weights = Array.from({ length: B }, (_, i) => 1 / (i + 1) ** 1.1);
+    const problem: PoolProblem = {
+      distribution: dist(weights),
+      model: { ...MODEL, captureBaseNs: 100e6, capturePerSeqNs: 20e3, graphMemBytes: 8 * 2 ** 20, poolPerSeqBytes: 2 ** 20 },
+      stepTable: { table, slopeAboveNs: 0, measuredSizes: measured },
+      budgets: { memoryBytes: 16 * 2 ** 30, captureNs: 5e9 },
+      sharedPool: true,
+      allowEagerTail: false,
+    };
+    const got = optimisePool(problem);
+    expect(got.ok).toBe(true);
+    if (!got.ok) return;
+    expect(got.stats.algorithm).toBe('pareto-dp');
+    expect(got.stats.candidateSizes).toBe(256);
+    expect(got.pool.sizes.every((s) => s % 32 === 0)).toBe(true);
+    expect(got.pool.captureNs).toBeLessThanOrEqual(5e9);
+    // the budget binds: every measured size would need 256 x 100 ms + 20 us x (32 + ... + 8192)
+    expect(evaluatePool(problem, Array.from(measured)).fits).toBe(false);
+  });
+
   it('charges a size between measured sizes the capture time and memory of the next measured size', () => {
     const table = Float64Array.from({ length: 11 }, (_, n) => (n <= 4 ? 1e6 : 2e6));
     const problem: PoolProblem = {
