@@ -138,6 +138,16 @@ describe.skipIf(!runnable)('graphprof sweep on a stand-in driver', () => {
     expect(c.captureNs).toBe(c.uploadEndNs! - c.startNs);
   });
 
+  it('two graphs between one pair of cuMemGetInfo calls: memory per graph from each window, the free-memory drop shared between them', () => {
+    const r = graphprof(['sweep', '--batch-sizes', '4', '--step-marker', 'nvtx:decode_step', '--json', '--', program, '{batch}', '2'], { ...env, SWEEP_CAPTURE: '2' });
+    expect(r.code).toBe(0);
+    const p = (JSON.parse(r.stdout) as CurveResult).points[0]!;
+    expect(p.captureMemoryBytes).toBe(65536 * 4 + (1 << 20));
+    // the free memory fell by both graphs' allocations and the 12,345 B allocated between them (outside any window)
+    expect(p.captureFreeDropBytes).toBe((2 * (65536 * 4 + (1 << 20)) + 12345) / 2);
+    expect(p.captureNs!).toBeGreaterThanOrEqual(3e6);
+  });
+
   it('a size that crashes is reported with its exit code, the sweep goes on, and the exit is 1; nothing measured is lost', () => {
     const out = join(dir, 'crash.json');
     const r = graphprof(['sweep', '--batch-sizes', '2,3,5', '--step-marker', 'nvtx:decode_step', '-o', out, '--', program, '{batch}', '6'], { ...env, SWEEP_CRASH_AT: '3' });

@@ -4,8 +4,8 @@
 // batch: `batch` kernel launches and one graph launch per step, and a busy wait of
 // BASE_US + PER_SEQ_US x batch microseconds, so that the sweep's step times have a known shape.
 //   sweep_program [batch] [steps]; SWEEP_CRASH_AT=N: abort() at batch N after two steps
-// SWEEP_CAPTURE=1: before the steps, capture one graph with known allocations and waits (capture()
-// below), for sweep's capture time and capture memory.
+// SWEEP_CAPTURE=N (1 or 2): before the steps, capture N graphs with known allocations and waits,
+// the N between one pair of cuMemGetInfo calls, for sweep's capture time and capture memory.
 #include <cuda.h>
 #include <dlfcn.h>
 #include <nvtx3/nvToolsExt.h>
@@ -53,7 +53,9 @@ int main(int argc, char** argv) {
   reinterpret_cast<Init>(get("cuInit", 2000))(0);
   auto launch = reinterpret_cast<Launch>(get("cuLaunchKernel", 4000));
   auto graph = reinterpret_cast<TwoArgs>(get("cuGraphLaunch", 10000));
-  if (const char* c = std::getenv("SWEEP_CAPTURE"); c && std::strcmp(c, "1") == 0) {
+  const char* captureEnv = std::getenv("SWEEP_CAPTURE");
+  const int graphs = captureEnv ? std::atoi(captureEnv) : 0;
+  if (graphs > 0) {
     using Alloc = CUresult (*)(CUdeviceptr*, size_t);
     using AllocAsync = CUresult (*)(CUdeviceptr*, size_t, CUstream);
     auto alloc = reinterpret_cast<Alloc>(get("cuMemAlloc", 3020));
@@ -70,18 +72,20 @@ int main(int argc, char** argv) {
     CUgraphExec e = nullptr;
     alloc(&d, 4096);  // before the capture: not the capture's
     memInfo(&freeBytes, &totalBytes);  // free memory before and after the capture, as vLLM measures it
-    begin(stream, CU_STREAM_CAPTURE_MODE_GLOBAL);
-    allocAsync(&d, CAPTURE_BYTES_PER_SEQ * static_cast<unsigned>(batch), stream);
-    for (int i = 0; i < batch; ++i) launch(nullptr, 1, 1, 1, 1, 1, 1, 0, stream, nullptr, nullptr);
-    spin(CAPTURE_SPIN_US);
-    end(stream, &g);
-    alloc(&d, WINDOW_BYTES);
-    instantiate(&e, g, 0);
-    spin(INSTANTIATE_SPIN_US);
-    upload(e, stream);
-    memInfo(&freeBytes, &totalBytes);
-    alloc(&d, 12345);  // after the upload: not the capture's
-    instantiate(&e, g, 0);  // a second instantiation of the same graph is not part of its capture
+    for (int k = 0; k < graphs; ++k) {
+      begin(stream, CU_STREAM_CAPTURE_MODE_GLOBAL);
+      allocAsync(&d, CAPTURE_BYTES_PER_SEQ * static_cast<unsigned>(batch), stream);
+      for (int i = 0; i < batch; ++i) launch(nullptr, 1, 1, 1, 1, 1, 1, 0, stream, nullptr, nullptr);
+      spin(CAPTURE_SPIN_US);
+      end(stream, &g);
+      alloc(&d, WINDOW_BYTES);
+      instantiate(&e, g, 0);
+      spin(INSTANTIATE_SPIN_US);
+      upload(e, stream);
+      if (k == graphs - 1) memInfo(&freeBytes, &totalBytes);
+      alloc(&d, 12345);  // after the upload: not the capture's (but between the cuMemGetInfo calls unless last)
+      instantiate(&e, g, 0);  // a second instantiation of the same graph is not part of its capture
+    }
   }
   for (int s = 0; s < steps; ++s) {
     if (crash && std::atoi(crash) == batch && s == 2) std::abort();
