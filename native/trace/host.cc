@@ -79,38 +79,26 @@ bool nvtxLive() {
 }
 int depthAfter(const void* domain) { return nvtxDepthOf(state(), domain) - 1; }
 
-int NVTX_API hostPushA(const char* m) {
+// Push and pop return the nesting level as NVTX does: after a push its level (0 outermost), before
+// a pop the level popped; 0 and -1 when not collecting. The name is only built when collecting.
+template <typename Name>
+int pushNamed(const void* domain, Name name) {
   if (!nvtxLive()) return 0;
-  nvtxPush(nullptr, m ? m : "");
-  return depthAfter(nullptr);
+  nvtxPush(domain, name());
+  return depthAfter(domain);
 }
-int NVTX_API hostPushW(const wchar_t* m) {
-  if (!nvtxLive()) return 0;
-  nvtxPush(nullptr, asciiOfWide(m));
-  return depthAfter(nullptr);
-}
-int NVTX_API hostPushEx(const nvtxEventAttributes_t* a) {
-  if (!nvtxLive()) return 0;
-  nvtxPush(nullptr, asciiOfAttributes(a));
-  return depthAfter(nullptr);
-}
-int NVTX_API hostPop() {
+int popLevel(const void* domain) {
   if (!nvtxLive()) return -1;
-  const int level = nvtxDepthOf(state(), nullptr) - 1;
-  nvtxPop(nullptr);
+  const int level = nvtxDepthOf(state(), domain) - 1;
+  nvtxPop(domain);
   return level;
 }
-int NVTX_API hostDomainPushEx(nvtxDomainHandle_t d, const nvtxEventAttributes_t* a) {
-  if (!nvtxLive()) return 0;
-  nvtxPush(d, asciiOfAttributes(a));
-  return depthAfter(d);
-}
-int NVTX_API hostDomainPop(nvtxDomainHandle_t d) {
-  if (!nvtxLive()) return -1;
-  const int level = nvtxDepthOf(state(), d) - 1;
-  nvtxPop(d);
-  return level;
-}
+int NVTX_API hostPushA(const char* m) { return pushNamed(nullptr, [m] { return std::string(m ? m : ""); }); }
+int NVTX_API hostPushW(const wchar_t* m) { return pushNamed(nullptr, [m] { return asciiOfWide(m); }); }
+int NVTX_API hostPushEx(const nvtxEventAttributes_t* a) { return pushNamed(nullptr, [a] { return asciiOfAttributes(a); }); }
+int NVTX_API hostPop() { return popLevel(nullptr); }
+int NVTX_API hostDomainPushEx(nvtxDomainHandle_t d, const nvtxEventAttributes_t* a) { return pushNamed(d, [a] { return asciiOfAttributes(a); }); }
+int NVTX_API hostDomainPop(nvtxDomainHandle_t d) { return popLevel(d); }
 nvtxRangeId_t startNamed(const std::string& name) {
   const nvtxRangeId_t id = g_nvtxNextId.fetch_add(1, std::memory_order_relaxed);
   if (nvtxLive()) nvtxStart(name, &id);

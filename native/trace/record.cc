@@ -112,6 +112,18 @@ void writeAtomically(const std::string& text) {
   std::rename(tmp.c_str(), path.c_str());
 }
 
+/** The record's last field, the notes so far as `errors`; closes the object and writes the file. */
+void closeWithErrors(Json& j) {
+  j.key("errors"), j.raw("[");
+  const std::vector<std::string> errors = notes();
+  for (size_t i = 0; i < errors.size(); ++i) {
+    if (i) j.raw(",");
+    j.str(errors[i]);
+  }
+  j.raw("]}\n");
+  writeAtomically(j.s);
+}
+
 void statFields(Json& j, const Stat& s) {
   j.key("totalNs"), j.u64(s.totalNs), j.raw(",");
   j.key("minNs"), j.u64(s.calls ? s.minNs : 0), j.raw(",");
@@ -515,14 +527,7 @@ void writeFinal() {
   j.key("deviceRecordsUnattributed"), j.u64(unattributed), j.raw(",");
   j.key("droppedRecords"), j.u64(g_droppedRecords.load()), j.raw(",");
   j.key("unmatchedExits"), j.u64(unmatched), j.raw(",");
-  j.key("errors"), j.raw("[");
-  const std::vector<std::string> errors = notes();
-  for (size_t i = 0; i < errors.size(); ++i) {
-    if (i) j.raw(",");
-    j.str(errors[i]);
-  }
-  j.raw("]}\n");
-  writeAtomically(j.s);
+  closeWithErrors(j);
 }
 
 /** Written at start-up, so that a process that dies before exit still shows it was traced. */
@@ -533,14 +538,7 @@ void writeStarted() {
   j.key("complete"), j.raw("false,");
   j.key("attached"), j.raw(g_attached ? "true," : "false,");
   processInfo(j);
-  j.key("errors"), j.raw("[");
-  const std::vector<std::string> errors = notes();
-  for (size_t i = 0; i < errors.size(); ++i) {
-    if (i) j.raw(",");
-    j.str(errors[i]);
-  }
-  j.raw("]}\n");
-  writeAtomically(j.s);
+  closeWithErrors(j);
 }
 
 namespace {

@@ -21,6 +21,13 @@ export interface Summary {
  */
 export type TimingSummary = { [K in keyof Summary as K extends 'count' | 'outliers' ? K : `${K}Ns`]: Summary[K] };
 
+/** Each figure of `totals` divided by `n` (per-step figures: the totals of a trace over its steps), keys in order. */
+export function dividedBy<K extends string>(totals: Readonly<Record<K, number>>, n: number): Record<K, number> {
+  const out = {} as Record<K, number>;
+  for (const k of Object.keys(totals) as K[]) out[k] = totals[k] / n;
+  return out;
+}
+
 /** Sorted copy; the input is left alone. */
 export function sorted(values: ArrayLike<number>): number[] {
   return Array.from(values).sort((a, b) => a - b);

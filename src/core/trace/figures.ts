@@ -1,6 +1,7 @@
 // The figures `graphprof trace` reports from the merged records: launch counts, totals, steps, and
 // the per-step figures, divided here and nowhere else. Pure code.
 import type { ApiRow, KernelRow, MemOpRow, ProfileInput } from '../analyze/schema.js';
+import { dividedBy } from '../stats.js';
 import { mergeApi, mergeRows, stdDevNs, type RowSet, type StatRow } from './merge.js';
 import type { TraceRecord } from './record.js';
 import { stepFigures, type StepFigures } from './steps.js';
@@ -217,17 +218,9 @@ export interface PerStep extends TraceCounts {
 }
 
 export function perStepOf(counts: TraceCounts, steps: number, source: PerStep['source'], scope: PerStep['scope']): PerStep {
-  return {
-    steps,
-    source,
-    scope,
-    launchCalls: counts.launchCalls / steps,
-    graphLaunchCalls: counts.graphLaunchCalls / steps,
-    apiCalls: counts.apiCalls / steps,
-    apiNs: counts.apiNs / steps,
-    kernelInstances: counts.kernelInstances / steps,
-    kernelNs: counts.kernelNs / steps,
-  };
+  // the counts named one by one: `counts` may carry more (nestedCalls), which is not divided
+  const { launchCalls, graphLaunchCalls, apiCalls, apiNs, kernelInstances, kernelNs } = counts;
+  return { steps, source, scope, ...dividedBy({ launchCalls, graphLaunchCalls, apiCalls, apiNs, kernelInstances, kernelNs }, steps) };
 }
 
 export interface TraceFigures {
