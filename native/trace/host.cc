@@ -129,6 +129,10 @@ nvtxStringHandle_t NVTX_API hostRegisterStringW(nvtxDomainHandle_t d, const wcha
 nvtxDomainHandle_t NVTX_API hostDomainCreateA(const char*) { return reinterpret_cast<nvtxDomainHandle_t>(new char(0)); }
 nvtxDomainHandle_t NVTX_API hostDomainCreateW(const wchar_t*) { return reinterpret_cast<nvtxDomainHandle_t>(new char(0)); }
 
+struct Slot {
+  unsigned int id;
+  NvtxFunctionPointer fn;
+};
 void setSlot(NvtxFunctionTable table, unsigned int size, unsigned int id, NvtxFunctionPointer fn) {
   if (table && id < size && table[id]) *table[id] = fn;
 }
@@ -144,25 +148,23 @@ extern "C" __attribute__((visibility("default"))) int InitializeInjectionNvtx2(N
   if (!cb || !cb->GetModuleFunctionTable) return 0;
   NvtxFunctionTable core = nullptr, core2 = nullptr;
   unsigned int n = 0, n2 = 0;
+  // which of our functions fills which slot of NVTX's core and core2 tables
+  const Slot coreSlots[] = {
+      {NVTX_CBID_CORE_RangePushA, fp(&hostPushA)},   {NVTX_CBID_CORE_RangePushW, fp(&hostPushW)},
+      {NVTX_CBID_CORE_RangePushEx, fp(&hostPushEx)}, {NVTX_CBID_CORE_RangePop, fp(&hostPop)},
+      {NVTX_CBID_CORE_RangeStartA, fp(&hostStartA)}, {NVTX_CBID_CORE_RangeStartW, fp(&hostStartW)},
+      {NVTX_CBID_CORE_RangeStartEx, fp(&hostStartEx)}, {NVTX_CBID_CORE_RangeEnd, fp(&hostEnd)},
+  };
+  const Slot core2Slots[] = {
+      {NVTX_CBID_CORE2_DomainRangePushEx, fp(&hostDomainPushEx)},       {NVTX_CBID_CORE2_DomainRangePop, fp(&hostDomainPop)},
+      {NVTX_CBID_CORE2_DomainRangeStartEx, fp(&hostDomainStartEx)},     {NVTX_CBID_CORE2_DomainRangeEnd, fp(&hostDomainEnd)},
+      {NVTX_CBID_CORE2_DomainRegisterStringA, fp(&hostRegisterStringA)}, {NVTX_CBID_CORE2_DomainRegisterStringW, fp(&hostRegisterStringW)},
+      {NVTX_CBID_CORE2_DomainCreateA, fp(&hostDomainCreateA)},           {NVTX_CBID_CORE2_DomainCreateW, fp(&hostDomainCreateW)},
+  };
   if (!cb->GetModuleFunctionTable(NVTX_CB_MODULE_CORE, &core, &n)) return 0;
-  setSlot(core, n, NVTX_CBID_CORE_RangePushA, fp(&hostPushA));
-  setSlot(core, n, NVTX_CBID_CORE_RangePushW, fp(&hostPushW));
-  setSlot(core, n, NVTX_CBID_CORE_RangePushEx, fp(&hostPushEx));
-  setSlot(core, n, NVTX_CBID_CORE_RangePop, fp(&hostPop));
-  setSlot(core, n, NVTX_CBID_CORE_RangeStartA, fp(&hostStartA));
-  setSlot(core, n, NVTX_CBID_CORE_RangeStartW, fp(&hostStartW));
-  setSlot(core, n, NVTX_CBID_CORE_RangeStartEx, fp(&hostStartEx));
-  setSlot(core, n, NVTX_CBID_CORE_RangeEnd, fp(&hostEnd));
-  if (cb->GetModuleFunctionTable(NVTX_CB_MODULE_CORE2, &core2, &n2)) {
-    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRangePushEx, fp(&hostDomainPushEx));
-    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRangePop, fp(&hostDomainPop));
-    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRangeStartEx, fp(&hostDomainStartEx));
-    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRangeEnd, fp(&hostDomainEnd));
-    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRegisterStringA, fp(&hostRegisterStringA));
-    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRegisterStringW, fp(&hostRegisterStringW));
-    setSlot(core2, n2, NVTX_CBID_CORE2_DomainCreateA, fp(&hostDomainCreateA));
-    setSlot(core2, n2, NVTX_CBID_CORE2_DomainCreateW, fp(&hostDomainCreateW));
-  }
+  for (const Slot& s : coreSlots) setSlot(core, n, s.id, s.fn);
+  if (cb->GetModuleFunctionTable(NVTX_CB_MODULE_CORE2, &core2, &n2))
+    for (const Slot& s : core2Slots) setSlot(core2, n2, s.id, s.fn);
   g_nvtxInit.store(2);
   return 1;
 }
