@@ -647,15 +647,17 @@ function runWorker(input: TraceWorkerInput): { done: Promise<TraceWorkerOutput>;
  * again by parseFile, which reports any problem with its exact line.
  */
 export async function parseFileAsync(path: string): Promise<ParsedFile> {
-  let size: number;
+  let st;
   try {
-    const st = statSync(path);
-    // standard input, FIFOs and devices are streams: read once, in order
-    if (path === STDIN_PATH || !st.isFile()) return parseFile(path);
-    size = st.size;
+    st = statSync(path);
   } catch {
+    // parseFile reports the path's error with its own message
     return parseFile(path);
   }
+  // standard input, FIFOs and devices are streams: read once, in order (outside the try above: a
+  // stream's own error must not be caught and the stream read a second time)
+  if (path === STDIN_PATH || !st.isFile()) return parseFile(path);
+  const size = st.size;
   if (size < parallelMinBytes()) return parseFile(path);
   const head = readAt(path, 0, 64 << 10);
   if (head.indexOf(0) !== -1) return parseFile(path);

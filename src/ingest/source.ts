@@ -108,7 +108,8 @@ export function closeSource(src: Source): void {
  */
 export function sourceReader(src: Source): (buf: Buffer, offset: number, length: number, position: number) => number {
   let writerSeen = src.fd === 0 || src.seekable;
-  let waitedMs = 0;
+  // measured on the clock, not counted in sleeps: a loaded machine oversleeps (20 s seen for 10)
+  let waitStart: number | null = null;
   const limitMs = fifoWaitMs();
   return (buf, offset, length, position) => {
     for (;;) {
@@ -130,11 +131,11 @@ export function sourceReader(src: Source): (buf: Buffer, offset: number, length:
       }
       if (writerSeen) return 0;
       // a FIFO read as non-blocking gives 0 while no writer has opened it: wait for one, a while
-      if (waitedMs >= limitMs) {
+      waitStart ??= performance.now();
+      if (performance.now() - waitStart >= limitMs) {
         throw new InputError(src.path, undefined, `a FIFO that no program opened for writing within ${(limitMs / 1000).toFixed(limitMs % 1000 === 0 ? 0 : 1)} s: start the writer first (e.g. nsys stats ... > ${src.path} &)`);
       }
       sleepMs(20);
-      waitedMs += 20;
     }
   };
 }

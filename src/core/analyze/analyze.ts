@@ -303,7 +303,7 @@ export function findingsOf(a: ProfileAnalysis): Finding[] {
       id: 'no-gpu-data',
       severity: 'info',
       count: 0,
-      message: `no cuda_gpu_kern_sum report: GPU time is unknown, so the verdict is estimated and the prediction replaces launch cost with replay cost inside the step latency (add --report cuda_gpu_kern_sum to nsys stats)`,
+      message: `no cuda_gpu_kern_sum report: GPU time is unknown, so no verdict and no predicted graph step are given (add --report cuda_gpu_kern_sum to nsys stats)`,
     });
   }
   if (a.unknownApis.length > 0) {
