@@ -124,7 +124,7 @@ export const RECOMMEND_COLUMNS: readonly Column<PoolRow>[] = [
 ];
 
 export const RECOMMEND_LEGEND =
-  'padding = expected step / ideal - 1 (ideal: every batch at its own size); worst pad = largest padded / real batch; eager = share of steps above the largest size; T(s): step times measured (--curve) at every size of the pool, how many were interpolated, or from the model line.';
+  'padding = expected step / ideal - 1 (ideal: every batch at its own size); worst pad = largest padded / real batch; eager = share of steps above the largest size; T(s): step times measured (--curve) at every size of the pool, how many were interpolated (an interpolated size is charged the memory and capture time of the next measured size), or from the model line.';
 
 export function recommendHeading(r: RecommendResult): string {
   return `graphprof recommend: max batch ${r.maxBatch}, ${describeDistribution(r)}; ${describeBudgets(r)}`;

@@ -51,6 +51,14 @@ export interface BatchDistribution {
 export interface StepTable {
   table: Float64Array;
   slopeAboveNs: number;
+  /**
+   * The measured sizes the table steps up to (ascending), when it is a staircase over them
+   * (src/core/recommend/step-curve.ts). A captured size between two measured sizes is then charged
+   * the memory and capture time of the next measured size, as its step time is: no figure of an
+   * unmeasured size is promised below one measured at a size that serves its batches. Above the
+   * largest measured size a size is charged as itself. Absent or null: every size as itself.
+   */
+  measuredSizes?: Int32Array | null;
 }
 
 export interface PoolProblem {
@@ -113,6 +121,28 @@ export function stepFunction(problem: Pick<PoolProblem, 'model' | 'stepTable'>):
   return (n) => (n <= B ? t.table[n]! : t.table[B]! + t.slopeAboveNs * (n - B));
 }
 
+/**
+ * r(s): the size whose memory and capture time a captured size s is charged (StepTable.measuredSizes):
+ * the smallest measured size >= s, or s itself above the largest measured size or without a list.
+ * Non-decreasing, and r(s) >= s.
+ */
+export function resourceSizeFunction(problem: Pick<PoolProblem, 'stepTable'>): (size: number) => number {
+  const m = problem.stepTable?.measuredSizes;
+  if (!m || m.length === 0) return (s) => s;
+  const last = m[m.length - 1]!;
+  return (s) => {
+    if (s > last) return s;
+    let lo = 0;
+    let hi = m.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (m[mid]! >= s) hi = mid;
+      else lo = mid + 1;
+    }
+    return m[lo]!;
+  };
+}
+
 /** Expected eager step of the mass above maxBatch (excluding the eager penalty): Σ p(n) T(n), n > B. */
 function aboveStepNs(problem: Pick<PoolProblem, 'model' | 'stepTable' | 'distribution'>): number {
   const d = problem.distribution;
@@ -165,9 +195,10 @@ export function evaluatePool(problem: PoolProblem, sizesIn: readonly number[]): 
       eager += p;
     }
   }
+  const rsize = resourceSizeFunction(problem);
   let sum = 0;
-  for (const s of sizes) sum += s;
-  const r = poolResources(model, problem.sharedPool, sizes.length, sum, sizes.length ? sizes[sizes.length - 1]! : 0);
+  for (const s of sizes) sum += rsize(s);
+  const r = poolResources(model, problem.sharedPool, sizes.length, sum, sizes.length ? rsize(sizes[sizes.length - 1]!) : 0);
   return {
     sizes,
     memoryBytes: r.memoryBytes,
@@ -189,6 +220,8 @@ interface Ctx {
   problem: PoolProblem;
   /** c[0] = 0 (a virtual start), c[1..N] the candidate sizes ascending */
   c: Int32Array;
+  /** rs[j] = r(c[j]): the size whose memory and capture time c[j] is charged (resourceSizeFunction) */
+  rs: Int32Array;
   N: number;
   /** P(c_j): probability of n <= c_j */
   pc: Float64Array;
@@ -207,12 +240,22 @@ function buildCtx(problem: PoolProblem): Ctx {
   // batch size that occurs (p > 0) at or below it without raising E or any resource, and a size
   // with no occurring batch since the previous size can be dropped; with an eager tail the largest
   // size can be moved down the same way. So sizes outside support(p) + {1, B} are never needed.
+  const T = stepFunction(problem);
+  const rsize = resourceSizeFunction(problem);
+  const tread = treadTops(problem, T, rsize);
   const cand: number[] = [];
-  for (let n = 1; n <= B; n++) if (n === 1 || n === B || d.probabilities[n]! > 0) cand.push(n);
+  for (let n = 1; n <= B; n++) {
+    if (tread && n <= tread.lastMeasured) {
+      if (n === B || tread.top(n) === n) cand.push(n);
+    } else if (n === 1 || n === B || d.probabilities[n]! > 0) cand.push(n);
+  }
   const N = cand.length;
   const c = new Int32Array(N + 1);
-  for (let j = 0; j < N; j++) c[j + 1] = cand[j]!;
-  const T = stepFunction(problem);
+  const rs = new Int32Array(N + 1);
+  for (let j = 0; j < N; j++) {
+    c[j + 1] = cand[j]!;
+    rs[j + 1] = rsize(cand[j]!);
+  }
   const P = new Float64Array(B + 1);
   const Q = new Float64Array(B + 1);
   for (let n = 1; n <= B; n++) {
@@ -232,7 +275,36 @@ function buildCtx(problem: PoolProblem): Ctx {
     tail[j] = Q[B]! - Q[s]! + model.eagerPenaltyNs * (P[B]! - P[s]!) + aboveEager;
     canStop[j] = j >= 1 && (problem.allowEagerTail || j === N) ? 1 : 0;
   }
-  return { problem, c, N, pc, tc, tail, canStop };
+  return { problem, c, rs, N, pc, tc, tail, canStop };
+}
+
+/**
+ * Candidates of a staircase over measured sizes (StepTable.measuredSizes). Let t(s) = min(r(s), B),
+ * the top of the tread of s within 1..B. For s <= the largest measured size, T(s) = T(t(s)) (the
+ * table steps up to the next measured size; checked below, else null and no restriction) and
+ * r(t(s)) = r(s). So replacing every such size s of a pool by t(s) (merging sizes that meet):
+ *  - serves every batch n at no higher step: n was served by some s >= n, the new pool has
+ *    t(s) >= s >= n, so the smallest new size >= n is at most t(s) and T of it is at most
+ *    T(t(s)) = T(s) (T non-decreasing); a batch that ran eager above the largest size now runs
+ *    eager still (same T(n) + penalty) or in a graph at T(t(max)) = T(n) (same tread), cheaper;
+ *  - charges no more memory or capture time: each size is charged r(t(s)) = r(s) as before, merged
+ *    sizes count once, and r of the largest size is unchanged;
+ *  - keeps B the largest size where the pool must reach it (t(B) = B).
+ * A size above the largest measured size is charged as itself and moves down to the largest batch
+ * that occurs at or below it (the argument of buildCtx); if that lands at or below the largest
+ * measured size, the tread move above lifts it to a measured size below the old size. So some
+ * optimal pool uses only measured sizes <= B, B, and occurring sizes above the largest measured
+ * size: with a 256-point curve, about 256 candidates whatever B is.
+ */
+function treadTops(problem: PoolProblem, T: (n: number) => number, rsize: (s: number) => number): { lastMeasured: number; top: (s: number) => number } | null {
+  const m = problem.stepTable?.measuredSizes;
+  if (!m || m.length === 0) return null;
+  const B = problem.distribution.maxBatch;
+  const lastMeasured = Math.min(m[m.length - 1]!, B);
+  const top = (s: number): number => Math.min(rsize(s), B);
+  // the proof needs T constant on each tread; a table that is not such a staircase gets no restriction
+  for (let n = 1; n <= lastMeasured; n++) if (T(n) !== T(top(n))) return null;
+  return { lastMeasured, top };
 }
 
 /** Whether resources depend on the sum of the sizes (else only on their count and the largest). */
@@ -250,7 +322,8 @@ function fitsKSM(problem: PoolProblem, k: number, sum: number, max: number): boo
 export function optimisePool(problem: PoolProblem): OptimiseResult {
   const B = problem.distribution.maxBatch;
   const smallest = problem.allowEagerTail ? 1 : B;
-  const minimal = poolResources(problem.model, problem.sharedPool, 1, smallest, smallest);
+  const rSmallest = resourceSizeFunction(problem)(smallest);
+  const minimal = poolResources(problem.model, problem.sharedPool, 1, rSmallest, rSmallest);
   if (!withinBudgets(problem.budgets, minimal, 1)) {
     return {
       ok: false,
@@ -328,13 +401,13 @@ function maxCountFor(problem: PoolProblem, max: number, limit: number): number {
 }
 
 function countDp(ctx: Ctx): { sizes: number[]; algorithm: 'count-dp'; states: number } {
-  const { problem, c, N, pc, tc, tail, canStop } = ctx;
+  const { problem, c, rs, N, pc, tc, tail, canStop } = ctx;
   // target layer per possible largest size
   const target = new Int32Array(N + 1);
   let K = 0;
   for (let j = 1; j <= N; j++) {
     if (!canStop[j]) continue;
-    target[j] = maxCountFor(problem, c[j]!, j);
+    target[j] = maxCountFor(problem, rs[j]!, j);
     if (target[j]! > K) K = target[j]!;
   }
   const wide = N + 1 > 65535;
@@ -437,7 +510,7 @@ function budgetView(problem: PoolProblem) {
 }
 
 function makeDual(ctx: Ctx) {
-  const { problem, c, N, pc, tc, tail, canStop } = ctx;
+  const { problem, c, rs, N, pc, tc, tail, canStop } = ctx;
   const { m, shared, hasC, hasM, hasG, C, M, G } = budgetView(problem);
   /** R(j): min over completions above c_j of cost + penalised resources; and the completion */
   const solve = (nu: Multipliers): { R: Float64Array; next: Int32Array } => {
@@ -448,11 +521,11 @@ function makeDual(ctx: Ctx) {
     const ng = hasG ? nu.graphs : 0;
     const stepRes = new Float64Array(N + 1);
     for (let j = 1; j <= N; j++) {
-      const s = c[j]!;
+      const s = rs[j]!;
       stepRes[j] = nc * (m.captureBaseNs + m.capturePerSeqNs * s) + nm * (m.graphMemBytes + (shared ? 0 : m.poolPerSeqBytes * s)) + ng;
     }
     for (let j = N; j >= 0; j--) {
-      let best = canStop[j] ? tail[j]! + (shared ? nm * m.poolPerSeqBytes * c[j]! : 0) : Infinity;
+      let best = canStop[j] ? tail[j]! + (shared ? nm * m.poolPerSeqBytes * rs[j]! : 0) : Infinity;
       let arg = -1;
       const p = pc[j]!;
       for (let jj = j + 1; jj <= N; jj++) {
@@ -476,8 +549,9 @@ function makeDual(ctx: Ctx) {
 }
 
 function paretoDp(ctx: Ctx): { sizes: number[]; algorithm: 'pareto-dp'; states: number } {
-  const { problem, c, N } = ctx;
+  const { problem, rs, N } = ctx;
   const m = problem.model;
+  const rsize = resourceSizeFunction(problem);
   const shared = problem.sharedPool;
   const dual = makeDual(ctx);
   let ub = Infinity;
@@ -507,8 +581,8 @@ function paretoDp(ctx: Ctx): { sizes: number[]; algorithm: 'pareto-dp'; states: 
   const over = (sizes: number[], which: 'capture' | 'memory' | 'graphs'): boolean => {
     if (which === 'graphs') return sizes.length > dual.G;
     let sum = 0;
-    for (const s of sizes) sum += s;
-    const r = poolResources(m, shared, sizes.length, sum, sizes.length ? sizes[sizes.length - 1]! : 0);
+    for (const s of sizes) sum += rsize(s);
+    const r = poolResources(m, shared, sizes.length, sum, sizes.length ? rsize(sizes[sizes.length - 1]!) : 0);
     return which === 'capture' ? r.captureNs > dual.C : r.memoryBytes > dual.M;
   };
   const nu: Multipliers = { capture: 0, memory: 0, graphs: 0 };
@@ -556,7 +630,7 @@ function paretoDp(ctx: Ctx): { sizes: number[]; algorithm: 'pareto-dp'; states: 
   const nm0 = dual.hasM ? best.nu.memory : 0;
   const ng0 = dual.hasG ? best.nu.graphs : 0;
   for (let j = 1; j <= N; j++) {
-    const s = c[j]!;
+    const s = rs[j]!;
     stepRes[j] = nc0 * (m.captureBaseNs + m.capturePerSeqNs * s) + nm0 * (m.graphMemBytes + (shared ? 0 : m.poolPerSeqBytes * s)) + ng0;
   }
   const order = orderedTransitions(ctx, best.R, stepRes);
@@ -610,7 +684,7 @@ function labelDp(
   order: Transitions,
   limitIn: number,
 ): { sizes: number[] | null; cost: number; states: number } {
-  const { problem, c, N, pc, tc, tail, canStop } = ctx;
+  const { problem, c, rs, N, pc, tc, tail, canStop } = ctx;
   const { m, shared, hasC, hasM, hasG, C, M, G } = budgetView(problem);
   const nb = bounds.length;
   const nuC = Float64Array.from(bounds, (x) => (hasC ? x.nu.capture : 0));
@@ -625,12 +699,12 @@ function labelDp(
     const slackM = M - m.graphMemBytes * k - (shared ? 0 : m.poolPerSeqBytes * sum);
     return cost + Rs[b]![j]! - (hasC ? nuC[b]! * slackC : 0) - (hasM ? nuM[b]! * slackM : 0) - (hasG ? nuG[b]! * (G - k) : 0);
   };
-  const B = c[N]!;
+  const rB = rs[N]!;
   const completable = (j: number, k: number, sum: number): boolean => {
-    if (canStop[j] && fitsKSM(problem, k, sum, c[j]!)) return true;
+    if (canStop[j] && fitsKSM(problem, k, sum, rs[j]!)) return true;
     if (j >= N) return false;
-    if (!problem.allowEagerTail) return fitsKSM(problem, k + 1, sum + B, B);
-    return fitsKSM(problem, k + 1, sum + c[j + 1]!, c[j + 1]!);
+    if (!problem.allowEagerTail) return fitsKSM(problem, k + 1, sum + rB, rB);
+    return fitsKSM(problem, k + 1, sum + rs[j + 1]!, rs[j + 1]!);
   };
 
   interface Layer {
@@ -668,7 +742,7 @@ function labelDp(
       for (let x = 0; x < list.length; x++) {
         if (base + rcs[x]! > tol(limit)) break;
         const j = list[x]!;
-        offer(j, 1, c[j]!, tc[j]! * pc[j]!, -1);
+        offer(j, 1, rs[j]!, tc[j]! * pc[j]!, -1);
       }
     } else if (prev) {
       for (let l = 0; l < prev.j.length; l++) {
@@ -682,7 +756,7 @@ function labelDp(
         for (let x = 0; x < list.length; x++) {
           if (lb + rcs[x]! > tol(limit)) break;
           const j = list[x]!;
-          offer(j, k, sum + c[j]!, cost + tc[j]! * (pc[j]! - p), l);
+          offer(j, k, sum + rs[j]!, cost + tc[j]! * (pc[j]! - p), l);
         }
       }
     }
@@ -709,7 +783,7 @@ function labelDp(
         costs.push(cost);
         lbs.push(boundAt(0, j, k, sum, cost));
         parents.push(Pp[o]!);
-        if (canStop[j] && fitsKSM(problem, k, sum, c[j]!)) {
+        if (canStop[j] && fitsKSM(problem, k, sum, rs[j]!)) {
           const total = cost + tail[j]!;
           if (total < bestCost) {
             bestCost = total;

@@ -196,7 +196,9 @@ export function curveStepModel(steps: readonly MeasuredStep[], maxBatch: number)
   });
   return {
     points,
-    table: { table, slopeAboveNs: slopeAbove },
+    // the staircase steps up to these sizes, so the optimiser charges a size between two of them the
+    // memory and capture time of the next (pool.ts, StepTable.measuredSizes) and need consider only them
+    table: { table, slopeAboveNs: slopeAbove, measuredSizes: Int32Array.from(xs) },
     slopeNs: slope,
     extrapolatedFrom: maxBatch > xs[last]! ? xs[last]! : null,
     trend: falling ? 'falling' : riseShare < FLAT_RISE_SHARE ? 'flat' : 'rising',

@@ -326,6 +326,149 @@ describe('optimisePool is exact for measured step-time tables', () => {
   });
 });
 
+/**
+ * A staircase over measured sizes, as src/core/recommend/step-curve.ts builds it: some sizes measured
+ * (a few above B at times, or none near B so the top is extrapolated), T(n) = T(next measured size)
+ * up to the largest measured size, and any non-decreasing values above it.
+ */
+function randomMeasuredStaircase(r: () => number, B: number): StepTable {
+  const measured: number[] = [];
+  for (let n = 1; n <= B + 3; n++) if (r() < 0.35) measured.push(n);
+  if (measured.length === 0) measured.push(1 + Math.floor(r() * B));
+  const last = measured[measured.length - 1]!;
+  const atMeasured = new Map<number, number>();
+  let v = Math.round(r() * 1e6);
+  for (const m of measured) atMeasured.set(m, (v += r() < 0.2 ? 0 : Math.round(r() * 3e5)));
+  const table = new Float64Array(B + 1);
+  let j = 0;
+  for (let n = 0; n <= B; n++) {
+    while (j < measured.length && measured[j]! < n) j++;
+    table[n] = j < measured.length ? atMeasured.get(measured[j]!)! : atMeasured.get(last)! + (n - last) * Math.round(r() * 1e5);
+    if (n > 0 && table[n]! < table[n - 1]!) table[n] = table[n - 1]!;
+  }
+  return { table, slopeAboveNs: Math.round(r() * 5e4), measuredSizes: Int32Array.from(measured) };
+}
+
+/** top of the tread of s within 1..B: the next measured size (at most B), or s above the last measured */
+function treadTop(t: StepTable, B: number, s: number): number {
+  const m = [...t.measuredSizes!];
+  const next = m.find((x) => x >= s);
+  return next === undefined ? s : Math.min(next, B);
+}
+
+describe('optimisePool on a staircase over measured sizes (recommend --curve)', () => {
+  it('matches exhaustive search with a capture term per sequence under a binding capture budget, on 900 random instances with B up to 12', () => {
+    const r = mulberry32(8192);
+    let binding = 0;
+    let restricted = 0;
+    let unmeasuredAllowed = 0;
+    for (let t = 0; t < 900; t++) {
+      const B = 2 + Math.floor(r() * 11);
+      const base = randomProblem(r, B);
+      const stepTable = randomMeasuredStaircase(r, B);
+      const model = { ...base.model, captureBaseNs: Math.round(r() * 100), capturePerSeqNs: 1 + Math.round(r() * 30) };
+      // the capture budget between the cheapest pool and every size: binding in most instances
+      const every = evaluatePool({ ...base, model, stepTable }, everySize(B));
+      const captureNs = Math.round(every.captureNs * (0.05 + r() * 0.6));
+      // the memory budget only at times, so that the capture budget is the one that binds
+      const memoryBytes = r() < 0.3 ? base.budgets.memoryBytes : null;
+      const problem: PoolProblem = { ...base, model, stepTable, budgets: { memoryBytes, captureNs } };
+      if (r() < 0.2) problem.budgets.maxGraphs = 1 + Math.floor(r() * B);
+      const ref = bruteForce(problem);
+      const got = optimisePool(problem);
+      if (!ref) {
+        expect(got.ok, `instance ${t}`).toBe(false);
+        continue;
+      }
+      expect(got.ok, `instance ${t}`).toBe(true);
+      if (!got.ok) continue;
+      expect(got.stats.algorithm).toBe('pareto-dp');
+      expect(got.pool.fits).toBe(true);
+      expect(close(got.pool.expectedStepNs, ref.expected), `instance ${t}: ${got.pool.expectedStepNs} vs ${ref.expected} (${ref.sizes})`).toBe(true);
+      const free = bruteForce({ ...problem, budgets: { ...problem.budgets, captureNs: null } });
+      if (free && !close(free.expected, ref.expected)) binding++;
+      if (got.stats.candidateSizes < B) restricted++;
+      // an exhaustive search that may capture unmeasured sizes found nothing better
+      if (ref.sizes.some((s) => treadTop(stepTable, B, s) !== s)) unmeasuredAllowed++;
+    }
+    // the capture budget changes the optimum in much of the sample, and the candidates were cut
+    expect(binding).toBeGreaterThan(200);
+    expect(restricted).toBeGreaterThan(400);
+    expect(unmeasuredAllowed).toBeGreaterThan(20);
+  });
+
+  it('never gains from an unmeasured size: moving each size up to the top of its tread keeps E, memory and capture or lowers them', () => {
+    const r = mulberry32(31);
+    let moved = 0;
+    for (let t = 0; t < 2000; t++) {
+      const B = 2 + Math.floor(r() * 30);
+      const problem: PoolProblem = { ...randomProblem(r, B), stepTable: randomMeasuredStaircase(r, B) };
+      problem.model = { ...problem.model, capturePerSeqNs: 1 + Math.round(r() * 30) };
+      const sizes = everySize(B).filter(() => r() < 0.3);
+      if (sizes.length === 0) continue;
+      const lifted = [...new Set(sizes.map((s) => treadTop(problem.stepTable!, B, s)))];
+      if (lifted.join() === sizes.join()) continue;
+      moved++;
+      const a = evaluatePool(problem, sizes);
+      const b = evaluatePool(problem, lifted);
+      expect(b.expectedStepNs).toBeLessThanOrEqual(a.expectedStepNs * (1 + 1e-12));
+      expect(b.memoryBytes).toBeLessThanOrEqual(a.memoryBytes);
+      expect(b.captureNs).toBeLessThanOrEqual(a.captureNs);
+    }
+    expect(moved).toBeGreaterThan(1000);
+  });
+
+  it('at B = 8192 with a 256-point staircase and a binding capture budget, considers only the measured sizes', () => {
+    const B = 8192;
+    const measured = Int32Array.from({ length: 256 }, (_, i) => (i + 1) * 32);
+    const table = new Float64Array(B + 1);
+    for (let n = 0; n <= B; n++) table[n] = 6e6 + 2e3 * Math.max(32, Math.ceil(n / 32) * 32) + 4e5 * Math.ceil(Math.max(32, Math.ceil(n / 32) * 32) / 128);
+    const weights = Array.from({ length: B }, (_, i) => 1 / (i + 1) ** 1.1);
+    const problem: PoolProblem = {
+      distribution: dist(weights),
+      model: { ...MODEL, captureBaseNs: 100e6, capturePerSeqNs: 20e3, graphMemBytes: 8 * 2 ** 20, poolPerSeqBytes: 2 ** 20 },
+      stepTable: { table, slopeAboveNs: 0, measuredSizes: measured },
+      budgets: { memoryBytes: 16 * 2 ** 30, captureNs: 5e9 },
+      sharedPool: true,
+      allowEagerTail: false,
+    };
+    const got = optimisePool(problem);
+    expect(got.ok).toBe(true);
+    if (!got.ok) return;
+    expect(got.stats.algorithm).toBe('pareto-dp');
+    expect(got.stats.candidateSizes).toBe(256);
+    expect(got.pool.sizes.every((s) => s % 32 === 0)).toBe(true);
+    expect(got.pool.captureNs).toBeLessThanOrEqual(5e9);
+    // the budget binds: every measured size would need 256 x 100 ms + 20 us x (32 + ... + 8192)
+    expect(evaluatePool(problem, Array.from(measured)).fits).toBe(false);
+  });
+
+  it('charges a size between measured sizes the capture time and memory of the next measured size', () => {
+    const table = Float64Array.from({ length: 11 }, (_, n) => (n <= 4 ? 1e6 : 2e6));
+    const problem: PoolProblem = {
+      distribution: dist(Array(10).fill(1)),
+      model: { ...MODEL, graphMemBytes: 100, poolPerSeqBytes: 10, captureBaseNs: 1000, capturePerSeqNs: 7 },
+      stepTable: { table, slopeAboveNs: 0, measuredSizes: Int32Array.from([4, 10]) },
+      budgets: { memoryBytes: null, captureNs: null },
+      sharedPool: false,
+      allowEagerTail: false,
+    };
+    // 3 is charged as 4, 6 as 10
+    const f = evaluatePool(problem, [3, 6, 10]);
+    expect(f.captureNs).toBe(3 * 1000 + 7 * (4 + 10 + 10));
+    expect(f.memoryBytes).toBe(3 * 100 + 10 * (4 + 10 + 10));
+    const plain = evaluatePool({ ...problem, stepTable: { table, slopeAboveNs: 0 } }, [3, 6, 10]);
+    expect(plain.captureNs).toBe(3 * 1000 + 7 * (3 + 6 + 10));
+    // only the measured sizes (and B) are candidates; a table that is no staircase over its list gets no cut
+    const got = optimisePool({ ...problem, budgets: { memoryBytes: null, captureNs: 1e9 } });
+    expect(got.ok && got.stats.candidateSizes).toBe(2);
+    expect(got.ok && got.pool.sizes).toEqual([4, 10]);
+    const bumpy = Float64Array.from(table, (v, n) => v + n);
+    const all = optimisePool({ ...problem, stepTable: { table: bumpy, slopeAboveNs: 0, measuredSizes: Int32Array.from([4, 10]) }, budgets: { memoryBytes: null, captureNs: 1e9 } });
+    expect(all.ok && all.stats.candidateSizes).toBe(10);
+  });
+});
+
 describe('evaluatePool', () => {
   it('computes padding, eager share and the worst padding ratio', () => {
     const problem: PoolProblem = {

@@ -42,6 +42,8 @@ describe('curveStepModel', () => {
     expect(m.table.table[10]).toBeCloseTo(30 + (2 * 45) / 14, 12);
     expect(m.table.slopeAboveNs).toBeCloseTo(45 / 14, 12);
     expect(m.extrapolatedFrom).toBe(8);
+    // the sizes the staircase steps up to: the optimiser charges a size between them as the next one
+    expect(Array.from(m.table.measuredSizes!)).toEqual([2, 4, 8]);
     expect(m.trend).toBe('rising');
     expect(m.riseShare).toBeCloseTo(2, 12);
   });
