@@ -12,15 +12,9 @@
 # Files under $OUT: summary.txt (one line per run), calib.tgz (every JSON and log).
 set -uo pipefail
 out=${OUT:-/tmp/model-calib}
-work=$out/work
-mkdir -p "$work"
-py=python3
-dry=${DRY:-0}
 limit=${LIMIT_S:-380}  # past this many seconds the remaining runs are skipped (the summary still comes)
-x() { echo "+ $*" >&2; [ "$dry" = 1 ] && return 0; [ "$SECONDS" -lt "$limit" ] || { echo "skipped: past ${limit}s" >&2; return 0; }; "$@"; }
+. "$(dirname "$0")/device-call.sh"
 gp() { x bash ./run.sh "$@"; }
-nvidia-smi --query-gpu=name,driver_version --format=csv,noheader > "$work/gpu.txt" 2>&1
-date -u +%FT%TZ >> "$work/gpu.txt"
 : > "$out/summary.txt"
 RUNARGS=(--kernels 847 --batch-sizes 1 --warmup 10 --iterations 60 --json)
 

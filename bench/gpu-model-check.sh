@@ -13,14 +13,8 @@
 # Files under $OUT: summary.txt, check.tgz (every JSON, log and the --out CSVs).
 set -uo pipefail
 out=${OUT:-/tmp/model-check}
-work=$out/work
-mkdir -p "$work"
-py=python3
-dry=${DRY:-0}
 limit=${LIMIT_S:-200}  # past this many seconds the remaining runs are skipped (the summary still comes)
-x() { echo "+ $*" >&2; [ "$dry" = 1 ] && return 0; [ "$SECONDS" -lt "$limit" ] || { echo "skipped: past ${limit}s" >&2; return 0; }; "$@"; }
-nvidia-smi --query-gpu=name,driver_version --format=csv,noheader > "$work/gpu.txt" 2>&1
-date -u +%FT%TZ >> "$work/gpu.txt"
+. "$(dirname "$0")/device-call.sh"
 STEPS=(--steps 20 --warmup 3)
 shapes=("default-b1:--batch 1" "default-b8:--batch 8" "default-b32:--batch 32" "oos-a:--layers 24 --hidden 1024 --batch 4" "oos-b:--layers 8 --hidden 4096 --batch 16" "short-b1:--layers 48 --hidden 512 --batch 1" "long-b1:--layers 4 --hidden 8192 --batch 1")
 only=${SHAPES:-}  # e.g. SHAPES="default-b1 short-b1": only those shapes

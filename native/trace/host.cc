@@ -254,38 +254,26 @@ bool nvtxLive() {
 }
 int depthAfter(const void* domain) { return nvtxDepthOf(state(), domain) - 1; }
 
-int NVTX_API hostPushA(const char* m) {
+// Push and pop return the nesting level as NVTX does: after a push its level (0 outermost), before
+// a pop the level popped; 0 and -1 when not collecting. The name is only built when collecting.
+template <typename Name>
+int pushNamed(const void* domain, Name name) {
   if (!nvtxLive()) return 0;
-  nvtxPush(nullptr, m ? m : "");
-  return depthAfter(nullptr);
+  nvtxPush(domain, name());
+  return depthAfter(domain);
 }
-int NVTX_API hostPushW(const wchar_t* m) {
-  if (!nvtxLive()) return 0;
-  nvtxPush(nullptr, asciiOfWide(m));
-  return depthAfter(nullptr);
-}
-int NVTX_API hostPushEx(const nvtxEventAttributes_t* a) {
-  if (!nvtxLive()) return 0;
-  nvtxPush(nullptr, asciiOfAttributes(a));
-  return depthAfter(nullptr);
-}
-int NVTX_API hostPop() {
+int popLevel(const void* domain) {
   if (!nvtxLive()) return -1;
-  const int level = nvtxDepthOf(state(), nullptr) - 1;
-  nvtxPop(nullptr);
+  const int level = nvtxDepthOf(state(), domain) - 1;
+  nvtxPop(domain);
   return level;
 }
-int NVTX_API hostDomainPushEx(nvtxDomainHandle_t d, const nvtxEventAttributes_t* a) {
-  if (!nvtxLive()) return 0;
-  nvtxPush(d, asciiOfAttributes(a));
-  return depthAfter(d);
-}
-int NVTX_API hostDomainPop(nvtxDomainHandle_t d) {
-  if (!nvtxLive()) return -1;
-  const int level = nvtxDepthOf(state(), d) - 1;
-  nvtxPop(d);
-  return level;
-}
+int NVTX_API hostPushA(const char* m) { return pushNamed(nullptr, [m] { return std::string(m ? m : ""); }); }
+int NVTX_API hostPushW(const wchar_t* m) { return pushNamed(nullptr, [m] { return asciiOfWide(m); }); }
+int NVTX_API hostPushEx(const nvtxEventAttributes_t* a) { return pushNamed(nullptr, [a] { return asciiOfAttributes(a); }); }
+int NVTX_API hostPop() { return popLevel(nullptr); }
+int NVTX_API hostDomainPushEx(nvtxDomainHandle_t d, const nvtxEventAttributes_t* a) { return pushNamed(d, [a] { return asciiOfAttributes(a); }); }
+int NVTX_API hostDomainPop(nvtxDomainHandle_t d) { return popLevel(d); }
 nvtxRangeId_t startNamed(const std::string& name) {
   const nvtxRangeId_t id = g_nvtxNextId.fetch_add(1, std::memory_order_relaxed);
   if (nvtxLive()) nvtxStart(name, &id);
@@ -316,6 +304,10 @@ nvtxStringHandle_t NVTX_API hostRegisterStringW(nvtxDomainHandle_t d, const wcha
 nvtxDomainHandle_t NVTX_API hostDomainCreateA(const char*) { return reinterpret_cast<nvtxDomainHandle_t>(new char(0)); }
 nvtxDomainHandle_t NVTX_API hostDomainCreateW(const wchar_t*) { return reinterpret_cast<nvtxDomainHandle_t>(new char(0)); }
 
+struct Slot {
+  unsigned int id;
+  NvtxFunctionPointer fn;
+};
 void setSlot(NvtxFunctionTable table, unsigned int size, unsigned int id, NvtxFunctionPointer fn) {
   if (table && id < size && table[id]) *table[id] = fn;
 }
@@ -331,25 +323,23 @@ extern "C" __attribute__((visibility("default"))) int InitializeInjectionNvtx2(N
   if (!cb || !cb->GetModuleFunctionTable) return 0;
   NvtxFunctionTable core = nullptr, core2 = nullptr;
   unsigned int n = 0, n2 = 0;
+  // which of our functions fills which slot of NVTX's core and core2 tables
+  const Slot coreSlots[] = {
+      {NVTX_CBID_CORE_RangePushA, fp(&hostPushA)},   {NVTX_CBID_CORE_RangePushW, fp(&hostPushW)},
+      {NVTX_CBID_CORE_RangePushEx, fp(&hostPushEx)}, {NVTX_CBID_CORE_RangePop, fp(&hostPop)},
+      {NVTX_CBID_CORE_RangeStartA, fp(&hostStartA)}, {NVTX_CBID_CORE_RangeStartW, fp(&hostStartW)},
+      {NVTX_CBID_CORE_RangeStartEx, fp(&hostStartEx)}, {NVTX_CBID_CORE_RangeEnd, fp(&hostEnd)},
+  };
+  const Slot core2Slots[] = {
+      {NVTX_CBID_CORE2_DomainRangePushEx, fp(&hostDomainPushEx)},       {NVTX_CBID_CORE2_DomainRangePop, fp(&hostDomainPop)},
+      {NVTX_CBID_CORE2_DomainRangeStartEx, fp(&hostDomainStartEx)},     {NVTX_CBID_CORE2_DomainRangeEnd, fp(&hostDomainEnd)},
+      {NVTX_CBID_CORE2_DomainRegisterStringA, fp(&hostRegisterStringA)}, {NVTX_CBID_CORE2_DomainRegisterStringW, fp(&hostRegisterStringW)},
+      {NVTX_CBID_CORE2_DomainCreateA, fp(&hostDomainCreateA)},           {NVTX_CBID_CORE2_DomainCreateW, fp(&hostDomainCreateW)},
+  };
   if (!cb->GetModuleFunctionTable(NVTX_CB_MODULE_CORE, &core, &n)) return 0;
-  setSlot(core, n, NVTX_CBID_CORE_RangePushA, fp(&hostPushA));
-  setSlot(core, n, NVTX_CBID_CORE_RangePushW, fp(&hostPushW));
-  setSlot(core, n, NVTX_CBID_CORE_RangePushEx, fp(&hostPushEx));
-  setSlot(core, n, NVTX_CBID_CORE_RangePop, fp(&hostPop));
-  setSlot(core, n, NVTX_CBID_CORE_RangeStartA, fp(&hostStartA));
-  setSlot(core, n, NVTX_CBID_CORE_RangeStartW, fp(&hostStartW));
-  setSlot(core, n, NVTX_CBID_CORE_RangeStartEx, fp(&hostStartEx));
-  setSlot(core, n, NVTX_CBID_CORE_RangeEnd, fp(&hostEnd));
-  if (cb->GetModuleFunctionTable(NVTX_CB_MODULE_CORE2, &core2, &n2)) {
-    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRangePushEx, fp(&hostDomainPushEx));
-    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRangePop, fp(&hostDomainPop));
-    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRangeStartEx, fp(&hostDomainStartEx));
-    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRangeEnd, fp(&hostDomainEnd));
-    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRegisterStringA, fp(&hostRegisterStringA));
-    setSlot(core2, n2, NVTX_CBID_CORE2_DomainRegisterStringW, fp(&hostRegisterStringW));
-    setSlot(core2, n2, NVTX_CBID_CORE2_DomainCreateA, fp(&hostDomainCreateA));
-    setSlot(core2, n2, NVTX_CBID_CORE2_DomainCreateW, fp(&hostDomainCreateW));
-  }
+  for (const Slot& s : coreSlots) setSlot(core, n, s.id, s.fn);
+  if (cb->GetModuleFunctionTable(NVTX_CB_MODULE_CORE2, &core2, &n2))
+    for (const Slot& s : core2Slots) setSlot(core2, n2, s.id, s.fn);
   g_nvtxInit.store(2);
   return 1;
 }

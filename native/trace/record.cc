@@ -96,6 +96,15 @@ void processInfo(Json& j) {
   j.key("startedAtEpochNs"), j.u64(g_startEpochNs), j.raw(",");
 }
 
+/** The record's first fields, the same in the start-up and the final record: schema, whether it is final, the process. */
+void openRecord(Json& j, bool complete) {
+  j.raw("{");
+  j.key("schema"), j.str("graphprof-trace-record/2"), j.raw(",");
+  j.key("complete"), j.raw(complete ? "true," : "false,");
+  j.key("attached"), j.raw(g_attached ? "true," : "false,");
+  processInfo(j);
+}
+
 void writeAtomically(const std::string& text) {
   const std::string path = g_config.dir + "/trace-" + std::to_string(g_pid) + ".json";
   const std::string tmp = path + ".tmp";
@@ -110,6 +119,18 @@ void writeAtomically(const std::string& text) {
     return;
   }
   std::rename(tmp.c_str(), path.c_str());
+}
+
+/** The record's last field, the notes so far as `errors`; closes the object and writes the file. */
+void closeWithErrors(Json& j) {
+  j.key("errors"), j.raw("[");
+  const std::vector<std::string> errors = notes();
+  for (size_t i = 0; i < errors.size(); ++i) {
+    if (i) j.raw(",");
+    j.str(errors[i]);
+  }
+  j.raw("]}\n");
+  writeAtomically(j.s);
 }
 
 void statFields(Json& j, const Stat& s) {
@@ -318,11 +339,7 @@ void writeFinal() {
   }
 
   Json j;
-  j.raw("{");
-  j.key("schema"), j.str("graphprof-trace-record/2"), j.raw(",");
-  j.key("complete"), j.raw("true,");
-  j.key("attached"), j.raw(g_attached ? "true," : "false,");
-  processInfo(j);
+  openRecord(j, true);
   j.key("wallNs"), j.u64(nowNs() - g_startNs), j.raw(",");
   j.key("cuptiVersion"), j.u64(tracerVersion()), j.raw(",");
   j.key("driverVersion"), j.u64(static_cast<uint64_t>(versionOf("cuDriverGetVersion", "libcuda.so.1"))), j.raw(",");
@@ -519,32 +536,14 @@ void writeFinal() {
   j.key("deviceRecordsUnattributed"), j.u64(unattributed), j.raw(",");
   j.key("droppedRecords"), j.u64(g_droppedRecords.load()), j.raw(",");
   j.key("unmatchedExits"), j.u64(unmatched), j.raw(",");
-  j.key("errors"), j.raw("[");
-  const std::vector<std::string> errors = notes();
-  for (size_t i = 0; i < errors.size(); ++i) {
-    if (i) j.raw(",");
-    j.str(errors[i]);
-  }
-  j.raw("]}\n");
-  writeAtomically(j.s);
+  closeWithErrors(j);
 }
 
 /** Written at start-up, so that a process that dies before exit still shows it was traced. */
 void writeStarted() {
   Json j;
-  j.raw("{");
-  j.key("schema"), j.str("graphprof-trace-record/2"), j.raw(",");
-  j.key("complete"), j.raw("false,");
-  j.key("attached"), j.raw(g_attached ? "true," : "false,");
-  processInfo(j);
-  j.key("errors"), j.raw("[");
-  const std::vector<std::string> errors = notes();
-  for (size_t i = 0; i < errors.size(); ++i) {
-    if (i) j.raw(",");
-    j.str(errors[i]);
-  }
-  j.raw("]}\n");
-  writeAtomically(j.s);
+  openRecord(j, false);
+  closeWithErrors(j);
 }
 
 namespace {

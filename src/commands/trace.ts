@@ -21,7 +21,7 @@ import { traceProfile } from '../core/analyze/trace-profile.js';
 import { classifyApi } from '../core/analyze/launch-apis.js';
 import { stepSeries } from '../core/pictures/step-series.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
-import { tableFigures, traceFigures, type LaunchClassifier, type TraceFigures } from '../core/trace/figures.js';
+import { nsysSumRows, nvtxSumRows, tableFigures, traceFigures, type LaunchClassifier, type TraceFigures } from '../core/trace/figures.js';
 import { figureNotes, recordNotes } from '../core/trace/notes.js';
 import type { TraceRecord } from '../core/trace/record.js';
 import type { TraceResult } from '../core/trace/result.js';
@@ -269,7 +269,7 @@ function writeOut(prefix: string, host: Traced, device: Traced | null): string[]
       // nsys writes no table for a report with nothing in it; a header alone would not read back
       if (report !== 'cuda_api_sum' && rows.every((r) => r.count === 0)) continue;
       const path = nsysCsvPath(pre, report);
-      writeAtomically('--out', path, renderNsysCsv(report, rows));
+      writeAtomically('--out', path, renderNsysCsv(report, nsysSumRows(rows)));
       written.push(path);
     }
   };
@@ -282,7 +282,7 @@ function writeOut(prefix: string, host: Traced, device: Traced | null): string[]
   const durations = host.used.flatMap((r) => r.steps.map((s) => s.durationNs));
   const range = marker.startsWith('nvtx:') ? `:${marker.slice(5)}` : marker;
   const path = nsysNvtxPath(prefix);
-  writeAtomically('--out', path, renderNvtxSumCsv([{ range, style: marker.startsWith('nvtx:') ? 'PushPop' : 'StartEnd', durationsNs: durations }]));
+  writeAtomically('--out', path, renderNvtxSumCsv(nvtxSumRows([{ range, style: marker.startsWith('nvtx:') ? 'PushPop' : 'StartEnd', durationsNs: durations }])));
   written.push(path);
   write(`${prefix}_whole`, f.rows, d ? d.rows : null);
   return written;

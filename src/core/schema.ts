@@ -8,12 +8,17 @@ export type { TimingSummary } from './stats.js';
 /** Major.minor; every reader refuses a different major. Bump major on any breaking change. */
 export const SCHEMA_VERSION = '1.0';
 
+/** Whether a result of this schema major can be read (every reader refuses another major). */
+export function isReadableMajor(major: string): boolean {
+  return major === SCHEMA_VERSION.split('.')[0];
+}
+
 /** Check a result's `schemaVersion` against ours: same major, or a ValueError saying why not. */
 export function checkSchemaVersion(version: unknown): void {
   const m = typeof version === 'string' ? /^(\d+)\.(\d+)$/.exec(version) : null;
   if (!m) throw new ValueError(`schemaVersion ${JSON.stringify(version ?? null)} is not "major.minor"; this graphprof reads ${SCHEMA_VERSION}`);
   const ours = SCHEMA_VERSION.split('.')[0];
-  if (m[1] !== ours) {
+  if (!isReadableMajor(m[1]!)) {
     throw new ValueError(`schemaVersion ${version} is not readable by this graphprof (it reads ${ours}.x); use results made by graphprof versions of the same major schema`);
   }
 }

@@ -21,6 +21,29 @@ export interface Summary {
  */
 export type TimingSummary = { [K in keyof Summary as K extends 'count' | 'outliers' ? K : `${K}Ns`]: Summary[K] };
 
+/** Least squares y = a + b x; null when x takes fewer than two distinct values. */
+export function fitLine(xs: readonly number[], ys: readonly number[]): { intercept: number; slope: number } | null {
+  const n = xs.length;
+  if (n === 0 || new Set(xs).size < 2) return null;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+    sxx += (xs[i]! - mx) ** 2;
+  }
+  const slope = sxy / sxx;
+  return { intercept: my - slope * mx, slope };
+}
+
+/** Each figure of `totals` divided by `n` (per-step figures: the totals of a trace over its steps), keys in order. */
+export function dividedBy<K extends string>(totals: Readonly<Record<K, number>>, n: number): Record<K, number> {
+  const out = {} as Record<K, number>;
+  for (const k of Object.keys(totals) as K[]) out[k] = totals[k] / n;
+  return out;
+}
+
 /** Sorted copy; the input is left alone. */
 export function sorted(values: ArrayLike<number>): number[] {
   return Array.from(values).sort((a, b) => a - b);

@@ -2,7 +2,7 @@
 // points. A bad value is an InputError naming the file, the line of the point and the field.
 import { readFileSync } from 'node:fs';
 
-import { CURVE_FORMAT, type CurvePoint } from '../core/recommend/step-curve.js';
+import { CURVE_FORMAT, failedPoint, type CurvePoint } from '../core/recommend/step-curve.js';
 import { InputError } from '../errors.js';
 
 export interface CurveFile {
@@ -63,7 +63,7 @@ export function parseCurve(file: string, text: string): CurveFile {
     const error = typeof p!.error === 'string' ? p!.error : null;
     if (status === 'failed') {
       failed.push({ batch: batch as number, exitCode, error });
-      points.push(emptyPoint(batch as number, exitCode, error));
+      points.push(failedPoint(batch as number, exitCode, error));
       return;
     }
     const s = p!.stepNs as Record<string, unknown> | null | undefined;
@@ -106,20 +106,4 @@ export function parseCurve(file: string, text: string): CurveFile {
     throw new InputError(file, undefined, `no batch size was measured: every point failed (${failed.map((f) => `batch ${f.batch}: exit ${f.exitCode}`).join(', ')})`);
   }
   return { file, points, failed, complete: o.complete !== false };
-}
-
-export function emptyPoint(batch: number, exitCode: number, error: string | null): CurvePoint {
-  return {
-    batch,
-    status: 'failed',
-    exitCode,
-    stepNs: null,
-    launchesPerStep: null,
-    graphLaunchesPerStep: null,
-    captureNs: null,
-    captureMemoryBytes: null,
-    captureMemoryMethod: null,
-    captureFreeDropBytes: null,
-    error,
-  };
 }

@@ -62,7 +62,7 @@ export function renderTraceTable(shown: TraceResult, color: ChalkInstance): stri
     out.push('', color.bold('CUDA API calls (outermost calls only; host time)'));
     const rows = [['name', 'calls', 'total', 'median', 'share']];
     for (const a of r.api.filter((x) => x.count > 0).slice(0, TOP)) {
-      rows.push([a.name, formatCount(a.count), formatDuration(a.totalNs), formatDuration(a.medNs), formatShare(r.totals.apiNs > 0 ? a.totalNs / r.totals.apiNs : 0)]);
+      rows.push([a.name, formatCount(a.count), formatDuration(a.totalNs), formatDuration(a.medNs), formatShare(a.share)]);
     }
     out.push(...pad(rows, [false, true, true, true, true]).map((x) => `  ${x}`));
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 
+import { nsysSumRows } from '../../src/core/trace/figures.js';
 import { mergeApi, mergeDevice, stdDevNs } from '../../src/core/trace/merge.js';
 import { nsysHeader, renderNsysCsv } from '../../src/report/nsys-csv.js';
 import { child, parent, root } from '../core/trace/records.js';
@@ -19,7 +20,7 @@ describe('nsys-compatible CSV', () => {
 
   it('writes rows in the fixtures\' number format and reads back to the same figures', () => {
     const api = mergeApi([parent, child]);
-    const text = renderNsysCsv('cuda_api_sum', api);
+    const text = renderNsysCsv('cuda_api_sum', nsysSumRows(api));
     const rows = parse(text, { columns: true }) as Record<string, string>[];
     const used = api.filter((r) => r.count > 0);
     expect(rows).toHaveLength(used.length);
@@ -48,7 +49,7 @@ describe('nsys-compatible CSV', () => {
   });
 
   it('quotes kernel names with commas and keeps the Instances column', () => {
-    const text = renderNsysCsv('cuda_gpu_kern_sum', mergeDevice([parent, child], 'kernels'));
+    const text = renderNsysCsv('cuda_gpu_kern_sum', nsysSumRows(mergeDevice([parent, child], 'kernels')));
     const rows = parse(text, { columns: true }) as Record<string, string>[];
     expect(text).toContain('"void gemv<float>(const float *, float *, int)"');
     expect(rows.map((r) => r.Name)).toEqual(['void gemv<float>(const float *, float *, int)', 'elementwise_add(float *, const float *, int)', 'triton_poi_fused_add_0']);

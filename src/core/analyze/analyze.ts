@@ -15,6 +15,7 @@ import type {
 } from './schema.js';
 import { classifyApi, type ApiClass } from './launch-apis.js';
 import { DEFAULT_REPLAY_MODEL, stepModel, type NodeGroup, type ReplayModel, type StepWall } from './step-model.js';
+import { dividedBy } from '../stats.js';
 import { formatCount, formatDuration, formatShare } from '../units.js';
 
 export * from './schema.js';
@@ -156,26 +157,31 @@ export function analyzeProfile(p: ProfileInput, o: AnalyzeOptions): ProfileAnaly
   const memOpsNs = p.memOps ? sum(p.memOps.map((m) => m.totalNs)) : null;
 
   const hostEnqueueNs = costNs + costOf(graphLaunches) + costOf(memcpy) + costOf(memset);
+  const per = (n: number | null | undefined): number | null => (n === null || n === undefined ? null : n / steps);
   const perStep = {
-    launchCalls: launchGroup.calls / steps,
-    launchNs: costNs / steps,
-    launchTotalNs: launchGroup.totalNs / steps,
-    backPressureNs: launches.backPressureNs / steps,
-    graphLaunchCalls: graphLaunches.calls / steps,
-    memcpyCalls: memcpy.calls / steps,
-    memcpyNs: memcpy.totalNs / steps,
-    memsetCalls: memset.calls / steps,
-    syncCalls: sync.calls / steps,
-    syncNs: sync.totalNs / steps,
-    allocCalls: alloc.calls / steps,
-    hostApiNs: hostApi.totalNs / steps,
-    hostEnqueueNs: hostEnqueueNs / steps,
-    gpuKernelNs: kernelNs === null ? null : kernelNs / steps,
-    gpuKernelInstances: kernelInstances === null ? null : kernelInstances / steps,
+    ...dividedBy(
+      {
+        launchCalls: launchGroup.calls,
+        launchNs: costNs,
+        launchTotalNs: launchGroup.totalNs,
+        backPressureNs: launches.backPressureNs,
+        graphLaunchCalls: graphLaunches.calls,
+        memcpyCalls: memcpy.calls,
+        memcpyNs: memcpy.totalNs,
+        memsetCalls: memset.calls,
+        syncCalls: sync.calls,
+        syncNs: sync.totalNs,
+        allocCalls: alloc.calls,
+        hostApiNs: hostApi.totalNs,
+        hostEnqueueNs,
+      },
+      steps,
+    ),
+    gpuKernelNs: per(kernelNs),
+    gpuKernelInstances: per(kernelInstances),
   };
 
   // the step model: W, G, P (src/core/analyze/step-model.ts)
-  const per = (n: number | null | undefined): number | null => (n === null || n === undefined ? null : n / steps);
   const nodes: NodeGroup[] = [
     ...(p.kernels ?? []).map((k) => ({ name: k.name, count: k.instances / steps, totalNs: k.totalNs / steps, minNs: k.minNs ?? null, maxNs: k.maxNs ?? null })),
     ...(p.memOps ?? []).map((m) => ({ name: m.operation, count: m.count / steps, totalNs: m.totalNs / steps, minNs: m.minNs ?? null, maxNs: m.maxNs ?? null })),

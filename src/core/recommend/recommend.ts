@@ -19,7 +19,10 @@ import {
   type PoolProblem,
 } from './pool.js';
 import type { ToolInfo } from '../schema.js';
-import { median } from '../stats.js';
+import { fitLine, median } from '../stats.js';
+
+// fitLine moved to core/stats.ts (step-curve.ts fits the same line); kept importable from here
+export { fitLine };
 import { formatBytes, formatDuration, formatShare } from '../units.js';
 import { MODEL_DEFAULTS } from './model-defaults.js';
 import type { CurveStepModel, MeasuredStep } from './step-curve.js';
@@ -99,21 +102,6 @@ function rowsOf(run: unknown): RunRow[] {
   });
 }
 
-/** Least squares y = a + b x; null when x takes fewer than two distinct values. */
-export function fitLine(xs: readonly number[], ys: readonly number[]): { intercept: number; slope: number } | null {
-  const n = xs.length;
-  if (n === 0 || new Set(xs).size < 2) return null;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (xs[i]! - mx) * (ys[i]! - my);
-    sxx += (xs[i]! - mx) ** 2;
-  }
-  const slope = sxy / sxx;
-  return { intercept: my - slope * mx, slope };
-}
 
 /** Non-negative line fit: a negative slope becomes 0 (intercept = mean), a negative intercept 0. */
 export function fitNonNegative(xs: number[], ys: number[], what: string, notes: string[]): { intercept: number; slope: number } | null {

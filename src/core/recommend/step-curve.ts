@@ -4,7 +4,7 @@
 // docs/recommend.md ("Measured curves") says why each choice was made; docs/json.md has the format.
 import type { StepTable } from './pool.js';
 import type { ToolInfo } from '../schema.js';
-import { median } from '../stats.js';
+import { fitLine, median } from '../stats.js';
 
 /** The curve format's own version, beside the result header's schemaVersion. */
 export const CURVE_FORMAT = 'graphprof-curve/1';
@@ -36,6 +36,23 @@ export interface CurvePoint {
   captureFreeDropBytes: number | null;
   /** why the size failed, one line; null when ok */
   error: string | null;
+}
+
+/** A size that gave no figures (`sweep` made it, or a curve file lists it as failed): its exit code and why. */
+export function failedPoint(batch: number, exitCode: number, error: string | null): CurvePoint {
+  return {
+    batch,
+    status: 'failed',
+    exitCode,
+    stepNs: null,
+    launchesPerStep: null,
+    graphLaunchesPerStep: null,
+    captureNs: null,
+    captureMemoryBytes: null,
+    captureMemoryMethod: null,
+    captureFreeDropBytes: null,
+    error,
+  };
 }
 
 /** `graphprof sweep --json` / `-o curve.json`. */
@@ -143,18 +160,9 @@ export interface CurveStepModel {
   maxAdjustShare: number;
 }
 
+/** The least-squares slope over the measured sizes; null with fewer than two sizes. */
 function lineSlope(xs: readonly number[], ys: readonly number[]): number | null {
-  const n = xs.length;
-  if (n < 2) return null;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (xs[i]! - mx) * (ys[i]! - my);
-    sxx += (xs[i]! - mx) ** 2;
-  }
-  return sxx > 0 ? sxy / sxx : null;
+  return fitLine(xs, ys)?.slope ?? null;
 }
 
 /**

@@ -1,6 +1,6 @@
 // `graphprof sweep`, the pure part: the default grid of batch sizes, the {batch} placeholder, and one
 // size's trace turned into a curve point. The curve format itself: core/recommend/step-curve.ts.
-import type { CurvePoint } from '../recommend/step-curve.js';
+import { failedPoint, type CurvePoint } from '../recommend/step-curve.js';
 import { sglangDefaultSizes, vllmDefaultSizes } from '../recommend/pool.js';
 import { median } from '../stats.js';
 import type { TraceRecord } from '../trace/record.js';
@@ -87,19 +87,7 @@ export interface SizeRun {
  * otherwise failed, with the exit status and a one-line reason.
  */
 export function curvePoint(run: SizeRun): CurvePoint {
-  const failed = (error: string): CurvePoint => ({
-    batch: run.batch,
-    status: 'failed',
-    exitCode: run.exitCode,
-    stepNs: null,
-    launchesPerStep: null,
-    graphLaunchesPerStep: null,
-    captureNs: null,
-    captureMemoryBytes: null,
-    captureMemoryMethod: null,
-    captureFreeDropBytes: null,
-    error,
-  });
+  const failed = (error: string): CurvePoint => failedPoint(run.batch, run.exitCode, error);
   if (run.exitCode !== 0) return failed(`the command exited ${run.exitCode}${run.signal ? ` (${run.signal})` : ''}`);
   if (run.records === 0) return failed('no process of the command initialised CUDA under the host tracer (no trace record)');
   const s = run.steps;

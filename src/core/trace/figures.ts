@@ -1,6 +1,7 @@
 // The figures `graphprof trace` reports from the merged records: launch counts, totals, steps, and
 // the per-step figures, divided here and nowhere else. Pure code.
 import type { ApiRow, KernelRow, MemOpRow, ProfileInput } from '../analyze/schema.js';
+import { dividedBy } from '../stats.js';
 import { mergeApi, mergeRows, stdDevNs, type RowSet, type StatRow } from './merge.js';
 import type { TraceRecord } from './record.js';
 import { stepFigures, type StepFigures } from './steps.js';
@@ -112,7 +113,8 @@ export interface RowFigures {
   stdDevNs: number;
 }
 
-export type ApiFigures = RowFigures & { nestedCalls: number };
+/** share: this row's part of the table's outermost-call host time (0..1) */
+export type ApiFigures = RowFigures & { nestedCalls: number; share: number };
 export type DeviceFigures = RowFigures & { graphInstances: number; bytes?: number };
 
 function rowFigures(r: StatRow): RowFigures {
@@ -136,14 +138,72 @@ export interface TableFigures {
   memset: DeviceFigures[];
 }
 
+/** part / whole, 0 when there is no whole (an empty table) */
+function shareOf(part: number, whole: number): number {
+  return whole > 0 ? part / whole : 0;
+}
+
 export function tableFigures(rows: RowSet): TableFigures {
   const device = (r: StatRow): DeviceFigures => ({ ...rowFigures(r), graphInstances: r.extra, ...(r.bytes > 0 ? { bytes: r.bytes } : {}) });
+  const apiNs = rows.api.reduce((s, r) => s + r.totalNs, 0);
   return {
-    api: rows.api.map((r) => ({ ...rowFigures(r), nestedCalls: r.extra })),
+    api: rows.api.map((r) => ({ ...rowFigures(r), nestedCalls: r.extra, share: shareOf(r.totalNs, apiNs) })),
     kernels: rows.kernels.map(device),
     memcpy: rows.memcpy.map(device),
     memset: rows.memset.map(device),
   };
+}
+
+/**
+ * One row of an nsys `*_sum` report (`trace --out`): the row's figures and its `Time (%)`, the
+ * percentage of the listed rows' total time. Rows with no calls (nested-only APIs) are left out,
+ * as nsys has none, and do not count in the total.
+ */
+export type NsysSumRow = RowFigures & { timePct: number };
+
+export function nsysSumRows(rows: readonly StatRow[]): NsysSumRow[] {
+  const used = rows.filter((r) => r.count > 0);
+  let total = 0;
+  for (const r of used) total += r.totalNs;
+  return used.map((r) => ({ ...rowFigures(r), timePct: total > 0 ? (r.totalNs / total) * 100 : 0 }));
+}
+
+/** One NVTX range's instances, as `nvtx_sum` summarises them (durations in ns). */
+export interface RangeDurations {
+  /** as nsys prints a range: ":NAME" for a push/pop range in the default domain */
+  range: string;
+  style: 'PushPop' | 'StartEnd';
+  durationsNs: readonly number[];
+}
+
+/** One `nvtx_sum` row: Time (%) is the range's part of all listed ranges' time; StdDev the sample one (n - 1), as nsys. */
+export type NvtxSumRow = Omit<RowFigures, 'name'> & { timePct: number; style: RangeDurations['style']; range: string };
+
+export function nvtxSumRows(ranges: readonly RangeDurations[]): NvtxSumRow[] {
+  const used = ranges.filter((r) => r.durationsNs.length > 0);
+  const totals = used.map((r) => r.durationsNs.reduce((a, b) => a + b, 0));
+  const all = totals.reduce((a, b) => a + b, 0);
+  return used.map((r, i) => {
+    const d = [...r.durationsNs].sort((a, b) => a - b);
+    const n = d.length;
+    const total = totals[i]!;
+    const mean = total / n;
+    const med = n % 2 === 1 ? d[(n - 1) / 2]! : (d[n / 2 - 1]! + d[n / 2]!) / 2;
+    let ss = 0;
+    for (const v of d) ss += (v - mean) * (v - mean);
+    return {
+      timePct: all > 0 ? (total / all) * 100 : 0,
+      count: n,
+      totalNs: total,
+      avgNs: mean,
+      medNs: med,
+      minNs: d[0]!,
+      maxNs: d[n - 1]!,
+      stdDevNs: n > 1 ? Math.sqrt(ss / (n - 1)) : 0,
+      style: r.style,
+      range: r.range,
+    };
+  });
 }
 
 /**
@@ -158,17 +218,9 @@ export interface PerStep extends TraceCounts {
 }
 
 export function perStepOf(counts: TraceCounts, steps: number, source: PerStep['source'], scope: PerStep['scope']): PerStep {
-  return {
-    steps,
-    source,
-    scope,
-    launchCalls: counts.launchCalls / steps,
-    graphLaunchCalls: counts.graphLaunchCalls / steps,
-    apiCalls: counts.apiCalls / steps,
-    apiNs: counts.apiNs / steps,
-    kernelInstances: counts.kernelInstances / steps,
-    kernelNs: counts.kernelNs / steps,
-  };
+  // the counts named one by one: `counts` may carry more (nestedCalls), which is not divided
+  const { launchCalls, graphLaunchCalls, apiCalls, apiNs, kernelInstances, kernelNs } = counts;
+  return { steps, source, scope, ...dividedBy({ launchCalls, graphLaunchCalls, apiCalls, apiNs, kernelInstances, kernelNs }, steps) };
 }
 
 export interface TraceFigures {

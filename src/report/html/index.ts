@@ -13,9 +13,6 @@ import { runSection } from './run.js';
 
 export type ReportableResult = RunResult | AnalyzeResult | TraceResult | RecommendResult | CompareResult;
 
-/** The commands whose results the report draws. */
-export const REPORTABLE: readonly string[] = ['run', 'analyze', 'trace', 'recommend', 'compare'];
-
 export interface ReportInput {
   result: ReportableResult;
   /** the file it was read from (graphprof report), or null (--html) */

@@ -14,6 +14,11 @@ const d = formatDuration;
 const MAX_POINTS = 256;
 
 /** Batch sizes 1..B, thinned to about MAX_POINTS evenly spaced on a log axis, always with 1 and B. */
+/** The captured sizes as vertical marks, the same on the curve and on the distribution. */
+function capturedMarks(sizes: readonly number[]): { x: number; label: string; cls: string }[] {
+  return sizes.map((s) => ({ x: s, label: `captured size ${s}`, cls: 'k-graph' }));
+}
+
 function sampleBatches(maxBatch: number): number[] {
   const out = new Set<number>([1, maxBatch]);
   const steps = Math.min(MAX_POINTS, maxBatch);
@@ -53,7 +58,7 @@ function curveFigure(r: RecommendResult): string {
     x: { scale: 'log2', min: 1, max: r.maxBatch, title: 'batch size' },
     y: { unit: timeUnit(max), title: 'step time', max },
     series,
-    marks: r.sizes.map((s) => ({ x: s, label: `captured size ${s}`, cls: 'k-graph' })),
+    marks: capturedMarks(r.sizes),
   });
   return figure({
     id: 'recommend-curve',
@@ -130,7 +135,7 @@ function distributionFigure(r: RecommendResult, shares: [number, number][]): str
     yUnit: PERCENT_UNIT,
     cls: 'k-api',
     bins: bins.map((b) => ({ x0: b.x0 - 0.5, x1: b.x1 - 0.5, y: b.sum, tip: `batch ${b.x1 - b.x0 > 1 ? `${b.x0}-${b.x1 - 1}` : b.x0}: ${formatShare(b.sum)} of steps` })),
-    marks: r.sizes.map((s) => ({ x: s, label: `captured size ${s}`, cls: 'k-graph' })),
+    marks: capturedMarks(r.sizes),
   });
   return figure({
     id: 'recommend-distribution',

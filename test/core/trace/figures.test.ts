@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { launchClassifier } from '../../../src/commands/trace.js';
-import { traceFigures } from '../../../src/core/trace/figures.js';
+import { nsysSumRows, nvtxSumRows, traceFigures } from '../../../src/core/trace/figures.js';
 import { HISTOGRAM_RELATIVE_ERROR, histogramOf } from '../../../src/core/trace/histogram.js';
 import { mergeApi, stdDevNs } from '../../../src/core/trace/merge.js';
 import { parseStepMarker, typicalTimelineStep } from '../../../src/core/trace/steps.js';
@@ -121,3 +121,29 @@ describe('merging processes', () => {
   });
 });
 
+describe('the figures the renderers print (report/trace-table.ts, report/nsys-csv.ts format them only)', () => {
+  it('gives each API row its share of the outermost-call host time', () => {
+    const f = traceFigures([parent, child], launchClassifier, null, null);
+    const api = f.tables.api;
+    for (const a of api) expect(a.share).toBeCloseTo(a.totalNs / f.totals.apiNs, 12);
+    expect(api.reduce((s, a) => s + a.share, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('gives the nsys rows with Time (%) over the rows that have calls, and their average', () => {
+    const rows = nsysSumRows(mergeApi([parent, child]));
+    expect(rows.every((r) => r.count > 0)).toBe(true);
+    expect(rows.reduce((s, r) => s + r.timePct, 0)).toBeCloseTo(100, 9);
+    const rt = rows.find((r) => r.name === 'cudaLaunchKernel')!;
+    expect(rt.avgNs).toBe(rt.totalNs / 1000);
+  });
+
+  it('summarises NVTX ranges as nvtx_sum: median of an even count, sample StdDev, shares of all ranges', () => {
+    const [a, b] = nvtxSumRows([
+      { range: ':step', style: 'PushPop', durationsNs: [40, 10, 30, 20] },
+      { range: ':none', style: 'PushPop', durationsNs: [] },
+      { range: 'other', style: 'StartEnd', durationsNs: [300] },
+    ]);
+    expect(a).toEqual({ timePct: 25, count: 4, totalNs: 100, avgNs: 25, medNs: 25, minNs: 10, maxNs: 40, stdDevNs: Math.sqrt(500 / 3), style: 'PushPop', range: ':step' });
+    expect(b).toMatchObject({ timePct: 75, count: 1, medNs: 300, stdDevNs: 0, style: 'StartEnd' });
+  });
+});
