@@ -9,7 +9,7 @@ import { accessSync, closeSync, constants, lstatSync, openSync, readlinkSync, re
 import { dirname, resolve } from 'node:path';
 
 import { UsageError } from '../errors.js';
-import { nsysCsvPath, type NsysReport } from '../report/nsys-csv.js';
+import { nsysCsvPath, nsysNvtxPath, type NsysReport } from '../report/nsys-csv.js';
 
 /** The reports `trace --out` may write. */
 const NSYS_REPORTS: readonly NsysReport[] = ['cuda_api_sum', 'cuda_gpu_kern_sum', 'cuda_gpu_mem_time_sum'];
@@ -196,7 +196,13 @@ export function writeAtomically(flag: string, path: string, text: string): void 
 export function checkTraceOutputs(outPrefix: string | undefined, output: string | undefined): void {
   const outputs: { flag: string; path: string }[] = [];
   if (outPrefix !== undefined) {
-    for (const report of NSYS_REPORTS) outputs.push({ flag: '--out', path: nsysCsvPath(outPrefix, report) });
+    // every file --out may write: with marked steps the in-step reports, PREFIX_nvtx_sum.csv and the
+    // whole run under PREFIX_whole_*; without, the whole run under PREFIX_* (commands/trace.ts)
+    for (const report of NSYS_REPORTS) {
+      outputs.push({ flag: '--out', path: nsysCsvPath(outPrefix, report) });
+      outputs.push({ flag: '--out', path: nsysCsvPath(`${outPrefix}_whole`, report) });
+    }
+    outputs.push({ flag: '--out', path: nsysNvtxPath(outPrefix) });
   }
   // `-o -` (standard output, where the trace helper's branch offers it) is no file to check
   if (output !== undefined && output !== '-') outputs.push({ flag: '-o', path: output });

@@ -105,6 +105,14 @@ describe('1. output files', () => {
     const clash = graphprof(['trace', '--out', join(d, 'q'), '-o', join(d, 'q_cuda_api_sum.csv'), '--', 'sh', '-c', `touch ${marker}`]);
     expect(clash.code).toBe(2);
     oneLine(clash.stderr, /^graphprof: -o: \S+q_cuda_api_sum\.csv is also written by --out /);
+    // with marked steps --out also writes PREFIX_nvtx_sum.csv and PREFIX_whole_*: checked too
+    for (const name of ['s_nvtx_sum.csv', 's_whole_cuda_api_sum.csv']) {
+      const e = fresh();
+      mkdirSync(join(e, name));
+      const r2 = graphprof(['trace', '--out', join(e, 's'), '--step-marker', 'nvtx:decode_step', '--', 'sh', '-c', `touch ${marker}`]);
+      expect(r2.code, name).toBe(2);
+      oneLine(r2.stderr, new RegExp(`^graphprof: --out: "\\S+${name.replace('.', '\\.')}" is a folder, expected a file path$`));
+    }
     expect(existsSync(marker)).toBe(false);
   });
 });
