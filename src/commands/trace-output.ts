@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, readlinkSync, writeSync } from 'node:fs';
 
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { checkWritable, writeAtomically } from './output-file.js';
+import { writeAtomically } from './output-file.js';
 
 export type ReportChannel = { kind: 'file'; path: string } | { kind: 'stdout' } | { kind: 'fd'; fd: number };
 
@@ -19,10 +19,8 @@ export type ReportChannel = { kind: 'file'; path: string } | { kind: 'stdout' } 
 export function parseReportChannels(output: string | undefined, jsonFd: string | undefined): ReportChannel[] {
   const channels: ReportChannel[] = [];
   if (output === '-') channels.push({ kind: 'stdout' });
-  else if (output !== undefined) {
-    checkWritable('-o', output);
-    channels.push({ kind: 'file', path: output });
-  }
+  // -o FILE was checked (writable, not also an --out file) with the other outputs: checkTraceOutputs
+  else if (output !== undefined) channels.push({ kind: 'file', path: output });
   if (jsonFd !== undefined) {
     if (!/^\d+$/.test(jsonFd)) throw new UsageError(`--json-fd: expected a file descriptor number such as 3, got "${jsonFd}"`);
     const fd = Number(jsonFd);
