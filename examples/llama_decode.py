@@ -180,6 +180,20 @@ with torch.no_grad():
                 busy += s1 - max(s0, end)
                 end = s1
         durs = [round((e.time_range.end - e.time_range.start) * 1e3) for e in kern]
+        # each kernel's name and grid (blocks) in launch order, from the Chrome trace torch.profiler
+        # exports (the replay-cost features bench/replay_cost.cu probes: kernel switches, grid)
+        import tempfile
+        try:
+            with tempfile.NamedTemporaryFile(suffix=".json") as f:
+                prof.export_chrome_trace(f.name)
+                trace_events = json.load(open(f.name)).get("traceEvents", [])
+        except Exception as e:  # the counts above stand without it
+            print(f"llama_decode: no Chrome trace ({e}): kernel names and grids left out", file=sys.stderr)
+            trace_events = []
+        kev = sorted((e for e in trace_events if e.get("cat") == "kernel"), key=lambda e: e.get("ts", 0))
+        kev = kev[: len(kev) // n]
+        names = list(dict.fromkeys(e.get("name", "") for e in kev))
+        grids = [(e.get("args") or {}).get("grid") or [0, 0, 0] for e in kev]
         print(json.dumps({
             "mode": "count", "shape": shape, "profiledSteps": n,
             "kernelsPerStep": len(kern) / n, "memOpsPerStep": len(mem) / n,
@@ -190,6 +204,9 @@ with torch.no_grad():
             "gpuKernelNsPerStep": round(sum(durs) / n), "gpuMemOpNsPerStep": round(sum((e.time_range.end - e.time_range.start) * 1e3 for e in mem) / n),
             "gpuBusyNsPerStep": round(busy / n),
             "kernelDurationsNs": durs[: len(durs) // n],  # the first step's kernels, in launch order
+            "kernelNames": names,  # the first step's distinct kernel names, in order of first launch
+            "kernelNameIndex": [names.index(e.get("name", "")) for e in kev],  # each kernel, in launch order
+            "kernelBlocks": [g[0] * g[1] * g[2] for g in grids],  # each kernel's grid size, in launch order
             **meta}))
     else:
         wall = []

@@ -5,6 +5,7 @@
 #include "checksum.h"
 
 #include <cuda_runtime.h>
+#include <nvtx3/nvToolsExt.h>
 
 #include <algorithm>
 #include <chrono>
@@ -253,10 +254,16 @@ struct StepTimes {
 // syncs; after the warm-up steps `keep` takes the step's figures and what `issue` returned.
 // `checkLaunches` checks cudaGetLastError() after the host clock stops (eager <<<>>> launches
 // report errors only there).
+// Each timed step (not the warm-up) is an NVTX range, `graphprof_eager_step` or
+// `graphprof_graph_step` (`range`), opened before the step's clock starts and closed after it
+// stops, so that `graphprof trace --step-marker nvtx:graphprof_eager_step -- graphprof run ...` and
+// nsys see the same steps `run` times. With no tool attached, NVTX calls return at once.
 template <typename Issue, typename Keep>
-void timeSteps(RunState& run, const WorkloadConfig& c, bool checkLaunches, Issue&& issue, Keep&& keep) {
+void timeSteps(RunState& run, const WorkloadConfig& c, bool checkLaunches, const char* range, Issue&& issue, Keep&& keep) {
   const int total = c.warmup + c.iterations;
   for (int step = 0; step < total; ++step) {
+    const bool timed = step >= c.warmup;
+    if (timed) nvtxRangePushA(range);
     CHECK(cudaEventRecord(run.start, run.stream));
     const auto t0 = Clock::now();
     const auto inside = issue();
@@ -265,7 +272,8 @@ void timeSteps(RunState& run, const WorkloadConfig& c, bool checkLaunches, Issue
     CHECK(cudaEventRecord(run.stop, run.stream));
     CHECK(cudaStreamSynchronize(run.stream));
     const auto t2 = Clock::now();
-    if (step < c.warmup) continue;
+    if (!timed) continue;
+    nvtxRangePop();
     float ms = 0;
     CHECK(cudaEventElapsedTime(&ms, run.start, run.stop));
     keep(StepTimes{nsBetween(t0, t1), nsBetween(t0, t2), static_cast<double>(ms) * 1e6}, inside);
@@ -314,7 +322,7 @@ void runEager(const Workload& w, RunState& run, EagerSamples& out) {
     }
     return in;
   };
-  timeSteps(run, c, true, issue, [&](const StepTimes& t, const EagerInside& in) {
+  timeSteps(run, c, true, "graphprof_eager_step", issue, [&](const StepTimes& t, const EagerInside& in) {
     out.stepNs.push_back(t.stepNs);
     out.enqueueNs.push_back(t.issueNs);
     out.launchNs.push_back((t.issueNs - in.otherCallsNs - in.overheadNs) / c.kernels);
@@ -372,7 +380,7 @@ void runGraph(const Workload& w, RunState& run, GraphSamples& out) {
 
   w.resetChecksum(s);
   struct Nothing {};
-  timeSteps(run, c, false, [&] {
+  timeSteps(run, c, false, "graphprof_graph_step", [&] {
     CHECK(cudaGraphLaunch(exec.g, s));
     return Nothing{};
   }, [&](const StepTimes& t, Nothing) {
