@@ -20,6 +20,8 @@ for v in $(seq 0 $((n - 1))); do
   x bash ./run.sh trace --device-time -o "$work/eager-$v.json" -- "$bin" --mode eager --variant "$v" > "$work/eager-$v.out" 2> "$work/eager-$v.err"
 done
 x "$bin" --mode graph > "$work/graph-2.jsonl" 2> "$work/graph-2.err"
+# the same question for real PyTorch kernels (its own clean replays, then torch.profiler)
+x python3 "$(dirname "$0")/replay_cost_torch.py" > "$work/torch.jsonl" 2> "$work/torch.err"
 [ "$dry" = 1 ] && exit 0
 python3 - "$work" <<'EOF' | tee "$out/replay-cost.txt"
 import json, sys
@@ -43,5 +45,9 @@ for v in variants:
     model = (max(d, 1400) + 170) if d else None
     fmt = lambda x, f="{:.0f}": f.format(x) if x is not None else "n/a"
     print(f"{v['name'][:44]:44s} {fmt(d):>15s} {fmt(a):>12s} {fmt(b):>8s} {fmt(node - d if node and d else None, '{:+.0f}'):>9s} {fmt(model / node - 1 if model and node else None, '{:+.1%}'):>7s}")
+print("PyTorch kernels (bench/replay_cost_torch.py):")
+for l in open(f"{w}/torch.jsonl"):
+    r = json.loads(l)
+    print(f"{r['variant'][:44]:44s} {r['eagerMeanDNs']:15.0f} {r['perNodeNs']:12.0f} {'':>8s} {r['nodeMinusDNs']:+9.0f} {(max(r['eagerMeanDNs'], 1400) + 170) / r['perNodeNs'] - 1:+7.1%}")
 EOF
 tar czf "$out/replay-cost.tgz" -C "$out" work

@@ -44,7 +44,15 @@ __device__ inline uint64_t globalTimerNs() {
 
 // ID makes distinct functions of one body; P the size of the by-value parameter block.
 template <int ID, int P>
-__global__ void nodeKernel(Params<P> p, int* out, unsigned long long spinNs) {
+__global__ void nodeKernel(Params<P> p, int* out, unsigned long long spinNs, int smemInts, int writeInts) {
+  extern __shared__ int smem[];
+  if (smemInts > 0) {  // touch the dynamic shared memory the launch asked for
+    for (int i = threadIdx.x; i < smemInts; i += blockDim.x) smem[i] = i + ID;
+    __syncthreads();
+  }
+  if (out != nullptr && writeInts > 0) {  // a real kernel's output: writeInts ints per block
+    for (int i = threadIdx.x; i < writeInts; i += blockDim.x) out[4096 + blockIdx.x * writeInts + i] = i + (smemInts > 0 ? smem[i % smemInts] : 0);
+  }
   if (spinNs != 0) {
     if (threadIdx.x == 0) {
       const uint64_t start = globalTimerNs();
@@ -57,7 +65,7 @@ __global__ void nodeKernel(Params<P> p, int* out, unsigned long long spinNs) {
 }
 
 template <int P>
-using KernelFn = void (*)(Params<P>, int*, unsigned long long);
+using KernelFn = void (*)(Params<P>, int*, unsigned long long, int, int);
 
 template <int P, int... I>
 std::vector<KernelFn<P>> kernelTable(std::integer_sequence<int, I...>) {
@@ -74,6 +82,9 @@ struct Variant {
   int threads;
   bool write;  // thread 0 of each block writes one int to global memory
   unsigned long long spinNs;
+  int smemBytes = 0;  // dynamic shared memory of each launch
+  bool smemAlternate = false;  // only odd nodes take smemBytes: the SM's shared-memory carveout switches
+  int writeInts = 0;  // ints each block writes besides the one above (a kernel's output)
 };
 
 // One change from the first (a graphprof-run-like one-block kernel) at a time, then combinations
@@ -93,6 +104,12 @@ const Variant kVariants[] = {
     {"32 kernels, 1 KiB, 132 blocks", 32, 1024, 132, 128, true, 0},
     {"8 kernels, 1 KiB, 132 blocks, spin 2 us", 8, 1024, 132, 128, true, 2000},
     {"8 kernels, 1 KiB, 1 block", 8, 1024, 1, 32, true, 0},
+    {"132 blocks, 100 KiB smem each", 1, 16, 132, 128, true, 0, 100 * 1024, false, 0},
+    {"132 blocks, smem 0 / 100 KiB alternated", 1, 16, 132, 128, true, 0, 100 * 1024, true, 0},
+    {"1 block, smem 0 / 100 KiB alternated", 1, 16, 1, 32, true, 0, 100 * 1024, true, 0},
+    {"8 kernels, 1 KiB, 132 blocks, smem alternated", 8, 1024, 132, 128, true, 0, 100 * 1024, true, 0},
+    {"132 blocks, each writes 8 KiB", 1, 16, 132, 128, true, 0, 0, false, 2048},
+    {"8 kernels, 1 KiB, 132 blocks, 8 KiB out, smem alt", 8, 1024, 132, 128, true, 0, 100 * 1024, true, 2048},
 };
 constexpr int kVariantCount = sizeof(kVariants) / sizeof(kVariants[0]);
 
@@ -100,25 +117,33 @@ struct Kernels {
   std::vector<KernelFn<16>> p16 = kernelTable<16>(std::make_integer_sequence<int, kMaxDistinct>{});
   std::vector<KernelFn<1024>> p1024 = kernelTable<1024>(std::make_integer_sequence<int, kMaxDistinct>{});
   std::vector<KernelFn<4000>> p4000 = kernelTable<4000>(std::make_integer_sequence<int, 1>{});
+  Kernels() {  // let every kernel take up to 100 KiB of dynamic shared memory
+    const int most = 100 * 1024;
+    for (auto f : p16) CHECK(cudaFuncSetAttribute(reinterpret_cast<const void*>(f), cudaFuncAttributeMaxDynamicSharedMemorySize, most));
+    for (auto f : p1024) CHECK(cudaFuncSetAttribute(reinterpret_cast<const void*>(f), cudaFuncAttributeMaxDynamicSharedMemorySize, most));
+    for (auto f : p4000) CHECK(cudaFuncSetAttribute(reinterpret_cast<const void*>(f), cudaFuncAttributeMaxDynamicSharedMemorySize, most));
+  }
 };
 
 void launchNode(const Kernels& k, const Variant& v, int i, int* out, cudaStream_t s) {
   const int id = i % v.distinct;
   int* dst = v.write ? out : nullptr;
+  const int smemBytes = v.smemAlternate && i % 2 == 0 ? 0 : v.smemBytes;
+  const int smemInts = smemBytes / 4, writeInts = v.writeInts;
   switch (v.paramBytes) {
     case 16: {
       Params<16> p{};
-      k.p16[id]<<<v.blocks, v.threads, 0, s>>>(p, dst, v.spinNs);
+      k.p16[id]<<<v.blocks, v.threads, smemBytes, s>>>(p, dst, v.spinNs, smemInts, writeInts);
       break;
     }
     case 1024: {
       Params<1024> p{};
-      k.p1024[id]<<<v.blocks, v.threads, 0, s>>>(p, dst, v.spinNs);
+      k.p1024[id]<<<v.blocks, v.threads, smemBytes, s>>>(p, dst, v.spinNs, smemInts, writeInts);
       break;
     }
     default: {
       Params<4000> p{};
-      k.p4000[0]<<<v.blocks, v.threads, 0, s>>>(p, dst, v.spinNs);
+      k.p4000[0]<<<v.blocks, v.threads, smemBytes, s>>>(p, dst, v.spinNs, smemInts, writeInts);
       break;
     }
   }
@@ -138,8 +163,8 @@ int argInt(int argc, char** argv, const char* flag, int fallback) {
 
 void printVariant(int i) {
   const Variant& v = kVariants[i];
-  std::printf("{\"variant\": %d, \"name\": \"%s\", \"distinct\": %d, \"paramBytes\": %d, \"blocks\": %d, \"threads\": %d, \"write\": %s, \"spinNs\": %llu",
-              i, v.name, v.distinct, v.paramBytes, v.blocks, v.threads, v.write ? "true" : "false", v.spinNs);
+  std::printf("{\"variant\": %d, \"name\": \"%s\", \"distinct\": %d, \"paramBytes\": %d, \"blocks\": %d, \"threads\": %d, \"write\": %s, \"spinNs\": %llu, \"smemBytes\": %d, \"smemAlternate\": %s, \"writeInts\": %d",
+              i, v.name, v.distinct, v.paramBytes, v.blocks, v.threads, v.write ? "true" : "false", v.spinNs, v.smemBytes, v.smemAlternate ? "true" : "false", v.writeInts);
 }
 
 int main(int argc, char** argv) {
@@ -156,7 +181,7 @@ int main(int argc, char** argv) {
   const int nodes = argInt(argc, argv, "--nodes", 800);
   Kernels k;
   int* out = nullptr;
-  CHECK(cudaMalloc(&out, 4096 * sizeof(int)));
+  CHECK(cudaMalloc(&out, (4096 + 1056 * 2048) * sizeof(int)));
   cudaStream_t s;
   CHECK(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking));
 

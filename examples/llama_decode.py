@@ -207,6 +207,8 @@ with torch.no_grad():
             "kernelNames": names,  # the first step's distinct kernel names, in order of first launch
             "kernelNameIndex": [names.index(e.get("name", "")) for e in kev],  # each kernel, in launch order
             "kernelBlocks": [g[0] * g[1] * g[2] for g in grids],  # each kernel's grid size, in launch order
+            "kernelSharedMemory": [(e.get("args") or {}).get("shared memory") for e in kev],  # bytes per block
+            "kernelRegisters": [(e.get("args") or {}).get("registers per thread") for e in kev],
             **meta}))
     else:
         wall = []
