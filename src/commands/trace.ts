@@ -22,6 +22,7 @@ import { classifyApi } from '../core/analyze/launch-apis.js';
 import { stepSeries } from '../core/pictures/step-series.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
 import { nsysSumRows, nvtxSumRows, tableFigures, traceFigures, type LaunchClassifier, type TraceFigures } from '../core/trace/figures.js';
+import { kernelRepeatsPerStep } from '../core/trace/kernel-order.js';
 import { figureNotes, recordNotes } from '../core/trace/notes.js';
 import type { TraceRecord } from '../core/trace/record.js';
 import type { TraceResult } from '../core/trace/result.js';
@@ -152,7 +153,8 @@ export async function execute(raw: RawTraceOptions & RawTraceModelOptions, io: I
   let predict: PredictFigures | null = null;
   if (modelOptions.predict) {
     io.err('trace --predict: second run, under CUPTI with device times (the GPU time of the steps)');
-    const d = await traceOnce({ ...options, tracer: 'cupti', deviceTime: true, timelineSteps: 0 }, io);
+    // at least one kept step: its kernel order gives the replay model its repeats
+    const d = await traceOnce({ ...options, tracer: 'cupti', deviceTime: true, timelineSteps: Math.max(1, options.timelineSteps) }, io);
     if (typeof d === 'number') return d;
     device = d;
     const hs = host.figures.steps;
@@ -193,6 +195,14 @@ export async function execute(raw: RawTraceOptions & RawTraceModelOptions, io: I
     profile.gpuBusyNs = dp.gpuBusyNs === null || dp.gpuBusyNs === undefined ? null : dp.gpuBusyNs * scale;
     profile.reports = [...profile.reports, 'cuda_gpu_kern_sum', 'cuda_gpu_mem_time_sum'];
     if (scale !== 1) notes.push(`--predict: the CUPTI run had ${device.figures.perStep.steps} steps against ${figures.perStep.steps}: its device figures are scaled to the host run's step count`);
+  }
+  // the kernel order of the kept steps of the run with device records (repeats for the replay model)
+  const ordered = device ?? (options.deviceTime ? host : null);
+  const order = ordered ? kernelRepeatsPerStep(ordered.used.flatMap((r) => r.timeline?.steps ?? [])) : null;
+  if (order && profile.kernels) {
+    const steps = figures.perStep.steps;
+    profile.kernels = profile.kernels.map((k) => ({ ...k, repeats: (order.perStep.get(k.name) ?? 0) * steps }));
+    profile.kernelOrder = `the kernel order of ${order.steps} kept step${order.steps === 1 ? '' : 's'}`;
   }
   const analysis = analyzeProfile(profile, { steps: figures.perStep.steps, stepRange: null, stepTimeNs: null, replay, ...TRACE_HINTS });
 

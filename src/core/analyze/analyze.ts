@@ -183,14 +183,18 @@ export function analyzeProfile(p: ProfileInput, o: AnalyzeOptions): ProfileAnaly
 
   // the step model: W, G, P (src/core/analyze/step-model.ts)
   const nodes: NodeGroup[] = [
-    ...(p.kernels ?? []).map((k) => ({ name: k.name, count: k.instances / steps, totalNs: k.totalNs / steps, minNs: k.minNs ?? null, maxNs: k.maxNs ?? null })),
+    ...(p.kernels ?? []).map((k) => ({ name: k.name, count: k.instances / steps, totalNs: k.totalNs / steps, minNs: k.minNs ?? null, maxNs: k.maxNs ?? null, repeats: (k.repeats ?? 0) / steps })),
     ...(p.memOps ?? []).map((m) => ({ name: m.operation, count: m.count / steps, totalNs: m.totalNs / steps, minNs: m.minNs ?? null, maxNs: m.maxNs ?? null })),
   ];
+  const ordered = p.kernelOrder != null && (p.kernels ?? []).every((k) => k.repeats != null);
+  // memory operations never repeat a kernel; only the kernel groups (the first ones) get a bound
+  if (!ordered) for (const g of nodes.slice(0, (p.kernels ?? []).length)) g.repeats = repeatsByCount(g.count, nodes);
+  const repeatsFrom = ordered ? p.kernelOrder! : 'no kernel order in the report: the fewest repeats the counts allow';
   const model = stepModel(
     {
       wall,
       givenStepNs: o.stepTimeNs,
-      gpu: kernelNs === null ? null : { kernelNs: kernelNs / steps, memOpNs: (memOpsNs ?? 0) / steps, busyNs: per(p.gpuBusyNs), nodes },
+      gpu: kernelNs === null ? null : { kernelNs: kernelNs / steps, memOpNs: (memOpsNs ?? 0) / steps, busyNs: per(p.gpuBusyNs), nodes, repeatsFrom },
       launchCalls: perStep.launchCalls,
       launchCallNs: perStep.launchNs,
       hostApiNs: perStep.hostApiNs,
@@ -240,6 +244,17 @@ export function analyzeProfile(p: ProfileInput, o: AnalyzeOptions): ProfileAnaly
   };
   analysis.findings = findingsOf(analysis);
   return analysis;
+}
+
+/**
+ * The fewest instances of one kernel that must follow an instance of the same kernel when a step
+ * of n nodes holds c of them and nothing else is known of the order: c - 1 when the step holds only
+ * that kernel, none when the others can separate every pair (2c - n - 1, at least 0). Exact for a
+ * one-kernel step such as graphprof run's; a framework's step (many kernels) gets none.
+ */
+export function repeatsByCount(count: number, nodes: readonly NodeGroup[]): number {
+  const n = nodes.reduce((a, g) => a + (g.count > 0 ? g.count : 0), 0);
+  return Math.max(0, 2 * count - n - 1);
 }
 
 /** What blocks or limits capture, and what the reader should know about the figures. */

@@ -28,6 +28,11 @@ export interface KernelRow {
   /** shortest and longest instance where the report gives them (Min, Max columns) */
   minNs?: number | null;
   maxNs?: number | null;
+  /**
+   * instances that ran right after an instance of the same kernel on the same stream, counted as
+   * `instances` are (over the whole profile); absent where the source has no kernel order
+   */
+  repeats?: number | null;
 }
 
 /** One row of cuda_gpu_mem_time_sum (or memory operations summed over a cuda_gpu_trace). */
@@ -73,6 +78,8 @@ export interface ProfileInput {
   stepWall?: StepWall | null;
   /** GPU busy time (union of intervals) over the whole profile, where timestamps allowed it */
   gpuBusyNs?: number | null;
+  /** where the kernels' `repeats` come from, in words; absent when the source has no kernel order */
+  kernelOrder?: string | null;
   /** rows read from traces (0 for summaries) */
   traceRows: number;
   /** rows printed as "..." (elided) in a pasted table: the figures miss whatever they held */

@@ -20,18 +20,27 @@ export interface NodeGroup {
   /** shortest and longest instance, ns; null where the report has none */
   minNs: number | null;
   maxNs: number | null;
+  /**
+   * instances per step that ran right after an instance of the same kernel on the same stream
+   * (a repeat: priced d + repeatNs, not max(d, floor) + gap); 0 for memory operations
+   */
+  repeats?: number;
 }
 
 /**
- * What one kernel node costs the GPU in a graph replay: max(d, floorNs) + gapNs for a kernel that
- * ran d ns when launched eagerly. A replay does not add a fixed cost on top of a real kernel's
- * time: it bounds short kernels from below (the time the GPU needs to start the next node).
+ * What one kernel node costs the GPU in a graph replay, for a kernel that ran d ns when launched
+ * eagerly: max(d, floorNs) + gapNs after a node of another kernel (the common case in a framework's
+ * step: a replay does not add a fixed cost on top of a real kernel's time, it bounds short kernels
+ * from below), d + repeatNs after a node of the same kernel on the same stream (measured on
+ * one-kernel steps: such a node replays shorter than its eager CUPTI duration, and no floor holds).
  */
 export interface ReplayModel {
   /** the least GPU time a node takes in a replay, ns (an empty kernel's node) */
   floorNs: number;
   /** GPU time each node adds beyond max(d, floorNs), ns */
   gapNs: number;
+  /** GPU time a repeated kernel's node adds to its eager duration d, ns (negative: it replays shorter) */
+  repeatNs: number;
   /** one graph launch, ns (host time of cudaGraphLaunch) */
   graphLaunchNs: number;
   /** "default: ..." or the calibration file(s) */
@@ -49,6 +58,10 @@ export interface ReplayModel {
 export const DEFAULT_REPLAY_MODEL: ReplayModel = Object.freeze({
   floorNs: 1400,
   gapNs: 170,
+  // bench/results/h100-2026-12-06b-replay-cost: one kernel launched back to back, one block, any
+  // parameter size or duration (0.9 to 50 us): node - d = -147 to -155 ns; graphprof run's spin,
+  // empty and copy steps -147 to -178 ns
+  repeatNs: -150,
   graphLaunchNs: 3300,
   source: 'default: fitted on an H100 80GB HBM3 (driver 580.159.04, CUDA 13.0), not measured on this machine',
   notes: [],
@@ -87,6 +100,8 @@ export interface StepModelInput {
     busyNs: number | null;
     /** kernels and memory operations of a step, for the replay model */
     nodes: NodeGroup[];
+    /** where the nodes' repeats come from, in words (the kernel order, or counts alone) */
+    repeatsFrom: string;
   } | null;
   /** kernel launch calls per step */
   launchCalls: number;
@@ -139,23 +154,29 @@ export interface StepModel {
 export const LAUNCH_BOUND_SHARE = 0.5;
 
 /**
- * GPU time of a step's nodes in a replay: per node max(d, floor) + gap. With per-name totals only,
- * a group is exact when all its instances lie on one side of the floor (min >= floor: its total;
- * max <= floor: count x floor) and priced at its mean duration otherwise.
+ * GPU time of a step's nodes in a replay: per node max(d, floor) + gap, or d + repeat for a
+ * repeated kernel. With per-name totals only, the switched instances of a group are exact when all
+ * its instances lie on one side of the floor (min >= floor: their durations; max <= floor: floor
+ * each) and priced at the group's mean duration otherwise; repeats are priced at the mean.
  */
-export function replayNodesNs(nodes: readonly NodeGroup[], m: Pick<ReplayModel, 'floorNs' | 'gapNs'>): { replayNs: number; nodes: number } {
+export function replayNodesNs(nodes: readonly NodeGroup[], m: Pick<ReplayModel, 'floorNs' | 'gapNs' | 'repeatNs'>): { replayNs: number; nodes: number; repeats: number } {
   let replayNs = 0;
   let count = 0;
+  let repeatCount = 0;
   for (const g of nodes) {
     if (!(g.count > 0)) continue;
     count += g.count;
+    const mean = g.totalNs / g.count;
+    const repeats = Math.min(g.count, Math.max(0, g.repeats ?? 0));
+    const switched = g.count - repeats;
+    repeatCount += repeats;
     let body: number;
-    if (g.minNs !== null && g.minNs >= m.floorNs) body = g.totalNs;
-    else if (g.maxNs !== null && g.maxNs <= m.floorNs) body = g.count * m.floorNs;
-    else body = g.count * Math.max(g.totalNs / g.count, m.floorNs);
-    replayNs += body + g.count * m.gapNs;
+    if (g.minNs !== null && g.minNs >= m.floorNs) body = switched * mean;
+    else if (g.maxNs !== null && g.maxNs <= m.floorNs) body = switched * m.floorNs;
+    else body = switched * Math.max(mean, m.floorNs);
+    replayNs += body + switched * m.gapNs + repeats * Math.max(0, mean + m.repeatNs);
   }
-  return { replayNs, nodes: count };
+  return { replayNs, nodes: count, repeats: repeatCount };
 }
 
 const fig = (value: number | null, basis: Basis | null, method: string): Figure => ({ value, basis, method });
@@ -197,7 +218,12 @@ export function stepModel(i: StepModelInput, replay: ReplayModel): StepModel {
     const r = replayNodesNs(i.gpu.nodes, replay);
     const p = r.replayNs + replay.graphLaunchNs;
     P = {
-      ...fig(p, 'estimated', `per node max(d, ${Math.round(replay.floorNs)} ns) + ${Math.round(replay.gapNs)} ns over ${r.nodes} kernel and memory nodes, + one graph launch (${Math.round(replay.graphLaunchNs)} ns)`),
+      ...fig(
+        p,
+        'estimated',
+        `per node max(d, ${Math.round(replay.floorNs)} ns) + ${Math.round(replay.gapNs)} ns over ${formatCalls(r.nodes)} kernel and memory nodes, ` +
+          `d ${replay.repeatNs < 0 ? '-' : '+'} ${Math.abs(Math.round(replay.repeatNs))} ns for the ${formatCalls(r.repeats)} that repeat the kernel before them (${i.gpu.repeatsFrom}), + one graph launch (${Math.round(replay.graphLaunchNs)} ns)`,
+      ),
       nodes: r.nodes,
       replayNs: r.replayNs,
       graphLaunchNs: replay.graphLaunchNs,
@@ -273,6 +299,9 @@ export function replayModelFromRuns(runs: readonly { run: RunResult; path: strin
   return {
     floorNs: base.floorNs * scale,
     gapNs: base.gapNs * scale,
+    // the repeat offset is the part of an eager kernel's CUPTI duration a replay overlaps, not a
+    // node cost of this GPU: kept as measured on the reference GPU
+    repeatNs: base.repeatNs,
     graphLaunchNs: median(launches),
     source: runs.map((r) => r.path).join(', '),
     notes,

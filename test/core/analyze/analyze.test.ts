@@ -15,7 +15,7 @@ function row(name: string, calls: number, totalNs: number, medianNs: number | nu
 }
 
 function profile(api: ApiRow[], extra: Partial<ProfileInput> = {}): ProfileInput {
-  return { path: 'p.csv', paths: ['p.csv'], index: 0, reports: ['cuda_api_sum'], api, kernels: null, memOps: null, traceRows: 0, elidedRows: 0, ...extra };
+  return { path: 'p.csv', paths: ['p.csv'], index: 0, reports: ['cuda_api_sum'], api, kernels: null, memOps: null, traceRows: 0, elidedRows: 0, kernelOrder: 'the test\'s order', ...extra };
 }
 
 const replay = { ...DEFAULT_REPLAY_MODEL, floorNs: 1000, gapNs: 100, graphLaunchNs: 2000 };
@@ -103,7 +103,8 @@ describe('launch cost and back-pressure (median x calls)', () => {
 });
 
 describe('with GPU kernel time: the step model', () => {
-  const kernels = (ns: number, n: number): ProfileInput['kernels'] => [{ name: 'k', instances: n, totalNs: ns }];
+  // the kernel order is given (no repeats) unless a test says otherwise: these price switched nodes
+  const kernels = (ns: number, n: number): ProfileInput['kernels'] => [{ name: 'k', instances: n, totalNs: ns, repeats: 0 }];
 
   it('measured W and G: share 1 - G/W, P = nodes x max(d, floor) + gap + one launch, saved W - P', () => {
     // 1000 kernels of 2 us = 2 ms of GPU time in a 10 ms measured step
@@ -144,12 +145,35 @@ describe('with GPU kernel time: the step model', () => {
 
   it('short kernels are priced at the floor, long ones at their own time (Min/Max decide a name exactly)', () => {
     const k = [
-      { name: 'tiny', instances: 100, totalNs: 100 * 400, minNs: 300, maxNs: 500 },
-      { name: 'long', instances: 10, totalNs: 10 * 50_000, minNs: 40_000, maxNs: 60_000 },
-      { name: 'mixed', instances: 10, totalNs: 10 * 1500, minNs: 500, maxNs: 2500 },
+      { name: 'tiny', instances: 100, totalNs: 100 * 400, minNs: 300, maxNs: 500, repeats: 0 },
+      { name: 'long', instances: 10, totalNs: 10 * 50_000, minNs: 40_000, maxNs: 60_000, repeats: 0 },
+      { name: 'mixed', instances: 10, totalNs: 10 * 1500, minNs: 500, maxNs: 2500, repeats: 0 },
     ];
     const a = analyzeProfile(profile([row('cudaLaunchKernel', 120, 1e6, 5000)], { kernels: k }), { ...opts, stepTimeNs: 5e6 });
     expect(a.prediction.graphStepNs).toBe(100 * 1000 + 10 * 50_000 + 10 * 1500 + 120 * 100 + 2000);
+  });
+
+  it('repeats from the kernel order: d + repeat for a kernel that follows itself, no floor', () => {
+    // 10 steps of 847 empty kernels of 1080 ns, one kernel back to back (graphprof run --kernel empty)
+    const k = [{ name: 'empty', instances: 8470, totalNs: 8470 * 1080, minNs: 1000, maxNs: 1200, repeats: 8460 }];
+    const a = analyzeProfile(profile([row('cudaLaunchKernel', 8470, 8470 * 3000, 3000)], { kernels: k }), { ...opts, steps: 10, stepTimeNs: 3e6 });
+    expect(a.prediction.graphStepNs).toBe(1080 + 100 + 846 * (1080 - 150) + 2000);
+    expect(a.model.graphStepNs.method).toContain('d - 150 ns for the 846 that repeat the kernel before them (the test\'s order)');
+  });
+
+  it('without a kernel order, the fewest repeats the counts allow: c - 1 for a one-kernel step, none in a mix', () => {
+    const one = [{ name: 'empty', instances: 847, totalNs: 847 * 1080, minNs: 1000, maxNs: 1200 }];
+    const a = analyzeProfile(profile([row('cudaLaunchKernel', 847, 847 * 3000, 3000)], { kernels: one, kernelOrder: null }), { ...opts, stepTimeNs: 3e6 });
+    expect(a.prediction.graphStepNs).toBe(1080 + 100 + 846 * (1080 - 150) + 2000);
+    expect(a.model.graphStepNs.method).toContain('no kernel order in the report: the fewest repeats the counts allow');
+    // 60 of one kernel among 100 nodes: at least 2 x 60 - 100 - 1 = 19 of them follow themselves
+    const mix = [
+      { name: 'a', instances: 60, totalNs: 60 * 5000, minNs: 5000, maxNs: 5000 },
+      { name: 'b', instances: 30, totalNs: 30 * 5000, minNs: 5000, maxNs: 5000 },
+    ];
+    const memOps = [{ operation: '[CUDA memcpy Device-to-Device]', count: 10, totalNs: 10 * 5000, minNs: 5000, maxNs: 5000 }];
+    const b = analyzeProfile(profile([row('cudaLaunchKernel', 90, 90 * 3000, 3000)], { kernels: mix, memOps, kernelOrder: null }), { ...opts, stepTimeNs: 3e6 });
+    expect(b.prediction.graphStepNs).toBe(81 * (5000 + 100) + 19 * (5000 - 150) + 2000);
   });
 
   it('already graphed when graph launches are present', () => {

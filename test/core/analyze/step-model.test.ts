@@ -8,11 +8,11 @@ const group = (count: number, eachNs: number, name = `k${eachNs}`) => ({ name, c
 
 describe('replay cost of a step\'s nodes: max(d, floor) + gap', () => {
   it('short kernels are bounded below by the floor', () => {
-    expect(replayNodesNs([group(100, 500)], model)).toEqual({ replayNs: 100 * (1400 + 170), nodes: 100 });
+    expect(replayNodesNs([group(100, 500)], model)).toEqual({ replayNs: 100 * (1400 + 170), nodes: 100, repeats: 0 });
   });
 
   it('long kernels are not inflated: their own time plus the gap', () => {
-    expect(replayNodesNs([group(10, 50_000)], model)).toEqual({ replayNs: 10 * (50_000 + 170), nodes: 10 });
+    expect(replayNodesNs([group(10, 50_000)], model)).toEqual({ replayNs: 10 * (50_000 + 170), nodes: 10, repeats: 0 });
   });
 
   it('a name with instances on both sides of the floor is priced at its mean', () => {
@@ -23,11 +23,29 @@ describe('replay cost of a step\'s nodes: max(d, floor) + gap', () => {
   });
 });
 
+describe('repeated kernels: d + repeat, no floor', () => {
+  it('a one-kernel step: the first node after another kernel, the rest repeats (graphprof run, empty kernels)', () => {
+    // 847 empty kernels of 1080 ns: 1 switched node at the floor, 846 at d - 150
+    const g = { ...group(847, 1080), repeats: 846 };
+    expect(replayNodesNs([g], model)).toEqual({ replayNs: 1400 + 170 + 846 * (1080 - 150), nodes: 847, repeats: 846 });
+  });
+
+  it('repeats are priced at the mean, switched instances of the same name keep the floor', () => {
+    const g = { name: 'm', count: 10, totalNs: 10 * 1000, minNs: 900, maxNs: 1100, repeats: 4 };
+    expect(replayNodesNs([g], model).replayNs).toBe(6 * (1400 + 170) + 4 * (1000 - 150));
+  });
+
+  it('more repeats than instances are capped; a repeat never costs less than nothing', () => {
+    const g = { ...group(5, 100), repeats: 9 };
+    expect(replayNodesNs([g], model)).toEqual({ replayNs: 0, nodes: 5, repeats: 5 });
+  });
+});
+
 describe('the step model', () => {
   const input = (over: Partial<StepModelInput> = {}): StepModelInput => ({
     wall: { medianNs: 8e6, minNs: 7e6, maxNs: 9e6, p10Ns: 7.5e6, p90Ns: 8.8e6, count: 30, source: 'nvtx:decode_step, 30 marked steps' },
     givenStepNs: null,
-    gpu: { kernelNs: 1.6e6, memOpNs: 0.02e6, busyNs: 1.6e6, nodes: [group(590, 1.6e6 / 590)] },
+    gpu: { kernelNs: 1.6e6, memOpNs: 0.02e6, busyNs: 1.6e6, nodes: [group(590, 1.6e6 / 590)], repeatsFrom: 'test' },
     launchCalls: 590,
     launchCallNs: 590 * 3000,
     hostApiNs: 3e6,
