@@ -143,7 +143,7 @@ export function renderAnalyzeTable(shown: AnalyzeResult, color: ChalkInstance): 
 /** The replay model the predictions used, and where the methods are written up. */
 export function replayCostLine(r: AnalyzeResult): string {
   const rm = r.replayModel;
-  return `Replay model: per node max(kernel time, ${formatDuration(rm.floorNs)}) + ${formatDuration(rm.gapNs)}, ${formatDuration(rm.graphLaunchNs)} per graph launch (${rm.source}). Methods: docs/analyze.md.`;
+  return `Replay model: per node max(kernel time, ${formatDuration(rm.floorNs)}) + ${formatDuration(rm.gapNs)} after a different kernel, kernel time ${rm.repeatNs < 0 ? '-' : '+'} ${formatDuration(Math.abs(rm.repeatNs))} after the same kernel, ${formatDuration(rm.graphLaunchNs)} per graph launch (${rm.source}). Methods: docs/analyze.md.`;
 }
 
 /** The notes of a result, as the command prints them on stderr (every format but JSON, which holds them). */

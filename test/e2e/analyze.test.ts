@@ -62,7 +62,7 @@ describe('graphprof analyze: the published decode-token profile', () => {
     expect(r.stdout).toContain('No verdict and no prediction: GPU time per step (no device times): add the cuda_gpu_kern_sum report');
     expect(r.stdout).toContain('blocker [host-sync] 424 host synchronisations per step (cudaStreamSynchronize 424)');
     expect(r.stdout).toContain('warning [host-device-copy] 212 memory copies per step (cudaMemcpyAsync 212)');
-    expect(r.stdout).toContain('Replay model: per node max(kernel time, 1.40 µs) + 170 ns, 3.30 µs per graph launch (default: fitted on an H100 80GB HBM3');
+    expect(r.stdout).toContain('Replay model: per node max(kernel time, 1.40 µs) + 170 ns after a different kernel, kernel time - 150 ns after the same kernel, 3.30 µs per graph launch (default: fitted on an H100 80GB HBM3');
   });
 
   it('--fail-above: exit 1 when the share cannot be known (no GPU time), saying what is missing', () => {

@@ -221,8 +221,8 @@ export function stepModel(i: StepModelInput, replay: ReplayModel): StepModel {
       ...fig(
         p,
         'estimated',
-        `per node max(d, ${Math.round(replay.floorNs)} ns) + ${Math.round(replay.gapNs)} ns over ${formatCalls(r.nodes)} kernel and memory nodes, ` +
-          `d ${replay.repeatNs < 0 ? '-' : '+'} ${Math.abs(Math.round(replay.repeatNs))} ns for the ${formatCalls(r.repeats)} that repeat the kernel before them (${i.gpu.repeatsFrom}), + one graph launch (${Math.round(replay.graphLaunchNs)} ns)`,
+        `${formatCalls(r.nodes)} kernel and memory nodes: max(d, ${Math.round(replay.floorNs)} ns) + ${Math.round(replay.gapNs)} ns each after a different one, ` +
+          `d ${replay.repeatNs < 0 ? '-' : '+'} ${Math.abs(Math.round(replay.repeatNs))} ns for the ${formatCalls(r.repeats)} that repeat the kernel before them (${i.gpu.repeatsFrom}); + one graph launch (${Math.round(replay.graphLaunchNs)} ns)`,
       ),
       nodes: r.nodes,
       replayNs: r.replayNs,

@@ -552,10 +552,11 @@ export interface CompareResult {
 /**
  * Every number of a result is finite (JSON.parse reads 1e400 as Infinity), and every figure in
  * base units (a key ending in Ns or Bytes, or a list under one) is >= 0 but for differences, which
- * may be negative (savedPerStepNs: graphs can lose): a damaged or hand-edited
+ * may be negative (savedPerStepNs: graphs can lose), and the replay model's repeatNs (an offset: a
+ * repeated kernel's node replays shorter than its eager duration): a damaged or hand-edited
  * file fails here, by name, instead of comparing as "within noise".
  */
-const SIGNED_FIGURE = /^(?:saved|delta|diff|change)/i;
+const SIGNED_FIGURE = /^(?:saved|delta|diff|change|repeat)/i;
 
 export function checkFigures(value: unknown, where = '', unitKey = false): void {
   if (typeof value === 'number') {

@@ -87,7 +87,7 @@ function breakdownFigure(items: readonly { label: string; b: StepBreakdown; p: P
       { label: 'replay cost of the nodes (estimated)', cls: 'k-pred' },
     ]),
     method:
-      'The step model (docs/analyze.md): W, the eager step, measured over the marked steps or NVTX ranges, given by --step-time, or estimated; G, the GPU time of a step (busy time where timestamps allow, else the sum); P, the predicted graph step = per node max(d, floor) + gap, + one graph launch (estimated). Host bar: time per step inside kernel-launch calls, sync calls and other CUDA API calls, and the rest of W (host code between calls); where the API time alone exceeds W a tick marks W. Paler segments are estimated.',
+      'The step model (docs/analyze.md): W, the eager step, measured over the marked steps or NVTX ranges, given by --step-time, or estimated; G, the GPU time of a step (busy time where timestamps allow, else the sum); P, the predicted graph step = per node max(d, floor) + gap (d + repeat for a node that repeats the kernel before it), + one graph launch (estimated). Host bar: time per step inside kernel-launch calls, sync calls and other CUDA API calls, and the rest of W (host code between calls); where the API time alone exceeds W a tick marks W. Paler segments are estimated.',
     notes: missing.length ? missing.map((m) => `missing: ${m}`) : [],
     values: {
       head: ['profile', 'eager step W', 'launch calls', 'syncs', 'other API', 'between calls', 'GPU G', 'graph step P', 'launch-overhead share'],
