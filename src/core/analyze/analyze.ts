@@ -213,6 +213,7 @@ export function analyzeProfile(p: ProfileInput, o: AnalyzeOptions): ProfileAnaly
     method: model.graphStepNs.value === null ? 'none' : 'node-replay',
     floorNs: o.replay.floorNs,
     gapNs: o.replay.gapNs,
+    repeatNs: o.replay.repeatNs,
     graphLaunchNs: o.replay.graphLaunchNs,
   };
   const verdict: AnalyzeVerdict = graphLaunches.calls > 0 ? 'already-graphed' : model.verdict;

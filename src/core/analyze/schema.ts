@@ -184,6 +184,8 @@ export interface ProfileAnalysis {
     method: 'node-replay' | 'none';
     floorNs: number;
     gapNs: number;
+    /** ns added to a repeated kernel's eager duration (negative: it replays shorter) */
+    repeatNs: number;
     graphLaunchNs: number;
   };
   verdict: AnalyzeVerdict;
