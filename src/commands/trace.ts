@@ -22,7 +22,7 @@ import { classifyApi } from '../core/analyze/launch-apis.js';
 import { stepSeries } from '../core/pictures/step-series.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
 import { nsysSumRows, nvtxSumRows, tableFigures, traceFigures, type LaunchClassifier, type TraceFigures } from '../core/trace/figures.js';
-import { kernelRepeatsPerStep } from '../core/trace/kernel-order.js';
+import { kernelRepeatsPerStep, repeatsOf } from '../core/trace/kernel-order.js';
 import { figureNotes, recordNotes } from '../core/trace/notes.js';
 import type { TraceRecord } from '../core/trace/record.js';
 import type { TraceResult } from '../core/trace/result.js';
@@ -200,8 +200,7 @@ export async function execute(raw: RawTraceOptions & RawTraceModelOptions, io: I
   const ordered = device ?? (options.deviceTime ? host : null);
   const order = ordered ? kernelRepeatsPerStep(ordered.used.flatMap((r) => r.timeline?.steps ?? [])) : null;
   if (order && profile.kernels) {
-    const steps = figures.perStep.steps;
-    profile.kernels = profile.kernels.map((k) => ({ ...k, repeats: (order.perStep.get(k.name) ?? 0) * steps }));
+    profile.kernels = profile.kernels.map((k) => ({ ...k, repeats: repeatsOf(order, k.name, k.instances) }));
     profile.kernelOrder = `the kernel order of ${order.steps} kept step${order.steps === 1 ? '' : 's'}`;
   }
   const analysis = analyzeProfile(profile, { steps: figures.perStep.steps, stepRange: null, stepTimeNs: null, replay, ...TRACE_HINTS });

@@ -167,7 +167,8 @@ export function replayNodesNs(nodes: readonly NodeGroup[], m: Pick<ReplayModel, 
     if (!(g.count > 0)) continue;
     count += g.count;
     const mean = g.totalNs / g.count;
-    const repeats = Math.min(g.count, Math.max(0, g.repeats ?? 0));
+    // at most count - 1: the first instance of a run follows some other node
+    const repeats = Math.min(Math.max(0, g.count - 1), Math.max(0, g.repeats ?? 0));
     const switched = g.count - repeats;
     repeatCount += repeats;
     let body: number;

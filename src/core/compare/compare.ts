@@ -556,7 +556,7 @@ export interface CompareResult {
  * repeated kernel's node replays shorter than its eager duration): a damaged or hand-edited
  * file fails here, by name, instead of comparing as "within noise".
  */
-const SIGNED_FIGURE = /^(?:saved|delta|diff|change|repeat)/i;
+const SIGNED_FIGURE = /^(?:saved|delta|diff|change)|^repeatNs$/i;
 
 export function checkFigures(value: unknown, where = '', unitKey = false): void {
   if (typeof value === 'number') {

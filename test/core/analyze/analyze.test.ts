@@ -103,7 +103,9 @@ describe('launch cost and back-pressure (median x calls)', () => {
 });
 
 describe('with GPU kernel time: the step model', () => {
-  // the kernel order is given (no repeats) unless a test says otherwise: these price switched nodes
+  // The kernel order is given as "no repeats" unless a test says otherwise. For a single name that is
+  // an impossible order (n instances of one kernel on one stream repeat n - 1 times), chosen so that
+  // these tests price switched nodes only; the repeat tests below use real orders.
   const kernels = (ns: number, n: number): ProfileInput['kernels'] => [{ name: 'k', instances: n, totalNs: ns, repeats: 0 }];
 
   it('measured W and G: share 1 - G/W, P = nodes x max(d, floor) + gap + one launch, saved W - P', () => {

@@ -35,9 +35,9 @@ describe('repeated kernels: d + repeat, no floor', () => {
     expect(replayNodesNs([g], model).replayNs).toBe(6 * (1400 + 170) + 4 * (1000 - 150));
   });
 
-  it('more repeats than instances are capped; a repeat never costs less than nothing', () => {
+  it('repeats are capped at count - 1 (a run starts after another node); a repeat never costs less than nothing', () => {
     const g = { ...group(5, 100), repeats: 9 };
-    expect(replayNodesNs([g], model)).toEqual({ replayNs: 0, nodes: 5, repeats: 5 });
+    expect(replayNodesNs([g], model)).toEqual({ replayNs: 1400 + 170, nodes: 5, repeats: 4 });
   });
 });
 

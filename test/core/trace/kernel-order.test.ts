@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { TimelineDeviceEvent, TimelineStep } from '../../../src/core/trace/record.js';
-import { kernelRepeatsPerStep } from '../../../src/core/trace/kernel-order.js';
+import { kernelRepeatsPerStep, repeatsOf } from '../../../src/core/trace/kernel-order.js';
 
 let corr = 0;
 const ev = (name: string, startNs: number, stream = 7, kind: TimelineDeviceEvent['kind'] = 'kernel', graph = false): TimelineDeviceEvent => ({
@@ -21,6 +21,7 @@ describe('repeats from the kernel order of the kept steps', () => {
     expect(r).not.toBeNull();
     expect(r!.steps).toBe(1);
     expect([...r!.perStep]).toEqual([['empty', 4]]);
+    expect([...r!.instancesPerStep]).toEqual([['empty', 5]]);
   });
 
   it('orders by start time per stream: interleaved streams do not make repeats, a copy breaks a run', () => {
@@ -38,6 +39,13 @@ describe('repeats from the kernel order of the kept steps', () => {
     ])!;
     expect(r.steps).toBe(2);
     expect(Object.fromEntries(r.perStep)).toEqual({ k: 1 });
+  });
+
+  it('the kept steps\' share of repeats applies to a kernel\'s instances over all steps', () => {
+    // kept step: k 3 times back to back (2 repeats of 3); over all 10 steps the trace saw 50 k
+    const r = kernelRepeatsPerStep([step(0, [ev('k', 0), ev('k', 1000), ev('k', 2000)])])!;
+    expect(repeatsOf(r, 'k', 50)).toBeCloseTo((2 / 3) * 50, 12);
+    expect(repeatsOf(r, 'never-kept', 50)).toBe(0);
   });
 
   it('no kept step with device events: null (the host tracer, or no timeline)', () => {
