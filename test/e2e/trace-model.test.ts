@@ -69,24 +69,28 @@ function traceJson(args: string[], activity: boolean): { t: TraceResult; stderr:
   return { t: JSON.parse(readFileSync(out, 'utf8')) as TraceResult, stderr: r.stderr };
 }
 
+/**
+ * One kept step whose 100 small kernels ran back to back, then its 100 big ones (stream 7): by
+ * counts alone (100 and 100 of 200) no repeat would be forced; the order says 99 of each.
+ */
+function keptOrder(r: ReturnType<typeof record>): void {
+  const device = [
+    ...repeat(100, (i) => ({ stream: 7, kind: 'kernel', name: 'small', startNs: 1e8 + i * 2_000, durationNs: 1_000, correlationId: i + 1, graph: false })),
+    ...repeat(100, (i) => ({ stream: 7, kind: 'kernel', name: 'big', startNs: 1e8 + 300_000 + i * 21_000, durationNs: 20_000, correlationId: i + 101, graph: false })),
+  ];
+  (r as { timeline: unknown }).timeline = { steps: [{ index: 4, tid: 5000, startNs: 1e8, endNs: 1e8 + 8e6, host: [], device }] };
+}
+const REPEATED_P = 1400 + 170 + (20_000 + 170) + 99 * (1_000 - 150) + 99 * (20_000 - 150) + 3300;
+
 describe('trace: repeats for the replay model from the kept steps\' kernel order', () => {
   it('--device-time with a kept step: 99 of each kernel follow themselves, priced d - 150 ns; the P line says where they came from', () => {
     const dir = mkdtempSync(join(tmpdir(), 'graphprof-model-out-'));
     const out = join(dir, 't.json');
-    // the kept step launched its 100 small kernels back to back, then its 100 big ones (stream 7):
-    // by counts alone (100 and 100 of 200) no repeat would be forced; the order says 198
-    const order = (r: ReturnType<typeof record>) => {
-      const device = [
-        ...repeat(100, (i) => ({ stream: 7, kind: 'kernel', name: 'small', startNs: 1e8 + i * 2_000, durationNs: 1_000, correlationId: i + 1, graph: false })),
-        ...repeat(100, (i) => ({ stream: 7, kind: 'kernel', name: 'big', startNs: 1e8 + 300_000 + i * 21_000, durationNs: 20_000, correlationId: i + 101, graph: false })),
-      ];
-      (r as { timeline: unknown }).timeline = { steps: [{ index: 4, tid: 5000, startNs: 1e8, endNs: 1e8 + 8e6, host: [], device }] };
-    };
-    const r = graphprof(['trace', '--device-time', '--step-marker', 'nvtx:decode_step', '-o', out, '--', 'true'], { GRAPHPROF_FAKE_TRACE: fakeDir(true, order) });
+    const r = graphprof(['trace', '--device-time', '--step-marker', 'nvtx:decode_step', '-o', out, '--', 'true'], { GRAPHPROF_FAKE_TRACE: fakeDir(true, keptOrder) });
     expect(r.code, r.stderr).toBe(0);
     const a = (JSON.parse(readFileSync(out, 'utf8')) as TraceResult).analysis;
     // one node of each after a different kernel (or none), 99 of each after itself
-    expect(a.prediction.graphStepNs).toBeCloseTo(1400 + 170 + (20_000 + 170) + 99 * (1_000 - 150) + 99 * (20_000 - 150) + 3300, 6);
+    expect(a.prediction.graphStepNs).toBeCloseTo(REPEATED_P, 6);
     expect(a.model.graphStepNs.method).toContain('d - 150 ns for the 198 that repeat the kernel before them (the kernel order of 1 kept step)');
   });
 });
@@ -145,6 +149,13 @@ describe('trace: the step model on figures from inside the steps', () => {
     const d = graphprof(['trace', '--predict', '--step-marker', 'nvtx:decode_step', '--json', '--', 'true'], { GRAPHPROF_FAKE_TRACE: fakeDir(false), GRAPHPROF_FAKE_TRACE_CUPTI: fakeDir(true, fewer) });
     expect(d.code, d.stderr).toBe(0);
     expect(d.stderr).toContain('--predict: the runs DISAGREE on launches per step (host tracer 200, CUPTI 150)');
+    // the repeats come from the CUPTI run's kept step (the host run has no device events)
+    const o = join(dir, 'o.json');
+    const k = graphprof(['trace', '--predict', '--step-marker', 'nvtx:decode_step', '-o', o, '--', 'true'], { GRAPHPROF_FAKE_TRACE: fakeDir(false), GRAPHPROF_FAKE_TRACE_CUPTI: fakeDir(true, keptOrder) });
+    expect(k.code, k.stderr).toBe(0);
+    const ka = (JSON.parse(readFileSync(o, 'utf8')) as TraceResult).analysis;
+    expect(ka.prediction.graphStepNs).toBeCloseTo(REPEATED_P, 6);
+    expect(ka.model.graphStepNs.method).toContain('(the kernel order of 1 kept step)');
   });
 
   it('--predict needs a step marker and runs both tracers itself', () => {
