@@ -116,13 +116,21 @@ export interface HistogramData {
 /** One trace's sums per name, as plain data that crosses threads. */
 export interface TraceData {
   rows: number;
-  byName: { name: string; calls: number; totalNs: number; hist: HistogramData | null }[];
+  byName: { name: string; calls: number; totalNs: number; hist: HistogramData | null; repeats: number }[];
+  /** gpu-trace with a stream column: the first and last name on each stream in this part */
+  firstByStream: [number, string][];
+  lastByStream: [number, string][];
 }
 
 interface Agg {
+  name: string;
   calls: number;
   totalNs: number;
   hist: DurationHistogram | null;
+  /** a memory operation (never a kernel repeat) */
+  memOp: boolean;
+  /** rows that followed a row of the same kernel on the same stream (gpu-trace with a Strm column) */
+  repeats: number;
 }
 
 /** Parse a non-negative decimal integer fast; falls back to Number() for decimals; NaN for junk. */
@@ -152,6 +160,14 @@ export class TraceAggregator {
   /** set by the CSV fast path for the caller's error message */
   lastFieldCount = 0;
 
+  /**
+   * gpu-trace: the Strm column (not the first one), or -1. Rows come in start order (nsys writes
+   * them so): a kernel row right after a row of the same kernel on its stream is a repeat.
+   */
+  private readonly streamIdx: number;
+  private readonly lastByStream = new Map<number, Agg>();
+  private readonly firstByStream = new Map<number, Agg>();
+
   constructor(
     readonly kind: TraceKind,
     private readonly path: string,
@@ -162,9 +178,30 @@ export class TraceAggregator {
     this.durIdx = cols.findIndex((c) => c.role === 'duration');
     this.nameIdx = cols.findIndex((c) => c.role === 'name');
     this.unitNs = cols[this.durIdx]?.unitNs ?? 1;
+    const strm = kind === 'gpu-trace' ? cols.findIndex((c) => c.role === 'stream') : -1;
+    this.streamIdx = strm > 0 ? strm : -1;
   }
 
-  private add(name: string, rawDuration: string, lineNo: number): void {
+  private newAgg(name: string): Agg {
+    return { name, calls: 0, totalNs: 0, hist: this.kind === 'api-trace' ? new DurationHistogram() : null, memOp: isMemOp(name), repeats: 0 };
+  }
+
+  /** One row of `a` on `stream`, in file order: counts a repeat and moves the stream's last row. */
+  private follow(a: Agg, stream: number): void {
+    const prev = this.lastByStream.get(stream);
+    if (prev === undefined) this.firstByStream.set(stream, a);
+    else if (prev === a && !a.memOp) a.repeats++;
+    this.lastByStream.set(stream, a);
+  }
+
+  /** A row's stream; -1 (one shared unknown stream) for an empty or odd cell */
+  private streamOf(raw: string): number {
+    const t = raw.trim();
+    const v = t === '' ? NaN : Number(t);
+    return Number.isInteger(v) ? v : -1;
+  }
+
+  private add(name: string, rawDuration: string, lineNo: number, rawStream: string | null): void {
     const d = parseDuration(rawDuration);
     if (!(d >= 0)) {
       const label = this.cols[this.durIdx]!.label;
@@ -175,12 +212,13 @@ export class TraceAggregator {
     if (!(ns <= Number.MAX_SAFE_INTEGER)) throw new InputError(this.path, lineNo, `${this.cols[this.durIdx]!.label} is out of range: "${rawDuration}"`);
     let a = this.byName.get(name);
     if (a === undefined) {
-      a = { calls: 0, totalNs: 0, hist: this.kind === 'api-trace' ? new DurationHistogram() : null };
+      a = this.newAgg(name);
       this.byName.set(name, a);
     }
     a.calls++;
     a.totalNs += ns;
     if (a.hist) a.hist.add(ns);
+    if (rawStream !== null) this.follow(a, this.streamOf(rawStream));
     this.rows++;
   }
 
@@ -193,29 +231,32 @@ export class TraceAggregator {
       // fast path: no quoting, walk the commas
       const durIdx = this.durIdx;
       const nameIdx = this.nameIdx;
+      const streamIdx = this.streamIdx;
       let field = 0;
       let start = 0;
       let dur = '';
       let name = '';
+      let stream: string | null = null;
       for (;;) {
         const c = line.indexOf(',', start);
         const end = c === -1 ? line.length : c;
         if (field === durIdx) dur = line.slice(start, end);
         else if (field === nameIdx) name = line.slice(start, end);
+        else if (field === streamIdx) stream = line.slice(start, end);
         field++;
         if (c === -1) break;
         start = c + 1;
       }
       this.lastFieldCount = field;
       if (field !== this.nFields) return 'fields';
-      this.add(name, dur, lineNo);
+      this.add(name, dur, lineNo, stream);
       return 'ok';
     }
     const fields = splitCsvRecord(line);
     if (fields === null) return 'open';
     this.lastFieldCount = fields.length;
     if (fields.length !== this.nFields) return 'fields';
-    this.add(fields[this.nameIdx]!, fields[this.durIdx]!, lineNo);
+    this.add(fields[this.nameIdx]!, fields[this.durIdx]!, lineNo, this.streamIdx >= 0 ? fields[this.streamIdx]! : null);
     return 'ok';
   }
 
@@ -238,7 +279,7 @@ export class TraceAggregator {
     const name = buf.toString('utf8', s, e);
     let a = this.byName.get(name);
     if (a === undefined) {
-      a = { calls: 0, totalNs: 0, hist: this.kind === 'api-trace' ? new DurationHistogram() : null };
+      a = this.newAgg(name);
       this.byName.set(name, a);
     }
     (this.byLength[len] ??= []).push({ bytes: Buffer.from(buf.subarray(s, e)), agg: a });
@@ -259,6 +300,7 @@ export class TraceAggregator {
     const nFields = this.nFields;
     const durIdx = this.durIdx;
     const nameIdx = this.nameIdx;
+    const streamIdx = this.streamIdx;
     const unit = this.unitNs;
     let pos = start;
     let lines = 0;
@@ -266,6 +308,8 @@ export class TraceAggregator {
       let field = 0;
       let dur = 0;
       let durDigits = 0;
+      let stream = 0;
+      let streamDigits = 0;
       let ns = nameIdx === 0 ? pos : -1;
       let ne = -1;
       let i = pos;
@@ -295,6 +339,16 @@ export class TraceAggregator {
             }
             const next = i + 1 < n ? buf[i + 1]! : 10;
             if (next !== 44 && next !== 10 && next !== 13) break rows;
+          } else if (field === streamIdx) {
+            for (; i + 1 < n; i++) {
+              const d = buf[i + 1]! - 48;
+              if (d < 0 || d > 9) break;
+              stream = stream * 10 + d;
+              streamDigits++;
+            }
+            // anything but a plain stream number: the line-by-line path reads the row
+            const next = i + 1 < n ? buf[i + 1]! : 10;
+            if (streamDigits === 0 || streamDigits > 15 || (next !== 44 && next !== 10 && next !== 13)) break rows;
           }
           continue;
         }
@@ -319,6 +373,7 @@ export class TraceAggregator {
       a.calls++;
       a.totalNs += d;
       if (a.hist) a.hist.add(d);
+      if (streamIdx >= 0) this.follow(a, stream);
       this.rows++;
       lines++;
       pos = i + 1;
@@ -327,26 +382,37 @@ export class TraceAggregator {
   }
 
   export(): TraceData {
-    return { rows: this.rows, byName: [...this.byName].map(([name, a]) => ({ name, calls: a.calls, totalNs: a.totalNs, hist: a.hist ? a.hist.export() : null })) };
+    return {
+      rows: this.rows,
+      byName: [...this.byName].map(([name, a]) => ({ name, calls: a.calls, totalNs: a.totalNs, hist: a.hist ? a.hist.export() : null, repeats: a.repeats })),
+      firstByStream: [...this.firstByStream].map(([stream, a]) => [stream, a.name]),
+      lastByStream: [...this.lastByStream].map(([stream, a]) => [stream, a.name]),
+    };
   }
 
-  /** Add the sums of another part of the same trace (read by a worker thread). */
+  /**
+   * Add the sums of the part of the same trace that follows this one (read by a worker thread).
+   * Its first row on a stream follows this part's last row there: a repeat across the seam.
+   */
   merge(d: TraceData): void {
     this.rows += d.rows;
     for (const o of d.byName) {
       let a = this.byName.get(o.name);
       if (a === undefined) {
-        a = { calls: 0, totalNs: 0, hist: this.kind === 'api-trace' ? new DurationHistogram() : null };
+        a = this.newAgg(o.name);
         this.byName.set(o.name, a);
       }
       a.calls += o.calls;
       a.totalNs += o.totalNs;
+      a.repeats += o.repeats;
       if (a.hist && o.hist) a.hist.merge(o.hist);
     }
+    for (const [stream, name] of d.firstByStream) this.follow(this.byName.get(name)!, stream);
+    for (const [stream, name] of d.lastByStream) this.lastByStream.set(stream, this.byName.get(name)!);
   }
 
   addCells(cells: readonly string[], lineNo: number): void {
-    this.add(cells[this.nameIdx]!.trim(), cells[this.durIdx]!.trim().replace(/,/g, ''), lineNo);
+    this.add(cells[this.nameIdx]!.trim(), cells[this.durIdx]!.trim().replace(/,/g, ''), lineNo, this.streamIdx >= 0 ? cells[this.streamIdx]! : null);
   }
 
   apiRows(): ApiRow[] {
@@ -360,8 +426,10 @@ export class TraceAggregator {
     }));
   }
 
+  /** Kernels summed per name; with a Strm column, each with its repeats (KernelRow.repeats). */
   kernelRows(): KernelRow[] {
-    return [...this.byName].filter(([name]) => !isMemOp(name)).map(([name, a]) => ({ name, instances: a.calls, totalNs: a.totalNs }));
+    const ordered = this.streamIdx >= 0;
+    return [...this.byName].filter(([, a]) => !a.memOp).map(([name, a]) => (ordered ? { name, instances: a.calls, totalNs: a.totalNs, repeats: a.repeats } : { name, instances: a.calls, totalNs: a.totalNs }));
   }
 
   memOpRows(): MemOpRow[] {

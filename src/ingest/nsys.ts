@@ -729,6 +729,8 @@ function addTable(d: Draft, t: ParsedTable): void {
   // loops, not push(...rows): a spread passes every row as an argument, and 130,000 overflow the stack
   if (t.api) for (const r of t.api) p.api.push(r);
   if (t.kernels) p.kernels = (p.kernels ?? []).concat(t.kernels);
+  // a cuda_gpu_trace with a Strm column gives each kernel its repeats (the replay model's order)
+  if (t.kernels && t.kernels.length > 0 && t.kernels.every((k) => k.repeats != null)) p.kernelOrder = `the kernel order of ${t.report} (per stream, in file order)`;
   if (t.memOps && (t.memOps.length > 0 || !t.kernels)) p.memOps = (p.memOps ?? []).concat(t.memOps);
   if (t.ranges) p.ranges = (p.ranges ?? []).concat(t.ranges);
   p.traceRows += t.traceRows;
