@@ -56,6 +56,18 @@ for (const b of rec.baselines.filter((x) => x.engine === 'vllm' || x.engine === 
   console.log(`gain over ${b.name} under the measured curve: its expected step ${ms(b.expectedStepNs)} is ${pct(b.slowerThanRecommended)} against the recommended ${ms(rec.expectedStepNs)} (${b.graphCount} graphs, ${(b.memoryBytes / 2 ** 20).toFixed(0)} MiB modelled, ${b.fits ? 'fits' : 'does not fit'} the budget; ${b.interpolatedSizes.length} of its sizes not measured, charged the next measured size)`);
 }
 const again = read('curve-again.json');
+// the program's own JSON line per size under sweep (sweep passes the program's output to stderr):
+// its GPU time (CUDA events) beside the untraced one, which host-wall noise does not blur
+const tracedLines = new Map();
+try {
+  for (const line of readFileSync(join(dir, 'work', 'sweep.stderr'), 'utf8').split('\n')) {
+    if (!line.startsWith('{"mode": "graph"')) continue;
+    const j = JSON.parse(line);
+    tracedLines.set(j.shape.batch, j);
+  }
+} catch {
+  // no stderr kept: the GPU-time line is left out
+}
 for (const b of osizes.map(Number)) {
   let untraced = null;
   try {
@@ -73,5 +85,11 @@ for (const b of osizes.map(Number)) {
   const worst = Math.max(...[traced, traced2].filter(Boolean).map((t) => Math.abs(t / u - 1)));
   if (worst > 0.02) bad++;
   console.log(`overhead at batch ${b}: untraced replay wall p50 ${ms(u)}; under sweep ${ms(traced)} (${pct(traced / u - 1)})${traced2 ? `, again ${ms(traced2)} (${pct(traced2 / u - 1)})` : ''}; ${worst <= 0.02 ? 'within 2%' : 'NOT within 2%'}`);
+  const t = tracedLines.get(b);
+  if (t && untraced.replayEvents) {
+    const ue = untraced.replayEvents.p50Us * 1e3;
+    const te = t.replayEvents.p50Us * 1e3;
+    console.log(`  GPU time (CUDA events p50) at batch ${b}: untraced ${ms(ue)}, under sweep ${ms(te)} (${pct(te / ue - 1)}); the program's own wall under sweep ${ms(t.replayWall.p50Us * 1e3)} (${pct((t.replayWall.p50Us * 1e3) / u - 1)})`);
+  }
 }
 console.log(bad ? `${bad} check(s) outside their bounds` : 'all checks within their bounds');
