@@ -9,7 +9,9 @@
 # Run from the repository root with the bundle carried (bash ../shared/gpu/bundle.sh, carry .gpu):
 #   bash bench/gpu-acceptance.sh          # files under $OUT: summary.txt, gpu.txt, times.txt,
 #                                         # acceptance.tgz (every part), timeline-trace.json
-# SKIP="sweep overhead" leaves parts out; BUDGET_S (default 540) is the whole call's guard.
+# SKIP="sweep overhead" leaves parts out; BUDGET_S (default 540) is the whole call's guard;
+# OVERHEAD_ROUNDS (default 3) alternated rounds for part 5 (about 20 s a round; SKIP="sweep" frees
+# the time for 10).
 set -u
 export PYTHONUNBUFFERED=1
 out=${OUT:-/tmp/acceptance}
@@ -33,7 +35,7 @@ part harness 20 env OUT="$P/hp" LIMIT_S=40 bash bench/gpu-harness-predict.sh
 part model 60 env OUT="$P/mc" LIMIT_S=$(($(left) > 200 ? 200 : $(left) - 20)) bash bench/gpu-model-check.sh
 part timeline 15 env OUT="$P/tl" timeout 60 bash bench/gpu-timeline.sh
 part sweep 200 env OUT="$P/sw" LIMIT_S=$(($(left) - 80)) SWEEP_S=$(($(left) - 150)) OVERHEAD_SIZES="1 256" bash bench/gpu-sweep.sh
-part overhead 40 env OUT="$P/so" LIMIT_S=$(($(left) - 10)) SIZES="1 256" ROUNDS=3 bash bench/gpu-sweep-overhead.sh
+part overhead 40 env OUT="$P/so" LIMIT_S=$(($(left) - 10)) SIZES="1 256" ROUNDS=${OVERHEAD_ROUNDS:-3} bash bench/gpu-sweep-overhead.sh
 cp "$P/tl/trace.json" "$out/timeline-trace.json" 2>/dev/null
 cat "$P/hp/harness-predict.txt" "$P/mc/summary.txt" "$P/tl/summary.txt" "$P/sw/summary.txt" "$P/so/sweep-overhead.txt" > "$out/summary.txt" 2>/dev/null
 tar czf "$out/acceptance.tgz" -C "$out" parts && rm -rf "$P"
