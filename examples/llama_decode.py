@@ -19,14 +19,12 @@
 #            syncs and allocations per step, and the kernels' device durations (for the model fit:
 #            G, the busy time, the duration histogram). torch.profiler holds CUPTI: never run
 #            --count under graphprof's CUPTI tracer.
-# The model: bf16 weights, token embedding, per layer RMSNorm -> QKV projection -> K and V written
-# into a preallocated KV cache at the current position (a device tensor, so the step is capturable)
-# -> attention over the whole cache with positions after the current one masked -> output
-# projection -> RMSNorm -> SwiGLU MLP; final RMSNorm, LM head and argmax into the next token (kept
-# on the device). No rotary embedding. The position advances on the device, wrapping at --context.
+# The model (bf16, KV cache; examples/llama_model.py, shared with replay_pool.py) is described there.
 import argparse, json, os, statistics, sys, time
 
 import torch
+
+from llama_model import LlamaDecode, default_heads  # beside this script: the model replay_pool.py replays too
 
 p = argparse.ArgumentParser(description="llama-like decode step (bf16, KV cache) for graphprof")
 p.add_argument("--layers", type=int, default=16)
@@ -53,8 +51,7 @@ if a.batch is None:
     if not env.isdigit() or int(env) < 1:
         fail(f"GRAPHPROF_BATCH: expected a positive integer, got {env!r}")
     a.batch = int(env)
-heads = a.heads or max(1, a.hidden // 128)
-kv_heads = a.kv_heads or max(1, heads // 4)
+heads, kv_heads = default_heads(a.hidden, a.heads, a.kv_heads)
 for name, v in (("layers", a.layers), ("hidden", a.hidden), ("batch", a.batch), ("context", a.context), ("vocab", a.vocab), ("steps", a.steps), ("count-steps", a.count_steps)):
     if v < 1:
         fail(f"--{name}: expected a positive integer, got {v}")
@@ -66,53 +63,9 @@ if not torch.cuda.is_available():
     print("llama_decode.py: no CUDA device", file=sys.stderr)
     sys.exit(3)
 
-torch.manual_seed(0)
-dev, dt = "cuda", torch.bfloat16
-H, B, C, hd = a.hidden, a.batch, a.context, a.hidden // heads
-inter = ((8 * H // 3) + 255) // 256 * 256  # llama's SwiGLU width, rounded to 256
-eps = 1e-5
-
-def weight(i, o):
-    return (torch.randn(i, o, device=dev, dtype=dt) / i**0.5).contiguous()
-
-layers = []
-for _ in range(a.layers):
-    layers.append(dict(
-        n1=torch.ones(H, device=dev, dtype=dt), n2=torch.ones(H, device=dev, dtype=dt),
-        wqkv=weight(H, (heads + 2 * kv_heads) * hd), wo=weight(H, H),
-        wgu=weight(H, 2 * inter), wd=weight(inter, H),
-    ))
-embed = torch.randn(a.vocab, H, device=dev, dtype=dt)
-norm_f = torch.ones(H, device=dev, dtype=dt)
-lm_head = weight(H, a.vocab)
-k_cache = torch.zeros(a.layers, B, kv_heads, C, hd, device=dev, dtype=dt)
-v_cache = torch.zeros_like(k_cache)
-positions = torch.arange(C, device=dev)
-pos = torch.zeros(1, dtype=torch.long, device=dev)   # current position, on the device
-tokens = torch.randint(0, a.vocab, (B,), device=dev)  # current tokens, on the device
-
-def rmsnorm(x, w):
-    xf = x.float()
-    return (xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + eps)).to(dt) * w
-
-def step():
-    x = embed[tokens]                                         # (B, H)
-    mask = (positions <= pos).view(1, 1, 1, C)               # attend to positions 0..pos
-    for i, L in enumerate(layers):
-        qkv = rmsnorm(x, L["n1"]) @ L["wqkv"]
-        q, k, v = qkv.split((heads * hd, kv_heads * hd, kv_heads * hd), dim=-1)
-        k_cache[i].index_copy_(2, pos, k.view(B, kv_heads, 1, hd))
-        v_cache[i].index_copy_(2, pos, v.view(B, kv_heads, 1, hd))
-        q = q.view(B, kv_heads, heads // kv_heads, hd)           # GQA: query groups per KV head
-        s = (q @ k_cache[i].transpose(-1, -2)) * hd**-0.5        # (B, kvh, g, C)
-        s = s.float().masked_fill(~mask, float("-inf")).softmax(-1).to(dt)
-        o = (s @ v_cache[i]).reshape(B, H)
-        x = x + o @ L["wo"]
-        g, u = (rmsnorm(x, L["n2"]) @ L["wgu"]).chunk(2, dim=-1)
-        x = x + (torch.nn.functional.silu(g) * u) @ L["wd"]
-    logits = rmsnorm(x, norm_f) @ lm_head
-    tokens.copy_(logits.argmax(-1))
-    pos.add_(1).remainder_(C)
+model = LlamaDecode(a.layers, a.hidden, heads, kv_heads, a.context, a.vocab, a.batch)
+step = model.step
+H, B, C, inter = a.hidden, a.batch, a.context, model.intermediate
 
 def spread(values_ns):
     v = sorted(values_ns)

@@ -1,9 +1,9 @@
 # Does recommend's expected step come true? Capture a pool of batch sizes as CUDA graphs (one
 # shared memory pool, largest first, as vLLM and SGLang do), draw batch sizes from a distribution,
 # pad each to the smallest captured size at or above it, replay that graph, and report the measured
-# mean step beside the pool's own figures. The model is examples/llama_decode.py's llama-like bf16
-# decode step with a KV cache (same shapes and defaults; keep the two in step), with its buffers
-# sized for the largest captured size and each graph working on the first `size` rows.
+# mean step beside the pool's own figures. The model is llama_decode.py's llama-like bf16 decode
+# step with a KV cache (examples/llama_model.py, shared by both), with its buffers sized for the
+# largest captured size and each graph working on the first `size` rows.
 #
 #   python examples/replay_pool.py --pool 1,2,4,8,...,256 --max-batch 256 --dist zipf:1.1
 #       [--draws 2000] [--seed 1] [--layers 16] [--hidden 2048] [--context 512] [--vocab 32000]
@@ -71,59 +71,14 @@ draws = rng.choices(sizes, weights=[w[n] for n in sizes], k=a.draws)
 
 import torch  # after the checks: a bad flag fails fast, without CUDA
 
+from llama_model import LlamaDecode, default_heads  # beside this script: llama_decode.py's model
+
 if not torch.cuda.is_available():
     fail("no CUDA device", 3)
-heads = a.heads or max(1, a.hidden // 128)
-kv_heads = a.kv_heads or max(1, heads // 4)
-torch.manual_seed(0)
-dev, dt = "cuda", torch.bfloat16
-H, BM, C, hd = a.hidden, pool[-1], a.context, a.hidden // heads
-inter = ((8 * H // 3) + 255) // 256 * 256
-eps = 1e-5
-
-def weight(i, o):
-    return (torch.randn(i, o, device=dev, dtype=dt) / i**0.5).contiguous()
-
-layers = []
-for _ in range(a.layers):
-    layers.append(dict(
-        n1=torch.ones(H, device=dev, dtype=dt), n2=torch.ones(H, device=dev, dtype=dt),
-        wqkv=weight(H, (heads + 2 * kv_heads) * hd), wo=weight(H, H),
-        wgu=weight(H, 2 * inter), wd=weight(inter, H),
-    ))
-embed = torch.randn(a.vocab, H, device=dev, dtype=dt)
-norm_f = torch.ones(H, device=dev, dtype=dt)
-lm_head = weight(H, a.vocab)
-k_cache = torch.zeros(a.layers, BM, kv_heads, C, hd, device=dev, dtype=dt)
-v_cache = torch.zeros_like(k_cache)
-positions = torch.arange(C, device=dev)
-pos = torch.zeros(1, dtype=torch.long, device=dev)
-tokens_all = torch.randint(0, a.vocab, (BM,), device=dev)
-
-def rmsnorm(x, w_):
-    xf = x.float()
-    return (xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + eps)).to(dt) * w_
-
-def step(b):
-    tokens = tokens_all[:b]
-    x = embed[tokens]
-    mask = (positions <= pos).view(1, 1, 1, C)
-    for i, L in enumerate(layers):
-        kc, vc = k_cache[i][:b], v_cache[i][:b]
-        qkv = rmsnorm(x, L["n1"]) @ L["wqkv"]
-        q, k, v = qkv.split((heads * hd, kv_heads * hd, kv_heads * hd), dim=-1)
-        kc.index_copy_(2, pos, k.view(b, kv_heads, 1, hd))
-        vc.index_copy_(2, pos, v.view(b, kv_heads, 1, hd))
-        q = q.view(b, kv_heads, heads // kv_heads, hd)
-        s = (q @ kc.transpose(-1, -2)) * hd**-0.5
-        s = s.float().masked_fill(~mask, float("-inf")).softmax(-1).to(dt)
-        o = (s @ vc).reshape(b, H)
-        x = x + o @ L["wo"]
-        g, u = (rmsnorm(x, L["n2"]) @ L["wgu"]).chunk(2, dim=-1)
-        x = x + (torch.nn.functional.silu(g) * u) @ L["wd"]
-    logits = rmsnorm(x, norm_f) @ lm_head
-    tokens.copy_(logits.argmax(-1))
-    pos.add_(1).remainder_(C)
+heads, kv_heads = default_heads(a.hidden, a.heads, a.kv_heads)
+H, BM, C = a.hidden, pool[-1], a.context
+model = LlamaDecode(a.layers, a.hidden, heads, kv_heads, a.context, a.vocab, BM)
+step = model.step
 
 with torch.no_grad():
     for b in (BM, pool[0]):
