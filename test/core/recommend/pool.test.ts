@@ -81,6 +81,24 @@ function close(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
+/**
+ * optimisePool against exhaustive search on one instance: both find no pool (null), or the
+ * optimiser's pool fits and its expected step is the best one. Returns both for the caller's checks.
+ */
+function matchBruteForce(problem: PoolProblem, label: string) {
+  const ref = bruteForce(problem);
+  const got = optimisePool(problem);
+  if (!ref) {
+    expect(got.ok, label).toBe(false);
+    return null;
+  }
+  expect(got.ok, label).toBe(true);
+  if (!got.ok) throw new Error(label);
+  expect(got.pool.fits).toBe(true);
+  expect(close(got.pool.expectedStepNs, ref.expected), `${label}: ${got.pool.expectedStepNs} vs ${ref.expected} (${ref.sizes})`).toBe(true);
+  return { ref, pool: got.pool, stats: got.stats };
+}
+
 describe('optimisePool is exact', () => {
   it('matches exhaustive search on 1500 random instances with B up to 12', () => {
     const r = mulberry32(42);
@@ -90,20 +108,14 @@ describe('optimisePool is exact', () => {
     for (let t = 0; t < 1500; t++) {
       const B = 1 + Math.floor(r() * 12);
       const problem = randomProblem(r, B);
-      const ref = bruteForce(problem);
-      const got = optimisePool(problem);
-      if (!ref) {
-        expect(got.ok, `instance ${t}`).toBe(false);
+      const m = matchBruteForce(problem, `instance ${t}`);
+      if (!m) {
         infeasible++;
         continue;
       }
-      expect(got.ok, `instance ${t}`).toBe(true);
-      if (!got.ok) continue;
-      if (got.stats.algorithm === 'pareto-dp') pareto++;
-      expect(got.pool.fits).toBe(true);
-      if (!problem.allowEagerTail) expect(got.pool.sizes[got.pool.sizes.length - 1]).toBe(B);
-      expect(close(got.pool.expectedStepNs, ref.expected), `instance ${t}: ${got.pool.expectedStepNs} vs ${ref.expected} (${ref.sizes})`).toBe(true);
-      if (ref.sizes.length < B) binding++;
+      if (m.stats.algorithm === 'pareto-dp') pareto++;
+      if (!problem.allowEagerTail) expect(m.pool.sizes[m.pool.sizes.length - 1]).toBe(B);
+      if (m.ref.sizes.length < B) binding++;
     }
     // the sample covers both algorithms, binding budgets and infeasible ones
     expect(binding).toBeGreaterThan(300);
@@ -120,20 +132,12 @@ describe('optimisePool is exact', () => {
       const base = randomProblem(r, B);
       const maxGraphs = 1 + Math.floor(r() * B);
       const problem = { ...base, budgets: { ...base.budgets, maxGraphs } };
-      const ref = bruteForce(problem);
-      const got = optimisePool(problem);
-      if (!ref) {
-        expect(got.ok, `instance ${t}`).toBe(false);
-        continue;
-      }
-      expect(got.ok, `instance ${t}`).toBe(true);
-      if (!got.ok) continue;
-      expect(got.pool.sizes.length).toBeLessThanOrEqual(maxGraphs);
-      if (got.stats.algorithm === 'pareto-dp') pareto++;
-      expect(got.pool.fits).toBe(true);
-      expect(close(got.pool.expectedStepNs, ref.expected), `instance ${t}: ${got.pool.expectedStepNs} vs ${ref.expected} (${ref.sizes})`).toBe(true);
+      const m = matchBruteForce(problem, `instance ${t}`);
+      if (!m) continue;
+      expect(m.pool.sizes.length).toBeLessThanOrEqual(maxGraphs);
+      if (m.stats.algorithm === 'pareto-dp') pareto++;
       const free = bruteForce(base);
-      if (free && free.sizes.length > maxGraphs && !close(free.expected, ref.expected)) limiting++;
+      if (free && free.sizes.length > maxGraphs && !close(free.expected, m.ref.expected)) limiting++;
     }
     // the limit binds (changes the optimum) in a good part of the sample, on both algorithms
     expect(limiting).toBeGreaterThan(100);
@@ -287,19 +291,11 @@ describe('optimisePool is exact for measured step-time tables', () => {
       const stepTable = randomTable(r, B);
       if (r() < 0.3) base.budgets.maxGraphs = 1 + Math.floor(r() * B);
       const problem: PoolProblem = { ...base, stepTable };
-      const ref = bruteForce(problem);
-      const got = optimisePool(problem);
-      if (!ref) {
-        expect(got.ok, `instance ${t}`).toBe(false);
-        continue;
-      }
-      expect(got.ok, `instance ${t}`).toBe(true);
-      if (!got.ok) continue;
-      if (got.stats.algorithm === 'pareto-dp') pareto++;
+      const m = matchBruteForce(problem, `instance ${t}`);
+      if (!m) continue;
+      if (m.stats.algorithm === 'pareto-dp') pareto++;
       if (new Set(stepTable.table).size < B) staircase++;
-      if (ref.sizes.length < B) binding++;
-      expect(got.pool.fits).toBe(true);
-      expect(close(got.pool.expectedStepNs, ref.expected), `instance ${t}: ${got.pool.expectedStepNs} vs ${ref.expected} (${ref.sizes})`).toBe(true);
+      if (m.ref.sizes.length < B) binding++;
     }
     expect(staircase).toBeGreaterThan(200);
     expect(pareto).toBeGreaterThan(150);
@@ -374,22 +370,14 @@ describe('optimisePool on a staircase over measured sizes (recommend --curve)', 
       const memoryBytes = r() < 0.3 ? base.budgets.memoryBytes : null;
       const problem: PoolProblem = { ...base, model, stepTable, budgets: { memoryBytes, captureNs } };
       if (r() < 0.2) problem.budgets.maxGraphs = 1 + Math.floor(r() * B);
-      const ref = bruteForce(problem);
-      const got = optimisePool(problem);
-      if (!ref) {
-        expect(got.ok, `instance ${t}`).toBe(false);
-        continue;
-      }
-      expect(got.ok, `instance ${t}`).toBe(true);
-      if (!got.ok) continue;
-      expect(got.stats.algorithm).toBe('pareto-dp');
-      expect(got.pool.fits).toBe(true);
-      expect(close(got.pool.expectedStepNs, ref.expected), `instance ${t}: ${got.pool.expectedStepNs} vs ${ref.expected} (${ref.sizes})`).toBe(true);
+      const m = matchBruteForce(problem, `instance ${t}`);
+      if (!m) continue;
+      expect(m.stats.algorithm).toBe('pareto-dp');
       const free = bruteForce({ ...problem, budgets: { ...problem.budgets, captureNs: null } });
-      if (free && !close(free.expected, ref.expected)) binding++;
-      if (got.stats.candidateSizes < B) restricted++;
+      if (free && !close(free.expected, m.ref.expected)) binding++;
+      if (m.stats.candidateSizes < B) restricted++;
       // an exhaustive search that may capture unmeasured sizes found nothing better
-      if (ref.sizes.some((s) => treadTop(stepTable, B, s) !== s)) unmeasuredAllowed++;
+      if (m.ref.sizes.some((s) => treadTop(stepTable, B, s) !== s)) unmeasuredAllowed++;
     }
     // the capture budget changes the optimum in much of the sample, and the candidates were cut
     expect(binding).toBeGreaterThan(200);
