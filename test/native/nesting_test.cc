@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "check.h"
 #include "nesting.h"
 
 using graphprof_trace::Call;
@@ -13,17 +14,6 @@ using graphprof_trace::Nesting;
 using graphprof_trace::NestingFlags;
 
 namespace {
-
-int failures = 0;
-
-void check(const char* name, bool ok, const std::string& why) {
-  if (ok) {
-    std::printf("ok %s\n", name);
-  } else {
-    std::printf("FAIL %s: %s\n", name, why.c_str());
-    ++failures;
-  }
-}
 
 // Feeds calls (already in end order) and returns "o:<cbid>" / "n:<cbid>" events in the order seen.
 struct Run {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "check.h"
 #include "api_classes.h"
 #include "names.h"
 #include "scope.h"
@@ -15,17 +16,6 @@
 using namespace graphprof_trace;
 
 namespace {
-
-int failures = 0;
-
-void check(const char* name, bool ok, const std::string& why) {
-  if (ok) {
-    std::printf("ok %s\n", name);
-  } else {
-    std::printf("FAIL %s: %s\n", name, why.c_str());
-    ++failures;
-  }
-}
 
 std::string str(const std::vector<long>& v) {
   std::string s;
