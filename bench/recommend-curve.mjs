@@ -7,22 +7,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { syntheticCurvePoints } from './synthetic-curve.mjs';
+
 const dir = mkdtempSync(join(tmpdir(), 'graphprof-curve-bench-'));
-// 256 sizes, 32 apart, up to 8192; a staircase (a tread every 128 sequences) on a rising line,
-// with 1% noise so the monotone fix has work to do; capture 100 ms + 20 us/seq, 8 MiB + 1 MiB/seq.
-let seed = 12345;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-const points = [];
-for (let i = 1; i <= 256; i++) {
-  const batch = i * 32;
-  const t = 6e6 + 2e3 * batch + 4e5 * Math.ceil(batch / 128);
-  points.push({
-    batch, status: 'ok', exitCode: 0,
-    stepNs: { medianNs: t * (1 + (rand() - 0.5) * 0.02), madNs: t * 0.003, count: 50 },
-    launchesPerStep: 0, graphLaunchesPerStep: 1,
-    captureNs: 100e6 + 2e4 * batch, captureMemoryBytes: 8 * 2 ** 20 + 2 ** 20 * batch, captureMemoryMethod: 'synthetic', error: null,
-  });
-}
+const points = syntheticCurvePoints();
 const curve = join(dir, 'curve.json');
 writeFileSync(curve, JSON.stringify({ schemaVersion: '1.0', command: 'sweep', format: 'graphprof-curve/1', complete: true, points }));
 

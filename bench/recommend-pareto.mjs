@@ -15,23 +15,13 @@ import { fileURLToPath } from 'node:url';
 import { zipfDistribution } from '../dist/core/recommend/distribution.js';
 import { optimisePool } from '../dist/core/recommend/pool.js';
 import { curveStepModel, mergeCurves } from '../dist/core/recommend/step-curve.js';
+import { syntheticCurvePoints } from './synthetic-curve.mjs';
 
 const GiB = 2 ** 30;
 const CAP_S = 60;
 
-// The curve of bench/recommend-curve.mjs: 256 sizes 32 apart up to 8192, a tread every 128
-// sequences on a rising line, 1% noise (fixed by the isotonic step), same seed.
-function curvePoints() {
-  let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const points = [];
-  for (let i = 1; i <= 256; i++) {
-    const batch = i * 32;
-    const t = 6e6 + 2e3 * batch + 4e5 * Math.ceil(batch / 128);
-    points.push({ batch, status: 'ok', exitCode: 0, stepNs: { medianNs: t * (1 + (rand() - 0.5) * 0.02), madNs: t * 0.003, count: 50 } });
-  }
-  return points;
-}
+// The curve of bench/recommend-curve.mjs, its step times only (the capture figures are MODEL's).
+const curvePoints = () => syntheticCurvePoints().map(({ batch, status, exitCode, stepNs }) => ({ batch, status, exitCode, stepNs }));
 
 // capture 100 ms + 20 us/seq and 8 MiB + 1 MiB/seq of shared pool: the lines the curve's capture
 // figures fit (bench/recommend-curve.mjs writes them on every point); eager +4 ms (the default).
