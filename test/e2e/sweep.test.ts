@@ -4,7 +4,7 @@
 // counts, keep going past a size that crashes, write the curve after each size, and refuse a
 // command without {batch}.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,11 +15,8 @@ import type { RecommendResult } from '../../src/core/recommend/recommend.js';
 import { formatBytes } from '../../src/core/units.js';
 import { readRecords } from '../../src/ingest/trace-record.js';
 import { graphprof, root } from './cli.js';
+import { compiler, cudaInclude, hostLibrary, runnable } from './host-program.js';
 
-const hostLibrary = join(root, 'build', 'Release', 'libgraphprof_host.so');
-const compiler = ['c++', 'g++', 'clang++'].find((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
-const cudaInclude = [process.env.CUDA_HOME, process.env.CUDA_PATH, '/usr/local/cuda'].filter((d): d is string => !!d).map((d) => join(d, 'include')).find((d) => existsSync(join(d, 'nvtx3', 'nvToolsExt.h')));
-const runnable = existsSync(hostLibrary) && compiler !== undefined && cudaInclude !== undefined;
 
 let dir = '';
 let env: Record<string, string> = {};

@@ -14,11 +14,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TraceResult } from '../../src/core/trace/result.js';
 import { HOST_APIS } from '../../src/core/trace/host-apis.js';
 import { graphprof, root } from './cli.js';
+import { compiler, cudaInclude, hostLibrary, runnable } from './host-program.js';
 
-const hostLibrary = join(root, 'build', 'Release', 'libgraphprof_host.so');
-const compiler = ['c++', 'g++', 'clang++'].find((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
-const cudaInclude = [process.env.CUDA_HOME, process.env.CUDA_PATH, '/usr/local/cuda'].filter((d): d is string => !!d).map((d) => join(d, 'include')).find((d) => existsSync(join(d, 'nvtx3', 'nvToolsExt.h')));
-const runnable = existsSync(hostLibrary) && compiler !== undefined && cudaInclude !== undefined;
 
 let dir = '';
 let env: Record<string, string> = {};
