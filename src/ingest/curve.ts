@@ -1,9 +1,8 @@
 // `graphprof sweep` curve files (curve.json, format graphprof-curve/1; docs/json.md) -> checked
 // points. A bad value is an InputError naming the file, the line of the point and the field.
-import { readFileSync } from 'node:fs';
-
 import { CURVE_FORMAT, failedPoint, type CurvePoint } from '../core/recommend/step-curve.js';
 import { InputError } from '../errors.js';
+import { isMissing, readWholeText } from './source.js';
 
 export interface CurveFile {
   file: string;
@@ -14,12 +13,13 @@ export interface CurveFile {
 }
 
 export function readCurveFile(path: string): CurveFile {
+  // through source.ts, as every input: standard input and FIFOs work, size and NUL bytes are bounded
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readWholeText(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(path, undefined, code === 'ENOENT' ? 'no such file (--curve takes the JSON written by `graphprof sweep -o`)' : `cannot read: ${(err as Error).message}`);
+    if (isMissing(err)) throw new InputError(path, undefined, 'no such file (--curve takes the JSON written by `graphprof sweep -o`)');
+    throw err;
   }
   return parseCurve(path, text);
 }

@@ -2,20 +2,20 @@
 // and memory each tensor-parallel rank reports, the captured size list, and the graph count from
 // the progress bars. Formats and their sources: fixtures/engine-logs/SOURCES.md; docs/recommend.md.
 // Lines that match nothing are skipped; what could not be read is listed, not guessed.
-import { readFileSync } from 'node:fs';
-
 import type { EngineLogCapture, EngineLogFacts } from '../core/recommend/engine-log.js';
 import { InputError } from '../errors.js';
+import { isMissing, readWholeText } from './source.js';
 
 const GIB = 2 ** 30;
 
 export function readEngineLog(path: string): EngineLogFacts {
+  // through source.ts, as every input: standard input and FIFOs work, size and NUL bytes are bounded
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readWholeText(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(path, undefined, code === 'ENOENT' ? 'no such file (--engine-log takes a vLLM or SGLang start-up log)' : `cannot read: ${(err as Error).message}`);
+    if (isMissing(err)) throw new InputError(path, undefined, 'no such file (--engine-log takes a vLLM or SGLang start-up log)');
+    throw err;
   }
   return parseEngineLog(path, text);
 }
