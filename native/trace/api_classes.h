@@ -66,7 +66,6 @@ class ApiClasses {
     return 0;
   }
 
-  bool empty() const { return exact_.empty() && prefixes_.empty(); }
 
   static uint8_t bitsOf(const std::string& cls) {
     if (cls == "kernel-launch") return kClassLaunch;

@@ -106,7 +106,6 @@ class Reservoir {
     const uint64_t r = next() % seen_;
     return r < size_ ? static_cast<long>(r) : -1;
   }
-  uint64_t seen() const { return seen_; }
 
  private:
   uint64_t next() {  // splitmix64
