@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { paddingCost, resultStepTime } from '../../src/core/pictures/padding.js';
 import type { RecommendResult } from '../../src/core/recommend/recommend.js';
 import { graphprof } from './cli.js';
 
@@ -11,6 +12,15 @@ function json(args: string[]): RecommendResult {
 }
 
 describe('graphprof recommend --curve', () => {
+  it('the padding picture prices steps on the measured staircase, as the optimiser did (a real H100 sweep)', () => {
+    // fixtures/curves/h100-llama-sweep.json: bench/results/h100-2026-12-06b-sweep/curve.json, 36 sizes
+    const j = json(['--curve', 'fixtures/curves/h100-llama-sweep.json', '--max-batch', '256', '--mem-budget', '500MB', '--dist', 'zipf:1.1']);
+    const padding = (sizes: number[]) => paddingCost(resultStepTime(j), sizes, j.distribution.shares!).reduce((s, x) => s + x.expectedNs, 0);
+    expect(j.expectedStepNs - j.idealStepNs).toBeGreaterThan(0);
+    expect(padding(j.sizes)).toBeCloseTo(j.expectedStepNs - j.idealStepNs, 3);
+    for (const b of j.baselines) expect(padding(b.sizes), b.name).toBeCloseTo(b.expectedStepNs - j.idealStepNs, 3);
+  });
+
   it('optimises on the measured staircase: three graphs at the treads cost nothing over ideal', () => {
     // 4 ms up to 16, 6 ms up to 32, 8 ms up to 64 (fixtures/curves/staircase.json)
     const j = json(['--max-batch', '64', '--max-graphs', '3', '--curve', 'fixtures/curves/staircase.json']);

@@ -1,8 +1,28 @@
 // What padding costs per batch size under a capture pool, for the recommend pictures: a batch of n
 // runs the smallest captured size s >= n at T(s) (it pays T(s) - T(n)), or eager at T(n) + the eager
 // penalty above the largest size. Weighted by p(n), the costs sum to expected step - ideal step,
-// the figure `recommend` prints. The same model as src/core/pool.ts (evaluatePool). Pure.
-import type { PoolCostModel } from '../recommend/pool.js';
+// the figure `recommend` prints. The same model as src/core/pool.ts (evaluatePool), with the same
+// T: the measured curve's staircase under --curve, else the model's line. Pure.
+import { stepNs, type PoolCostModel } from '../recommend/pool.js';
+import type { RecommendResult } from '../recommend/recommend.js';
+import { staircaseStepNs } from '../recommend/step-curve.js';
+
+/** T(n) and the eager penalty, as the optimiser priced a step. */
+export interface StepTime {
+  stepNs: (batch: number) => number;
+  eagerPenaltyNs: number;
+}
+
+/** T of the model's line. */
+export function lineStepTime(model: PoolCostModel): StepTime {
+  return { stepNs: (n) => stepNs(model, n), eagerPenaltyNs: model.eagerPenaltyNs };
+}
+
+/** T of a recommend result: its measured curve's staircase (what the optimiser priced), else the line. */
+export function resultStepTime(r: Pick<RecommendResult, 'model' | 'curve'>): StepTime {
+  if (!r.curve || r.curve.points.length === 0) return lineStepTime(r.model);
+  return { stepNs: staircaseStepNs(r.curve.points, r.curve.slopeNs), eagerPenaltyNs: r.model.eagerPenaltyNs };
+}
 
 export interface PaddingPoint {
   batch: number;
@@ -14,19 +34,15 @@ export interface PaddingPoint {
   expectedNs: number;
 }
 
-function step(model: PoolCostModel, batch: number): number {
-  return model.stepBaseNs + model.stepPerSeqNs * batch;
-}
-
 /** `shares`: [batch, probability] pairs (batch sizes that occur). */
-export function paddingCost(model: PoolCostModel, sizes: readonly number[], shares: readonly (readonly [number, number])[]): PaddingPoint[] {
+export function paddingCost(t: StepTime, sizes: readonly number[], shares: readonly (readonly [number, number])[]): PaddingPoint[] {
   const pool = [...new Set(sizes)].sort((a, b) => a - b);
   const out: PaddingPoint[] = [];
   let i = 0;
   for (const [batch, p] of [...shares].sort((a, b) => a[0] - b[0])) {
     while (i < pool.length && pool[i]! < batch) i++;
     const servedBy = i < pool.length ? pool[i]! : null;
-    const costNs = servedBy === null ? model.eagerPenaltyNs : step(model, servedBy) - step(model, batch);
+    const costNs = servedBy === null ? t.eagerPenaltyNs : t.stepNs(servedBy) - t.stepNs(batch);
     out.push({ batch, servedBy, costNs, expectedNs: p * costNs });
   }
   return out;

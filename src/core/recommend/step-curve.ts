@@ -166,6 +166,25 @@ function lineSlope(xs: readonly number[], ys: readonly number[]): number | null 
 }
 
 /**
+ * T(n) on the staircase over measured sizes (ascending, with the step time used): the time of the
+ * smallest measured size >= n; above the largest, along `slopeNs` from it. The one formula of the
+ * optimiser's table (curveStepModel) and of the pictures drawn from a result's curve.
+ */
+export function staircaseStepNs(points: readonly { batch: number; stepNs: number }[], slopeNs: number): (batch: number) => number {
+  const last = points[points.length - 1]!;
+  return (n) => {
+    let lo = 0;
+    let hi = points.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (points[mid]!.batch < n) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < points.length ? points[lo]!.stepNs : last.stepNs + slopeNs * (n - last.batch);
+  };
+}
+
+/**
  * T(n) for n = 0..maxBatch from measured sizes. Interpolation: a staircase that steps up to the next
  * measured size, T(n) = T(smallest measured s >= n), after an isotonic fix of noisy points. Why:
  * a real decode step is a staircase whose treads (GEMM tiles, kernel choices) are not known between
@@ -181,12 +200,9 @@ export function curveStepModel(steps: readonly MeasuredStep[], maxBatch: number)
   const fixed = isotonic(raw, steps.map((s) => s.files));
   const slope = Math.max(0, lineSlope(xs, fixed) ?? 0);
   const table = new Float64Array(maxBatch + 1);
-  let j = 0;
+  const T = staircaseStepNs(xs.map((batch, i) => ({ batch, stepNs: fixed[i]! })), slope);
+  for (let n = 0; n <= maxBatch; n++) table[n] = T(n);
   const last = xs.length - 1;
-  for (let n = 0; n <= maxBatch; n++) {
-    while (j <= last && xs[j]! < n) j++;
-    table[n] = j <= last ? fixed[j]! : fixed[last]! + slope * (n - xs[last]!);
-  }
   // above maxBatch: along the measured staircase's overall slope (the table stays non-decreasing)
   const slopeAbove = maxBatch < xs[last]! ? Math.max(0, (fixed[last]! - table[maxBatch]!) / (xs[last]! - maxBatch)) : slope;
   const inRange = steps.map((s, i) => ({ s, i })).filter((x) => x.s.batch <= maxBatch);

@@ -1,7 +1,7 @@
 // The `recommend` report: the step-time curve (measured points apart from the assumed or fitted
 // model) with the captured sizes, the expected padding cost per batch size for the recommended pool
 // and the engines' default lists, and the batch-size distribution.
-import { binByBatch, paddingCost } from '../../core/pictures/padding.js';
+import { binByBatch, paddingCost, resultStepTime } from '../../core/pictures/padding.js';
 import type { RecommendResult } from '../../core/recommend/recommend.js';
 import { formatDuration, formatShare } from '../../core/units.js';
 import { histogram, xyChart, type XySeries } from './charts.js';
@@ -37,21 +37,26 @@ function modelBasis(r: RecommendResult): { text: string; assumed: boolean } {
 
 function curveFigure(r: RecommendResult): string {
   const m = r.model;
-  const T = (n: number) => m.stepBaseNs + m.stepPerSeqNs * n;
+  const T = resultStepTime(r).stepNs;
+  const line = r.curve === null;
   const xs = sampleBatches(r.maxBatch);
   const measured = m.measured ?? [];
+  const swept = r.curve?.points.filter((p) => p.batch <= r.maxBatch) ?? [];
   const basis = modelBasis(r);
-  const max = Math.max(T(r.maxBatch) + m.eagerPenaltyNs, ...measured.map((p) => Math.max(p.eagerStepNs, p.graphStepNs)));
+  const max = Math.max(T(r.maxBatch) + m.eagerPenaltyNs, ...measured.map((p) => Math.max(p.eagerStepNs, p.graphStepNs)), ...swept.map((p) => p.measuredNs));
   const series: XySeries[] = [
-    { name: `graph step T(s), model (${basis.text})`, cls: 'k-graph', dashed: basis.assumed, marker: 'none', points: xs.map((n) => ({ x: n, y: T(n) })) },
+    { name: line ? `graph step T(s), model (${basis.text})` : 'graph step T(s), measured curve (staircase)', cls: 'k-graph', dashed: line && basis.assumed, marker: 'none', points: xs.map((n) => ({ x: n, y: T(n) })) },
     { name: `eager step T(n) + eager penalty, model`, cls: 'k-eager', dashed: true, marker: 'none', points: xs.map((n) => ({ x: n, y: T(n) + m.eagerPenaltyNs })) },
-    { name: 'captured size, at T(s)', cls: 'k-graph', line: false, marker: 'open', points: r.sizes.map((s) => ({ x: s, y: T(s), tip: `captured size ${s}: T(s) = ${d(T(s))} (model)` })) },
+    { name: 'captured size, at T(s)', cls: 'k-graph', line: false, marker: 'open', points: r.sizes.map((s) => ({ x: s, y: T(s), tip: `captured size ${s}: T(s) = ${d(T(s))} (${line ? 'model' : 'measured curve'})` })) },
   ];
   if (measured.length > 0) {
     series.push(
       { name: 'graph step, measured p50', cls: 'k-graph', line: false, marker: 'dot', points: measured.map((p) => ({ x: p.batch, y: p.graphStepNs, tip: `measured graph step at batch ${p.batch}: ${d(p.graphStepNs)}` })) },
       { name: 'eager step, measured p50', cls: 'k-eager', line: false, marker: 'dot', points: measured.map((p) => ({ x: p.batch, y: p.eagerStepNs, tip: `measured eager step at batch ${p.batch}: ${d(p.eagerStepNs)}` })) },
     );
+  }
+  if (swept.length > 0) {
+    series.push({ name: 'graph step, measured median (sweep)', cls: 'k-graph', line: false, marker: 'dot', points: swept.map((p) => ({ x: p.batch, y: p.measuredNs, tip: `measured step at batch ${p.batch}: ${d(p.measuredNs)}${p.adjusted ? ` (used: ${d(p.stepNs)}, isotonic fix)` : ''}` })) });
   }
   const body = xyChart({
     label: 'step-time curve with the captured sizes',
@@ -65,13 +70,13 @@ function curveFigure(r: RecommendResult): string {
     title: 'Step-time curve and the captured sizes',
     body,
     legend: legend([
-      { label: `graph step model (${basis.text})`, cls: 'k-graph', shape: basis.assumed ? 'dash' : 'line' },
+      { label: line ? `graph step model (${basis.text})` : 'graph step, measured curve', cls: 'k-graph', shape: line && basis.assumed ? 'dash' : 'line' },
       { label: 'eager step model', cls: 'k-eager', shape: 'dash' },
       { label: 'measured p50 (filled)', cls: 'k-graph', shape: 'dot' },
       { label: 'captured sizes (dashed verticals, hollow points)', cls: 'k-graph', shape: 'dash' },
     ]),
-    method: `T(s) = ${d(m.stepBaseNs)} + ${d(m.stepPerSeqNs)} x s; eager = T(n) + ${d(m.eagerPenaltyNs)}. ${basis.assumed ? 'Assumed defaults, not measurements (docs/recommend.md): pass --from run.json to fit them.' : `Constants ${basis.text}; filled points are the measured graph and eager step medians the fit used.`} A batch of n runs the smallest captured size s >= n.`,
-    notes: measured.length === 0 ? ['no measured points in this result: the curve is the model only'] : [],
+    method: `${line ? `T(s) = ${d(m.stepBaseNs)} + ${d(m.stepPerSeqNs)} x s` : 'T(s): the measured curve (recommend --curve), a staircase up to the next measured size, extrapolated above the largest (docs/recommend.md)'}; eager = T(n) + ${d(m.eagerPenaltyNs)}. ${!line ? 'Filled points are the sweep\'s measured step medians.' : basis.assumed ? 'Assumed defaults, not measurements (docs/recommend.md): pass --from run.json to fit them.' : `Constants ${basis.text}; filled points are the measured graph and eager step medians the fit used.`} A batch of n runs the smallest captured size s >= n.`,
+    notes: line && measured.length === 0 ? ['no measured points in this result: the curve is the model only'] : [],
     values: {
       head: ['batch', 'graph step (model)', 'measured graph p50', 'measured eager p50'],
       rows: [...new Set([...r.sizes, ...measured.map((p) => p.batch)])]
@@ -93,7 +98,7 @@ function paddingFigure(r: RecommendResult, shares: [number, number][]): string {
   ];
   const width = Math.max(1, Math.ceil(r.maxBatch / MAX_POINTS));
   const curves = pools.map((p) => {
-    const pts = paddingCost(r.model, p.sizes, shares);
+    const pts = paddingCost(resultStepTime(r), p.sizes, shares);
     const bins = binByBatch(pts, MAX_POINTS, (x) => x.expectedNs);
     return { ...p, pts, bins, total: pts.reduce((s, x) => s + x.expectedNs, 0) };
   });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { ProfileAnalysis } from '../../../src/core/analyze/schema.js';
 import { stepBreakdown } from '../../../src/core/pictures/breakdown.js';
-import { binByBatch, paddingCost } from '../../../src/core/pictures/padding.js';
+import { binByBatch, lineStepTime, paddingCost, resultStepTime } from '../../../src/core/pictures/padding.js';
 import { band, runPictures, spread } from '../../../src/core/pictures/run.js';
 import { stepSeries } from '../../../src/core/pictures/step-series.js';
 import { gaps, stepTimeline, union, type TimelineStep } from '../../../src/core/pictures/timeline.js';
@@ -151,7 +151,7 @@ describe('step breakdown', () => {
 describe('padding cost', () => {
   it('each batch pays T(s) - T(n) at the size that serves it, the eager penalty above the largest', () => {
     const model = { stepBaseNs: 1000, stepPerSeqNs: 10, eagerPenaltyNs: 500, graphMemBytes: 0, poolPerSeqBytes: 0, captureBaseNs: 0, capturePerSeqNs: 0 };
-    const pts = paddingCost(model, [4, 2], [[1, 0.5], [3, 0.25], [4, 0.125], [6, 0.125]]);
+    const pts = paddingCost(lineStepTime(model), [4, 2], [[1, 0.5], [3, 0.25], [4, 0.125], [6, 0.125]]);
     expect(pts).toEqual([
       { batch: 1, servedBy: 2, costNs: 10, expectedNs: 5 },
       { batch: 3, servedBy: 4, costNs: 10, expectedNs: 2.5 },
@@ -162,7 +162,7 @@ describe('padding cost', () => {
 
   it('summed over the distribution it is expected - ideal step, as recommend computed it (fixture)', () => {
     const r = json<RecommendResult>('fixtures', 'report', 'recommend.json');
-    const total = (sizes: number[]) => paddingCost(r.model, sizes, r.distribution.shares!).reduce((s, x) => s + x.expectedNs, 0);
+    const total = (sizes: number[]) => paddingCost(resultStepTime(r), sizes, r.distribution.shares!).reduce((s, x) => s + x.expectedNs, 0);
     expect(total(r.sizes)).toBeCloseTo(r.expectedStepNs - r.idealStepNs, 3);
     for (const b of r.baselines) expect(total(b.sizes)).toBeCloseTo(b.expectedStepNs - r.idealStepNs, 3);
     expect(r.distribution.shares!.reduce((s, [, p]) => s + p, 0)).toBeCloseTo(1, 12);
