@@ -92,6 +92,10 @@ interface OpenSummary {
   probe: number;
 }
 
+function roleAt(cols: readonly Column[], role: Column['role']): number {
+  return cols.findIndex((c) => c.role === role);
+}
+
 interface OpenTrace {
   type: 'trace';
   format: 'csv';
@@ -103,6 +107,8 @@ interface OpenTrace {
   rows: number;
   /** nvtx_pushpop_trace: durations by range name (the step's wall time) */
   nvtx: Map<string, { durations: number[]; line: number }> | null;
+  /** nvtx_pushpop_trace: where its name and time columns are (-1: absent), found once per table */
+  nvtxCols: { name: number; duration: number; start: number; end: number } | null;
 }
 
 type Open = OpenSummary | OpenTrace;
@@ -309,6 +315,7 @@ export class NsysScanner {
         headerLine: lineNo,
         rows: 0,
         nvtx: kind === 'nvtx-trace' ? new Map() : null,
+        nvtxCols: kind === 'nvtx-trace' ? { name: roleAt(cols, 'name'), duration: roleAt(cols, 'duration'), start: roleAt(cols, 'start'), end: roleAt(cols, 'end') } : null,
       });
       return;
     }
@@ -346,16 +353,15 @@ export class NsysScanner {
 
   /** One nvtx_pushpop_trace row: its name and duration (Duration, else End - Start). */
   private nvtxRow(t: OpenTrace, into: NonNullable<OpenTrace['nvtx']>, fields: string[], lineNo: number): void {
-    const at = (role: string): number => t.cols.findIndex((c) => c.role === role);
-    const time = (role: string): number | null => {
-      const i = at(role);
+    const at = t.nvtxCols!;
+    const time = (i: number): number | null => {
       if (i === -1) return null;
       const v = parseNumberCell(fields[i] ?? '');
       if (v === null || v < 0) throw new InputError(this.path, lineNo, `${t.cols[i]!.label} is not a number >= 0: "${fields[i] ?? ''}"`);
       return v * (t.cols[i]!.unitNs ?? 1);
     };
-    const name = (fields[at('name')] ?? '').trim();
-    const d = time('duration') ?? time('end')! - time('start')!;
+    const name = (fields[at.name] ?? '').trim();
+    const d = time(at.duration) ?? time(at.end)! - time(at.start)!;
     const e = into.get(name);
     if (e) e.durations.push(d);
     else into.set(name, { durations: [d], line: lineNo });
