@@ -17,7 +17,7 @@ import type { OutputFormat } from './format-option.js';
 import { toolInfo } from '../version.js';
 import { parseGateOptions, type RawGateOptions } from './gate-options.js';
 import { htmlPath, writeHtmlReport } from './html-output.js';
-import { checkWritable, writeAtomically } from './output-file.js';
+import { writeAtomically } from './output-file.js';
 import { parseRunOptions, workloadDeviceBytes, type RawRunOptions, type RunOptions } from './run-options.js';
 
 /** Relative spread (MAD / median) above which the run warns that its figures are noisy. */

@@ -54,8 +54,3 @@ export function splitCsvRecord(line: string): string[] | null {
     }
   }
 }
-
-/** Quote a field for writing when it needs it (tests and the benchmark generator). */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}

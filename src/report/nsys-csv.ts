@@ -6,6 +6,7 @@
 // arrive merged and sorted from core/trace/merge.ts, their figures (Time (%), Avg, StdDev) from
 // core/trace/figures.ts.
 import type { NsysSumRow, NvtxSumRow } from '../core/trace/figures.js';
+import { csvField } from './columns.js';
 
 export type NsysReport = 'cuda_api_sum' | 'cuda_gpu_kern_sum' | 'cuda_gpu_mem_time_sum';
 
@@ -23,10 +24,6 @@ const LAST_COLUMN: Record<NsysReport, string> = {
 
 export function nsysHeader(report: NsysReport): string {
   return `Time (%),Total Time (ns),${COUNT_COLUMN[report]},Avg (ns),Med (ns),Min (ns),Max (ns),StdDev (ns),${LAST_COLUMN[report]}`;
-}
-
-function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 const one = (n: number): string => n.toFixed(1);

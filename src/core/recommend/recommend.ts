@@ -20,9 +20,6 @@ import {
 } from './pool.js';
 import type { ToolInfo } from '../schema.js';
 import { fitLine, median } from '../stats.js';
-
-// fitLine moved to core/stats.ts (step-curve.ts fits the same line); kept importable from here
-export { fitLine };
 import { formatBytes, formatDuration, formatShare } from '../units.js';
 import { MODEL_DEFAULTS } from './model-defaults.js';
 import type { CurveStepModel, MeasuredStep } from './step-curve.js';
@@ -221,7 +218,6 @@ export function resolveModel(
 // ---------------------------------------------------------------------------------------------
 
 export type Engine = 'vllm' | 'sglang' | 'trtllm';
-export const ENGINES: readonly Engine[] = ['vllm', 'sglang', 'trtllm'];
 export const ENGINE_NAMES: Record<Engine, string> = { vllm: 'vLLM', sglang: 'SGLang', trtllm: 'TensorRT-LLM' };
 
 export interface RecommendBaseline extends Omit<PoolFigures, 'idealStepNs'> {

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 
 import { uniformDistribution } from '../../../src/core/recommend/distribution.js';
 import { optimisePool } from '../../../src/core/recommend/pool.js';
-import { adviceLine, engineSnippets, fitFromRun, fitLine, MODEL_DEFAULTS, recommend, resolveModel } from '../../../src/core/recommend/recommend.js';
+import { adviceLine, engineSnippets, fitFromRun, MODEL_DEFAULTS, recommend, resolveModel } from '../../../src/core/recommend/recommend.js';
+import { fitLine } from '../../../src/core/stats.js';
 
 const run = JSON.parse(readFileSync('fixtures/recommend/run-linear.json', 'utf8')) as unknown;
 
