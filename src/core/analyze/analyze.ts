@@ -15,7 +15,7 @@ import type {
 } from './schema.js';
 import { classifyApi, type ApiClass } from './launch-apis.js';
 import { DEFAULT_REPLAY_MODEL, stepModel, type NodeGroup, type ReplayModel, type StepWall } from './step-model.js';
-import { dividedBy } from '../stats.js';
+import { dividedBy, quantileSorted, sorted } from '../stats.js';
 import { formatCount, formatDuration, formatShare } from '../units.js';
 
 export * from './schema.js';
@@ -76,23 +76,16 @@ export function findRange(ranges: readonly RangeRow[], name: string): RangeRow |
   return matches.length === 1 ? matches[0]! : null;
 }
 
-function quantile(sortedValues: readonly number[], q: number): number {
-  const pos = (sortedValues.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sortedValues[lo]! + (sortedValues[hi]! - sortedValues[lo]!) * (pos - lo);
-}
-
 /** The measured eager step from an NVTX range (nvtx_sum: median, min, max; a trace: every duration). */
 export function stepWallOfRange(r: RangeRow): StepWall {
-  const d = r.durationsNs ? [...r.durationsNs].sort((a, b) => a - b) : null;
-  const med = d && d.length > 0 ? quantile(d, 0.5) : r.medianNs ?? r.totalNs / r.instances;
+  const d = r.durationsNs ? sorted(r.durationsNs) : null;
+  const med = d && d.length > 0 ? quantileSorted(d, 0.5) : r.medianNs ?? r.totalNs / r.instances;
   return {
     medianNs: med,
     minNs: d && d.length > 0 ? d[0]! : r.minNs ?? med,
     maxNs: d && d.length > 0 ? d[d.length - 1]! : r.maxNs ?? med,
-    p10Ns: d && d.length > 0 ? quantile(d, 0.1) : null,
-    p90Ns: d && d.length > 0 ? quantile(d, 0.9) : null,
+    p10Ns: d && d.length > 0 ? quantileSorted(d, 0.1) : null,
+    p90Ns: d && d.length > 0 ? quantileSorted(d, 0.9) : null,
     count: r.instances,
     source: `NVTX range "${r.name}", ${formatCount(r.instances)} instances${r.medianNs === null && !d ? ' (mean: the report has no median)' : ''}`,
   };

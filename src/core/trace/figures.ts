@@ -1,7 +1,7 @@
 // The figures `graphprof trace` reports from the merged records: launch counts, totals, steps, and
 // the per-step figures, divided here and nowhere else. Pure code.
 import type { ApiRow, KernelRow, MemOpRow, ProfileInput } from '../analyze/schema.js';
-import { dividedBy } from '../stats.js';
+import { dividedBy, quantileSorted, sorted } from '../stats.js';
 import { mergeApi, mergeRows, stdDevNs, type RowSet, type StatRow } from './merge.js';
 import type { TraceRecord } from './record.js';
 import { stepFigures, type StepFigures } from './steps.js';
@@ -184,11 +184,11 @@ export function nvtxSumRows(ranges: readonly RangeDurations[]): NvtxSumRow[] {
   const totals = used.map((r) => r.durationsNs.reduce((a, b) => a + b, 0));
   const all = totals.reduce((a, b) => a + b, 0);
   return used.map((r, i) => {
-    const d = [...r.durationsNs].sort((a, b) => a - b);
+    const d = sorted(r.durationsNs);
     const n = d.length;
     const total = totals[i]!;
     const mean = total / n;
-    const med = n % 2 === 1 ? d[(n - 1) / 2]! : (d[n / 2 - 1]! + d[n / 2]!) / 2;
+    const med = quantileSorted(d, 0.5);
     let ss = 0;
     for (const v of d) ss += (v - mean) * (v - mean);
     return {
