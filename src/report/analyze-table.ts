@@ -4,8 +4,9 @@ import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 
 import type { AnalyzeResult, ProfileAnalysis, ProfileDifference } from '../core/analyze/schema.js';
-import { formatCount, formatDuration, formatFigure, formatPoints, formatRatio, formatShare, type FigureKind } from '../core/units.js';
+import { formatCount, formatDuration, formatPoints, formatRatio, formatShare, type FigureKind } from '../core/units.js';
 import { printableDeep } from './printable.js';
+import { formatValue } from './columns.js';
 
 /**
  * The kinds of figure a row shows: those core/units.ts prints, and plain text. The figure list
@@ -22,12 +23,6 @@ export interface Figure {
   value: number | string | null;
   /** how the figure was found, in a few words */
   how: string;
-}
-
-export function fmt(kind: RowKind, v: number | string | null): string {
-  if (v === null) return 'n/a';
-  if (typeof v === 'string' || kind === 'text') return String(v);
-  return formatFigure(kind, v);
 }
 
 /** The figures of one profile, in table order (the one list a new figure is added to). */
@@ -48,7 +43,7 @@ export function analyzeFigures(a: ProfileAnalysis): Figure[] {
     { key: 'perStep.allocCalls', label: 'blocking allocs/frees', kind: 'count', basis: 'measured', value: s.allocCalls, how: 'cudaMalloc, cudaFree, ...' },
     { key: 'perStep.hostApiNs', label: 'host API time', kind: 'duration', basis: 'measured', value: s.hostApiNs, how: 'sum of every CUDA API Total Time' },
     { key: 'model.eagerStepNs', label: 'eager step W', kind: 'duration', basis: m.eagerStepNs.basis, value: m.eagerStepNs.value, how: m.eagerStepNs.method + spread },
-    { key: 'model.gpuStepNs', label: 'GPU time G', kind: 'duration', basis: m.gpuStepNs.basis, value: m.gpuStepNs.value, how: m.gpuStepNs.value === null ? 'unknown: no device times' : `${m.gpuStepNs.method}; ${fmt('count', s.gpuKernelInstances)} kernels` },
+    { key: 'model.gpuStepNs', label: 'GPU time G', kind: 'duration', basis: m.gpuStepNs.basis, value: m.gpuStepNs.value, how: m.gpuStepNs.value === null ? 'unknown: no device times' : `${m.gpuStepNs.method}; ${formatValue('count', s.gpuKernelInstances)} kernels` },
     { key: 'overheadShare', label: 'launch overhead share', kind: 'share', basis: m.overheadShare.basis, value: m.overheadShare.value, how: unknown(m.overheadShare) },
     { key: 'model.launchCallNs', label: '  inside launch calls', kind: 'duration', basis: m.launchCallNs.basis, value: m.launchCallNs.value, how: m.launchCallNs.method },
     { key: 'model.betweenLaunchesNs', label: '  host code between', kind: 'duration', basis: m.betweenLaunchesNs.basis, value: m.betweenLaunchesNs.value, how: unknown(m.betweenLaunchesNs) },
@@ -73,8 +68,8 @@ export function summarize(a: ProfileAnalysis): string {
   const step = a.steps === 1 ? 'per step' : `per step (${formatCount(a.steps)} steps)`;
   const W = `${formatDuration(m.eagerStepNs.value!)} step (${m.eagerStepNs.basis})`;
   const parts: string[] = [];
-  parts.push(`${fmt('count', s.launchCalls)} kernel launches ${step}; the driver's launch calls take ${formatDuration(s.launchNs)} of a ${W}.`);
-  if (a.verdict === 'already-graphed') parts.push(`The program already launches CUDA graphs (${fmt('count', s.graphLaunchCalls)} ${step}); the eager launches left could go into them too.`);
+  parts.push(`${formatValue('count', s.launchCalls)} kernel launches ${step}; the driver's launch calls take ${formatDuration(s.launchNs)} of a ${W}.`);
+  if (a.verdict === 'already-graphed') parts.push(`The program already launches CUDA graphs (${formatValue('count', s.graphLaunchCalls)} ${step}); the eager launches left could go into them too.`);
   if (m.gpuStepNs.value === null || m.graphStepNs.value === null) {
     parts.push(`No verdict and no prediction: ${m.missing.join('; ')}.`);
   } else {
@@ -91,7 +86,7 @@ export function summarize(a: ProfileAnalysis): string {
     }
   }
   const blockers = a.findings.filter((f) => f.severity === 'blocker');
-  if (blockers.length > 0) parts.push(`First remove what blocks capture: ${blockers.map((b) => `${fmt('count', b.count)} ${b.id === 'host-sync' ? 'host syncs' : 'blocking allocations'}`).join(' and ')} ${step}.`);
+  if (blockers.length > 0) parts.push(`First remove what blocks capture: ${blockers.map((b) => `${formatValue('count', b.count)} ${b.id === 'host-sync' ? 'host syncs' : 'blocking allocations'}`).join(' and ')} ${step}.`);
   return parts.join(' ');
 }
 
@@ -100,8 +95,8 @@ export function renderDifference(d: ProfileDifference): string {
   for (const it of d.items) {
     if (it.before === null && it.after === null) continue;
     if (it.change === 0) continue;
-    const before = fmt(it.kind, it.before);
-    const after = fmt(it.kind, it.after);
+    const before = formatValue(it.kind, it.before);
+    const after = formatValue(it.kind, it.after);
     const change = it.change === null ? '' : it.kind === 'share' ? ` (${formatPoints(it.change)})` : ` (${it.change >= 0 ? '+' : ''}${(it.change * 100).toFixed(1)}%)`;
     lines.push(`  ${it.label}: ${before} -> ${after}${change}`);
   }
@@ -122,7 +117,7 @@ export function renderAnalyzeTable(shown: AnalyzeResult, color: ChalkInstance): 
       colAligns: ['left', 'right', 'left', 'left'],
     });
     for (const f of analyzeFigures(a)) {
-      let v = fmt(f.kind, f.value);
+      let v = formatValue(f.kind, f.value);
       if (f.key === 'verdict' && a.verdict === 'launch-bound') v = color.yellow(v);
       if (f.key === 'overheadShare' && r.options.failAboveShare !== null && a.overheadShare !== null && a.overheadShare > r.options.failAboveShare) v = color.red(v);
       table.push([f.label, v, f.value === null ? '' : f.basis ?? '', f.how]);
