@@ -83,7 +83,7 @@ export function parseRecommendOptions(raw: RawRecommendOptions): RecommendOption
   const captureBudgetNs = raw.captureBudget === undefined ? null : Math.round(durationFlag('--capture-budget', raw.captureBudget));
   if (captureBudgetNs !== null && captureBudgetNs <= 0) throw new UsageError(`--capture-budget: expected a duration above 0, got "${raw.captureBudget}"`);
   const maxGraphs = raw.maxGraphs === undefined ? null : positiveInt('--max-graphs', raw.maxGraphs, MAX_BATCH_LIMIT);
-  const within = raw.within === undefined ? null : shareFlag('--within', raw.within);
+  const within = raw.within === undefined ? null : percentFlag('--within', raw.within);
   const modelFlags: Partial<PoolCostModel> = {};
   for (const [name, spec] of Object.entries(MODEL_FLAGS) as [keyof typeof MODEL_FLAGS, (typeof MODEL_FLAGS)[keyof typeof MODEL_FLAGS]][]) {
     const text = raw[name];
@@ -115,7 +115,8 @@ export function parseRecommendOptions(raw: RawRecommendOptions): RecommendOption
 }
 
 /** "1%", "0.5%" -> 0.01, 0.005: a share above 0 and at most 100%, written as a percentage. */
-function shareFlag(flag: string, text: string): number {
+/** A percentage above 0 (--within): unlike options.ts shareFlag, "1%" only, never a bare 0.01 or 0. */
+function percentFlag(flag: string, text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text);
   const v = m ? Number(m[1]) / 100 : NaN;
   if (!(v > 0 && v <= 1)) throw new UsageError(`${flag}: expected a percentage above 0 and at most 100, such as 1% or 0.5%, got "${text}"`);
