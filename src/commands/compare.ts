@@ -17,7 +17,7 @@ import { writeAtomically } from './output-file.js';
 
 export async function execute(raw: RawCompareOptions, io: Io, args: string[] = []): Promise<number> {
   const options = parseCompareOptions(raw, args);
-  const html = htmlPath(raw);
+  const html = htmlPath(raw, [options.junitPath === null ? null : { flag: '--junit', path: options.junitPath }]);
   const baselines = options.baselinePaths.map(readResult);
   const current = readResult(options.currentPath);
   const result = evaluate(baselines, current, options, io.argv);

@@ -25,7 +25,7 @@ const NOISY_SPREAD = 0.05;
 
 export async function execute(raw: RawRunOptions & RawGateOptions & { html?: string }, io: Io): Promise<number> {
   const options = parseRunOptions(raw);
-  const html = htmlPath(raw);
+  const html = htmlPath(raw, [options.outputPath === null ? null : { flag: '-o', path: options.outputPath }]);
   const { workload } = options;
   // --baseline: read and check it (and the thresholds) now, so a bad one fails before the GPU work.
   const gate = options.baselinePaths.length > 0 ? prepareGate(options.baselinePaths, parseGateOptions(raw), 'run') : null;

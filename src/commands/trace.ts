@@ -41,7 +41,7 @@ import { parseTraceModelOptions, type RawTraceModelOptions } from './trace-model
 import { renderTraceTable } from '../report/trace-table.js';
 import { toolInfo } from '../version.js';
 import { htmlPath, writeHtmlReport } from './html-output.js';
-import { checkWritable, writeAtomically } from './output-file.js';
+import { checkOutputs, writeAtomically } from './output-file.js';
 import { parseTraceOptions, type RawTraceOptions, type TraceOptions } from './trace-options.js';
 import { writeReport } from './trace-output.js';
 
@@ -142,8 +142,9 @@ export interface PredictFigures {
 export async function execute(raw: RawTraceOptions & RawTraceModelOptions, io: Io, args: string[]): Promise<number> {
   const options = parseTraceOptions(raw, args, io.argv);
   // --html and --perfetto are checked before the program runs, as -o is.
-  const html = htmlPath(raw);
-  const perfetto = raw.perfetto === undefined ? null : (checkWritable('--perfetto', raw.perfetto), raw.perfetto);
+  const output = raw.output === undefined || raw.output === '-' ? null : { flag: '-o', path: raw.output };
+  const perfetto = raw.perfetto === undefined ? null : (checkOutputs([...(output ? [output] : []), { flag: '--perfetto', path: raw.perfetto }]), raw.perfetto);
+  const html = htmlPath(raw, [output, perfetto === null ? null : { flag: '--perfetto', path: perfetto }]);
   const modelOptions = parseTraceModelOptions(raw, options);
   const replay: ReplayModel = readCalibration(modelOptions.calibrationPaths);
 

@@ -115,6 +115,25 @@ describe('1. output files', () => {
     }
     expect(existsSync(marker)).toBe(false);
   });
+
+  it('refuses two output flags naming one file (run -o and --html, trace -o and --perfetto or --html, compare --junit and --html) before any work', () => {
+    const d = fresh();
+    const f = join(d, 'out.json');
+    const marker = join(d, 'ran');
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [['run', '-o', f, '--html', f, '--batch-sizes', '1', '--iterations', '5'], { GRAPHPROF_FAKE_HARNESS: '1' }, /^graphprof: --html: \S+out\.json is also written by -o \S+out\.json; give them different files$/],
+      [['trace', '-o', f, '--perfetto', f, '--', 'sh', '-c', `touch ${marker}`], {}, /^graphprof: --perfetto: \S+out\.json is also written by -o /],
+      [['trace', '--perfetto', f, '--html', f, '--', 'sh', '-c', `touch ${marker}`], {}, /^graphprof: --html: \S+out\.json is also written by --perfetto /],
+      [['compare', RUN_A, RUN_B, '--junit', f, '--html', f], {}, /^graphprof: --html: \S+out\.json is also written by --junit /],
+    ];
+    for (const [args, env, message] of cases) {
+      const r = graphprof(args, env);
+      expect(r.code, args.join(' ')).toBe(2);
+      oneLine(r.stderr, message);
+    }
+    expect(existsSync(f)).toBe(false);
+    expect(existsSync(marker)).toBe(false);
+  });
 });
 
 describe('2. the same report twice', () => {
