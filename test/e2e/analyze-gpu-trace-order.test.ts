@@ -22,7 +22,8 @@ describe('analyze: repeats from a cuda_gpu_trace', () => {
     const apiSum = join(dir, 'run_cuda_api_sum.csv');
     writeFileSync(apiSum, 'Time (%),Total Time (ns),Num Calls,Avg (ns),Med (ns),Min (ns),Max (ns),StdDev (ns),Name\n100.0,600000,200,3000.0,3000.0,3000,3000,0.0,cuLaunchKernel\n');
     const args = ['analyze', apiSum, file, '--steps', '2', '--step-time', '1ms', '--json'];
-    const expected = 1400 + 170 + 99 * (900 - 150) + 3300;
+    // the default model (fitted on an H200): floor 1400, gap 200, repeat -79, graph launch 4160
+    const expected = 1400 + 200 + 99 * (900 - 79) + 4160;
     for (const env of [{}, { GRAPHPROF_PARALLEL_MIN_BYTES: '1' }]) {
       const r = graphprof(args, env);
       expect(r.code, r.stderr).toBe(0);

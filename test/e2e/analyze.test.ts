@@ -62,7 +62,7 @@ describe('graphprof analyze: the published decode-token profile', () => {
     expect(r.stdout).toContain('No verdict and no prediction: GPU time per step (no device times): add the cuda_gpu_kern_sum report');
     expect(r.stdout).toContain('blocker [host-sync] 424 host synchronisations per step (cudaStreamSynchronize 424)');
     expect(r.stdout).toContain('warning [host-device-copy] 212 memory copies per step (cudaMemcpyAsync 212)');
-    expect(r.stdout).toContain('Replay model: per node max(kernel time, 1.40 µs) + 170 ns after a different kernel, kernel time - 150 ns after the same kernel, 3.30 µs per graph launch (default: fitted on an H100 80GB HBM3');
+    expect(r.stdout).toContain('Replay model: per node max(kernel time, 1.40 µs) + 200 ns after a different kernel, kernel time - 79.0 ns after the same kernel, 4.16 µs per graph launch (default: fitted on an NVIDIA H200');
   });
 
   it('--fail-above: exit 1 when the share cannot be known (no GPU time), saying what is missing', () => {
@@ -254,21 +254,38 @@ describe('graphprof analyze: bad input and usage', () => {
 });
 
 describe('graphprof analyze --calibration', () => {
-  it('scales the replay model by the node cost a run result measured, and takes its graph launch', () => {
+  it('takes the constants fitted on the run\'s GPU, unscaled, and the run\'s graph launch', () => {
     const dir = mkdtempSync(join(tmpdir(), 'graphprof-cal-'));
-    const path = join(dir, 'run.json');
-    // spin 2 us: 2000 + 468 ns per node, half the reference GPU's 936 ns node cost
     const b = (batch: number, perNode: number, launch: number) => ({ batch, graph: { devicePerNodeNs: perNode, nodes: 847, launchNs: { p50Ns: launch } } });
-    writeFileSync(
-      path,
-      JSON.stringify({ schemaVersion: '1.0', command: 'run', complete: true, environment: { harness: 'native' }, workload: { kernel: 'spin', kernelNs: 2000, kernels: 847 }, results: [b(1, 2458, 1800), b(8, 2468, 1900), b(32, 2478, 2000)] }),
+    const write = (name: string, gpu: string) => {
+      const path = join(dir, name);
+      writeFileSync(
+        path,
+        JSON.stringify({
+          schemaVersion: '1.0',
+          command: 'run',
+          complete: true,
+          environment: { harness: 'native', gpu: { name: gpu } },
+          workload: { kernel: 'spin', kernelNs: 2000, kernels: 847 },
+          results: [b(1, 2458, 1800), b(8, 2468, 1900), b(32, 2478, 2000)],
+        }),
+      );
+      return path;
+    };
+    const h100 = write('h100.json', 'NVIDIA H100 80GB HBM3');
+    const j = json([nsys('cutlass-gemm_profile-stats_progressbars.log'), '--step-time', '10ms', '--calibration', h100]);
+    expect(j.replayModel).toMatchObject({ floorNs: 1400, gapNs: 170, repeatNs: -150, graphLaunchNs: 1900, source: h100 });
+    expect(j.replayModel.notes.at(-1)).toBe(
+      'floor, gap and repeat fitted on an NVIDIA H100 80GB HBM3 (driver 580.159.04, CUDA 13.0) (bench/results/h100-2026-12-06b-{model-check,count,harness-predict,replay-cost})',
     );
-    const j = json([nsys('cutlass-gemm_profile-stats_progressbars.log'), '--step-time', '10ms', '--calibration', path]);
-    expect(j.replayModel.floorNs).toBeCloseTo(700, 9);
-    expect(j.replayModel.gapNs).toBeCloseTo(85, 9);
-    expect(j.replayModel.graphLaunchNs).toBe(1900);
-    expect(j.replayModel.source).toBe(path);
-    expect(j.profiles[0]!.prediction.floorNs).toBeCloseTo(700, 9);
+    expect(j.profiles[0]!.prediction.floorNs).toBe(1400);
+    // a GPU with no fitted constants: the defaults (H200), said in the notes and the table
+    const other = write('other.json', 'NVIDIA L4');
+    const o = json([nsys('cutlass-gemm_profile-stats_progressbars.log'), '--step-time', '10ms', '--calibration', other]);
+    expect(o.replayModel).toMatchObject({ floorNs: 1400, gapNs: 200, repeatNs: -79, graphLaunchNs: 1900 });
+    expect(o.replayModel.notes.at(-1)).toMatch(/^no replay constants were fitted on NVIDIA L4: floor, gap and repeat are the defaults, fitted on an NVIDIA H200/);
+    const r = graphprof(['analyze', nsys('cutlass-gemm_profile-stats_progressbars.log'), '--step-time', '10ms', '--calibration', other]);
+    expect(r.stderr).toContain('note: no replay constants were fitted on NVIDIA L4');
   });
 });
 

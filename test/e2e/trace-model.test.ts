@@ -80,10 +80,11 @@ function keptOrder(r: ReturnType<typeof record>): void {
   ];
   (r as { timeline: unknown }).timeline = { steps: [{ index: 4, tid: 5000, startNs: 1e8, endNs: 1e8 + 8e6, host: [], device }] };
 }
-const REPEATED_P = 1400 + 170 + (20_000 + 170) + 99 * (1_000 - 150) + 99 * (20_000 - 150) + 3300;
+// the default replay model (fitted on an H200): floor 1400 ns, gap 200 ns, repeat -79 ns, graph launch 4160 ns
+const REPEATED_P = 1400 + 200 + (20_000 + 200) + 99 * (1_000 - 79) + 99 * (20_000 - 79) + 4160;
 
 describe('trace: repeats for the replay model from the kept steps\' kernel order', () => {
-  it('--device-time with a kept step: 99 of each kernel follow themselves, priced d - 150 ns; the P line says where they came from', () => {
+  it('--device-time with a kept step: 99 of each kernel follow themselves, priced d - 79 ns; the P line says where they came from', () => {
     const dir = mkdtempSync(join(tmpdir(), 'graphprof-model-out-'));
     const out = join(dir, 't.json');
     const r = graphprof(['trace', '--device-time', '--step-marker', 'nvtx:decode_step', '-o', out, '--', 'true'], { GRAPHPROF_FAKE_TRACE: fakeDir(true, keptOrder) });
@@ -91,7 +92,7 @@ describe('trace: repeats for the replay model from the kept steps\' kernel order
     const a = (JSON.parse(readFileSync(out, 'utf8')) as TraceResult).analysis;
     // one node of each after a different kernel (or none), 99 of each after itself
     expect(a.prediction.graphStepNs).toBeCloseTo(REPEATED_P, 6);
-    expect(a.model.graphStepNs.method).toContain('d - 150 ns for the 198 that repeat the kernel before them (the kernel order of 1 kept step)');
+    expect(a.model.graphStepNs.method).toContain('d - 79 ns for the 198 that repeat the kernel before them (the kernel order of 1 kept step)');
   });
 });
 
@@ -103,8 +104,8 @@ describe('trace: the step model on figures from inside the steps', () => {
     expect(a.perStep.launchCalls).toBe(200);
     expect(a.model.eagerStepNs).toMatchObject({ value: 8_100_000, basis: 'measured' });
     expect(a.model.gpuStepNs).toMatchObject({ value: 2_100_000, basis: 'measured', kind: 'busy' });
-    // 100 kernels of 1 us at the 1.4 us floor, 100 of 20 us at their own time, 170 ns each, one launch
-    expect(a.prediction.graphStepNs).toBeCloseTo(100 * 1400 + 100 * 20_000 + 200 * 170 + 3300, 6);
+    // 100 kernels of 1 us at the 1.4 us floor, 100 of 20 us at their own time, 200 ns each, one launch
+    expect(a.prediction.graphStepNs).toBeCloseTo(100 * 1400 + 100 * 20_000 + 200 * 200 + 4160, 6);
     expect(a.overheadShare).toBeCloseTo(1 - 2.1 / 8.1, 12);
     expect(a.model.launchCallNs.value).toBe(200 * 3_000);
     expect(a.verdict).toBe('launch-bound');
@@ -141,7 +142,7 @@ describe('trace: the step model on figures from inside the steps', () => {
     expect(t.predict).toMatchObject({ launchesAgree: true, hostLaunchesPerStep: 200, deviceLaunchesPerStep: 200 });
     expect(t.analysis.model.eagerStepNs.value).toBe(8_100_000);
     expect(t.analysis.model.gpuStepNs).toMatchObject({ value: 2_100_000, kind: 'busy' });
-    expect(t.analysis.prediction.graphStepNs).toBeCloseTo(100 * 1400 + 100 * 20_000 + 200 * 170 + 3300, 6);
+    expect(t.analysis.prediction.graphStepNs).toBeCloseTo(100 * 1400 + 100 * 20_000 + 200 * 200 + 4160, 6);
     expect(t.analysis.verdict).toBe('launch-bound');
     expect(t.notes.join('\n')).toContain('--predict: both runs made 200 launches per step (median)');
     // a CUPTI run that did other work is said so

@@ -48,31 +48,60 @@ export interface ReplayModel {
   notes: string[];
 }
 
+/** Replay constants fitted on one GPU model (docs/analyze.md, "The replay model"). */
+export interface FittedReplayModel extends Pick<ReplayModel, 'floorNs' | 'gapNs' | 'repeatNs' | 'graphLaunchNs'> {
+  /** the GPU's name as CUDA reports it (run.json's environment.gpu.name) */
+  gpu: string;
+  /** the machine the constants were fitted on, as the model's source names it */
+  fittedOn: string;
+  /** the raw measurements behind them */
+  evidence: string;
+}
+
 /**
- * Defaults fitted on an H100 80GB HBM3 (driver 580.159.04, CUDA 13.0, 2026-12-06) by
- * bench/gpu-model-calib.sh: examples/llama_decode.py in five shapes (574 to 1,646 kernels per step,
- * kernels of 1.1 to 45 us), replay p50 in a clean process against the eager kernels' CUPTI durations;
- * every shape within 0.4% (docs/analyze.md, "The replay model", has the table). Not measured on the
- * user's machine unless --calibration says so.
+ * The constants fitted per GPU model. Each: examples/llama_decode.py in seven shapes (154 to 1,646
+ * kernels per step, kernels of about 1 to 45 us), the clean replay p50 (CUDA events, no profiler
+ * attached) against the eager kernels' CUPTI durations, gap fitted on five shapes with the floor held
+ * at 1400 ns (the data cannot tell floor from gap: 1200 to 1400 ns fit as well), two shapes held out;
+ * repeat from graphprof run's one-kernel steps (spin 2 us, empty, copy: node - d, the median);
+ * graph launch the median cudaGraphLaunch p50 of those runs. The tables are in docs/analyze.md.
  */
+export const FITTED_REPLAY_MODELS: readonly FittedReplayModel[] = Object.freeze([
+  {
+    gpu: 'NVIDIA H200',
+    floorNs: 1400,
+    gapNs: 200,
+    // bench/results/h200-2026-12-06-harness-predict: node - d = -79 (spin), -85 (empty), +1 ns (copy)
+    repeatNs: -79,
+    graphLaunchNs: 4160,
+    fittedOn: 'an NVIDIA H200 (driver 580.159.04, CUDA 13.0)',
+    evidence: 'bench/results/h200-2026-12-06-{model-check,harness-predict}',
+  },
+  {
+    gpu: 'NVIDIA H100 80GB HBM3',
+    floorNs: 1400,
+    gapNs: 170,
+    // bench/results/h100-2026-12-06b-replay-cost: one kernel back to back, any parameter size or
+    // duration (0.9 to 50 us): node - d = -147 to -155 ns; run's spin, empty and copy -147 to -178
+    repeatNs: -150,
+    graphLaunchNs: 3300,
+    fittedOn: 'an NVIDIA H100 80GB HBM3 (driver 580.159.04, CUDA 13.0)',
+    evidence: 'bench/results/h100-2026-12-06b-{model-check,count,harness-predict,replay-cost}',
+  },
+]);
+
+const DEFAULT_FIT = FITTED_REPLAY_MODELS[0]!;
+
+/** The defaults: the H200's constants. Not measured on the user's machine unless --calibration says so. */
 export const DEFAULT_REPLAY_MODEL: ReplayModel = Object.freeze({
-  floorNs: 1400,
-  gapNs: 170,
-  // bench/results/h100-2026-12-06b-replay-cost: one kernel launched back to back, one block, any
-  // parameter size or duration (0.9 to 50 us): node - d = -147 to -155 ns; graphprof run's spin,
-  // empty and copy steps -147 to -178 ns
-  repeatNs: -150,
-  graphLaunchNs: 3300,
-  source: 'default: fitted on an H100 80GB HBM3 (driver 580.159.04, CUDA 13.0), not measured on this machine',
+  ...pickConstants(DEFAULT_FIT),
+  source: `default: fitted on ${DEFAULT_FIT.fittedOn}, not measured on this machine`,
   notes: [],
 }) as ReplayModel;
 
-/**
- * The reference GPU's own cost of a graph node (graph GPU time per node of `graphprof run`'s empty
- * kernel, and of its spin kernels less their spin time: 916 to 948 ns, median 936), measured with the
- * defaults above; --calibration scales floor and gap by this machine's figure over it.
- */
-export const REFERENCE_NODE_NS = 936;
+function pickConstants(m: FittedReplayModel): Pick<ReplayModel, 'floorNs' | 'gapNs' | 'repeatNs' | 'graphLaunchNs'> {
+  return { floorNs: m.floorNs, gapNs: m.gapNs, repeatNs: m.repeatNs, graphLaunchNs: m.graphLaunchNs };
+}
 
 /** The eager step's wall time as measured over the marked steps (trace) or the NVTX range (nsys). */
 export interface StepWall {
@@ -270,39 +299,42 @@ export class CalibrationError extends Error {
 
 /**
  * The replay model from `graphprof run --json` results of this machine (docs/analyze.md,
- * "Calibration"). What a run measures is the GPU's own cost of a graph node: graph GPU time per
- * node minus the kernel's work (an empty kernel's node; a spin kernel's node less its spin time).
- * That cost scales the default floor and gap, which were fitted on framework kernels on the
- * reference GPU, by this GPU's node cost over the reference one's; the graph launch is the runs'
- * median cudaGraphLaunch p50. Copy kernels cannot tell their work from the node cost: refused.
+ * "Calibration"): the constants fitted on the runs' GPU model where there are some, else the
+ * defaults, said in a note; the graph launch is the runs' median cudaGraphLaunch p50. Floor and gap
+ * are NOT scaled by the run's node cost: measured on two GPUs, that scaling moved the prediction away
+ * from the clean replay (H200: from -2.7..-0.6% to -8.8..-1.6%; H100: up to +10.6%), while the
+ * other GPU's constants unscaled stayed within 2.7%. The node cost is still noted, for reference.
  */
-export function replayModelFromRuns(runs: readonly { run: RunResult; path: string }[], base: ReplayModel = DEFAULT_REPLAY_MODEL): ReplayModel {
+export function replayModelFromRuns(runs: readonly { run: RunResult; path: string }[], fitted: readonly FittedReplayModel[] = FITTED_REPLAY_MODELS): ReplayModel {
   const notes: string[] = [];
-  const nodeCosts: number[] = [];
   const launches: number[] = [];
+  let gpu: { name: string; path: string } | null = null;
   for (const { run, path } of runs) {
     const w = run.workload;
-    if (w.kernel === 'copy') {
-      throw new CalibrationError(path, 'a run of copy kernels cannot calibrate the replay model (their work cannot be told from the node cost); use graphprof run --kernel empty or --kernel spin');
-    }
+    const name = run.environment?.gpu?.name ?? null;
+    if (name === null) throw new CalibrationError(path, 'it names no GPU (environment.gpu); rerun graphprof run --json on the GPU to calibrate for');
+    if (gpu && gpu.name !== name) throw new CalibrationError(path, `it was measured on ${name}, ${gpu.path} on ${gpu.name}: calibrate with runs of one GPU model`);
+    gpu ??= { name, path };
     const results = run.results.filter((b) => b.graph && Number.isFinite(b.graph.devicePerNodeNs) && b.graph.nodes > 0);
     if (results.length === 0) throw new CalibrationError(path, 'it holds no measured batch size with graph figures');
+    launches.push(...results.map((b) => b.graph.launchNs.p50Ns));
+    if (w.kernel === 'copy') {
+      notes.push(`${path}: ${w.kernel} kernels on ${name}`);
+      continue;
+    }
     const work = w.kernel === 'spin' ? w.kernelNs : 0;
     const cost = median(results.map((b) => b.graph.devicePerNodeNs - (work * w.kernels) / b.graph.nodes));
     if (!(cost > 0)) throw new CalibrationError(path, `its node cost came out at ${Math.round(cost)} ns (graph GPU time per node - spin time): the spin kernels ran shorter than asked`);
-    nodeCosts.push(cost);
-    launches.push(...results.map((b) => b.graph.launchNs.p50Ns));
-    notes.push(`${path}: ${w.kernel} kernels, node cost ${Math.round(cost)} ns (graph GPU time per node${work > 0 ? ` - ${work} ns spin` : ''})`);
+    notes.push(`${path}: ${w.kernel} kernels on ${name}, node cost ${Math.round(cost)} ns (graph GPU time per node${work > 0 ? ` - ${work} ns spin` : ''}; for reference, not used)`);
   }
-  const nodeNs = median(nodeCosts);
-  const scale = nodeNs / REFERENCE_NODE_NS;
-  notes.push(`floor and gap scaled by ${scale.toFixed(3)}: this GPU's node cost ${Math.round(nodeNs)} ns over the reference ${REFERENCE_NODE_NS} ns`);
+  const match = fitted.find((m) => m.gpu === gpu!.name);
+  notes.push(
+    match
+      ? `floor, gap and repeat fitted on ${match.fittedOn} (${match.evidence})`
+      : `no replay constants were fitted on ${gpu!.name}: floor, gap and repeat are the defaults, fitted on ${DEFAULT_FIT.fittedOn}; between an H100 and an H200 the other GPU's constants predicted decode steps within 2.7%, one-kernel steps within 13% (docs/analyze.md, "Calibration")`,
+  );
   return {
-    floorNs: base.floorNs * scale,
-    gapNs: base.gapNs * scale,
-    // the repeat offset is the part of an eager kernel's CUPTI duration a replay overlaps, not a
-    // node cost of this GPU: kept as measured on the reference GPU
-    repeatNs: base.repeatNs,
+    ...pickConstants(match ?? DEFAULT_FIT),
     graphLaunchNs: median(launches),
     source: runs.map((r) => r.path).join(', '),
     notes,

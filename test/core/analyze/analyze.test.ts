@@ -18,7 +18,7 @@ function profile(api: ApiRow[], extra: Partial<ProfileInput> = {}): ProfileInput
   return { path: 'p.csv', paths: ['p.csv'], index: 0, reports: ['cuda_api_sum'], api, kernels: null, memOps: null, traceRows: 0, elidedRows: 0, kernelOrder: 'the test\'s order', ...extra };
 }
 
-const replay = { ...DEFAULT_REPLAY_MODEL, floorNs: 1000, gapNs: 100, graphLaunchNs: 2000 };
+const replay = { ...DEFAULT_REPLAY_MODEL, floorNs: 1000, gapNs: 100, repeatNs: -150, graphLaunchNs: 2000 };
 const opts = { steps: 1 as number | null, stepRange: null, stepTimeNs: null as number | null, replay, ...ANALYZE_HINTS };
 
 /** The published decode-token profile of issue 3. */

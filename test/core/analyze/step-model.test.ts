@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
-import { CalibrationError, DEFAULT_REPLAY_MODEL, REFERENCE_NODE_NS, replayModelFromRuns, replayNodesNs, stepModel, type StepModelInput } from '../../../src/core/analyze/step-model.js';
+import { CalibrationError, DEFAULT_REPLAY_MODEL, FITTED_REPLAY_MODELS, replayModelFromRuns, replayNodesNs, stepModel, type StepModelInput } from '../../../src/core/analyze/step-model.js';
 import type { RunBatchResult, RunResult } from '../../../src/core/schema.js';
 
-const model = { ...DEFAULT_REPLAY_MODEL, floorNs: 1400, gapNs: 170, graphLaunchNs: 3000 };
+const model = { ...DEFAULT_REPLAY_MODEL, floorNs: 1400, gapNs: 170, repeatNs: -150, graphLaunchNs: 3000 };
 const group = (count: number, eachNs: number, name = `k${eachNs}`) => ({ name, count, totalNs: count * eachNs, minNs: eachNs, maxNs: eachNs });
 
 describe('replay cost of a step\'s nodes: max(d, floor) + gap', () => {
@@ -94,27 +94,49 @@ describe('calibration from graphprof run --json', () => {
   function batch(devicePerNodeNs: number, launchP50: number, nodes = 847): RunBatchResult {
     return { batch: 1, graph: { devicePerNodeNs, nodes, launchNs: { p50Ns: launchP50 } } } as unknown as RunBatchResult;
   }
-  function run(kernel: 'spin' | 'copy' | 'empty', results: RunBatchResult[], kernelNs = 2000): RunResult {
-    return { command: 'run', schemaVersion: '1.0', workload: { kernel, kernelNs, kernels: 847 }, results } as unknown as RunResult;
+  function run(kernel: 'spin' | 'copy' | 'empty', results: RunBatchResult[], kernelNs = 2000, gpu: string | null = 'NVIDIA H100 80GB HBM3'): RunResult {
+    return {
+      command: 'run',
+      schemaVersion: '1.0',
+      environment: { gpu: gpu === null ? null : { name: gpu } },
+      workload: { kernel, kernelNs, kernels: 847 },
+      results,
+    } as unknown as RunResult;
   }
 
-  it('an empty-kernel run on the reference GPU keeps the defaults', () => {
-    const m = replayModelFromRuns([{ run: run('empty', [batch(REFERENCE_NODE_NS, 3300)]), path: 'e.json' }]);
-    expect(m.floorNs).toBeCloseTo(DEFAULT_REPLAY_MODEL.floorNs, 9);
-    expect(m.gapNs).toBeCloseTo(DEFAULT_REPLAY_MODEL.gapNs, 9);
-    expect(m.graphLaunchNs).toBe(3300);
-    expect(m.source).toBe('e.json');
+  it('the defaults are the H200 fit, and say so', () => {
+    expect(DEFAULT_REPLAY_MODEL).toMatchObject({ floorNs: 1400, gapNs: 200, repeatNs: -79, graphLaunchNs: 4160 });
+    expect(DEFAULT_REPLAY_MODEL.source).toBe('default: fitted on an NVIDIA H200 (driver 580.159.04, CUDA 13.0), not measured on this machine');
   });
 
-  it('a spin run: node cost = GPU time per node - spin time; floor and gap scale with it', () => {
-    // a GPU whose node costs half the reference's
-    const m = replayModelFromRuns([{ run: run('spin', [batch(2000 + REFERENCE_NODE_NS / 2, 2000), batch(2000 + REFERENCE_NODE_NS / 2, 2200)]), path: 's.json' }]);
-    expect(m.floorNs).toBeCloseTo(DEFAULT_REPLAY_MODEL.floorNs / 2, 9);
-    expect(m.gapNs).toBeCloseTo(DEFAULT_REPLAY_MODEL.gapNs / 2, 9);
-    expect(m.graphLaunchNs).toBe(2100);
+  it('a run on a GPU with fitted constants takes them, unscaled, and its own graph launch', () => {
+    // node cost 770 ns: the old calibration would have scaled floor and gap by 770/936
+    const m = replayModelFromRuns([{ run: run('empty', [batch(770, 2000), batch(770, 2200), batch(770, 9000)]), path: 'e.json' }]);
+    expect(m).toMatchObject({ floorNs: 1400, gapNs: 170, repeatNs: -150, graphLaunchNs: 2200, source: 'e.json' });
+    expect(m.notes).toEqual([
+      'e.json: empty kernels on NVIDIA H100 80GB HBM3, node cost 770 ns (graph GPU time per node; for reference, not used)',
+      'floor, gap and repeat fitted on an NVIDIA H100 80GB HBM3 (driver 580.159.04, CUDA 13.0) (bench/results/h100-2026-12-06b-{model-check,count,harness-predict,replay-cost})',
+    ]);
   });
 
-  it('copy kernels, no graph figures, or spin shorter than asked are refused with the file', () => {
+  it('a run on a GPU without fitted constants keeps the default constants and says so; copy runs count for the launch', () => {
+    const m = replayModelFromRuns([
+      { run: run('spin', [batch(2790, 4000)], 2000, 'NVIDIA A100-SXM4-80GB'), path: 's.json' },
+      { run: run('copy', [batch(1200, 5000), batch(1200, 6000)], 2000, 'NVIDIA A100-SXM4-80GB'), path: 'c.json' },
+    ]);
+    expect(m).toMatchObject({ floorNs: 1400, gapNs: 200, repeatNs: -79, graphLaunchNs: 5000, source: 's.json, c.json' });
+    expect(m.notes[0]).toBe('s.json: spin kernels on NVIDIA A100-SXM4-80GB, node cost 790 ns (graph GPU time per node - 2000 ns spin; for reference, not used)');
+    expect(m.notes[1]).toBe('c.json: copy kernels on NVIDIA A100-SXM4-80GB');
+    expect(m.notes[2]).toMatch(/^no replay constants were fitted on NVIDIA A100-SXM4-80GB: floor, gap and repeat are the defaults, fitted on an NVIDIA H200 /);
+  });
+
+  it('every fitted GPU has its own name, and the default is one of them', () => {
+    const names = FITTED_REPLAY_MODELS.map((m) => m.gpu);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names[0]).toBe('NVIDIA H200');
+  });
+
+  it('no GPU name, runs of two GPUs, no graph figures, or spin shorter than asked are refused with the file', () => {
     const refused = (r: RunResult, text: string) => {
       try {
         replayModelFromRuns([{ run: r, path: 'x.json' }]);
@@ -125,8 +147,18 @@ describe('calibration from graphprof run --json', () => {
         expect((err as Error).message).toContain(text);
       }
     };
-    refused(run('copy', [batch(1200, 3000)]), 'copy kernels cannot calibrate');
+    refused(run('empty', [batch(800, 3000)], 2000, null), 'names no GPU');
     refused(run('spin', []), 'no measured batch size');
     refused(run('spin', [batch(1500, 3000)]), 'ran shorter than asked');
+    try {
+      replayModelFromRuns([
+        { run: run('empty', [batch(800, 3000)]), path: 'a.json' },
+        { run: run('empty', [batch(800, 3000)], 2000, 'NVIDIA H200'), path: 'b.json' },
+      ]);
+      expect.unreachable();
+    } catch (err) {
+      expect((err as CalibrationError).path).toBe('b.json');
+      expect((err as Error).message).toBe('it was measured on NVIDIA H200, a.json on NVIDIA H100 80GB HBM3: calibrate with runs of one GPU model');
+    }
   });
 });
