@@ -48,10 +48,14 @@ export interface ReplayModel {
   notes: string[];
 }
 
+/** The four numbers of a replay model, without where they came from. */
+export type ReplayConstants = Pick<ReplayModel, 'floorNs' | 'gapNs' | 'repeatNs' | 'graphLaunchNs'>;
+
 /** Replay constants fitted on one GPU model (docs/analyze.md, "The replay model"). */
-export interface FittedReplayModel extends Pick<ReplayModel, 'floorNs' | 'gapNs' | 'repeatNs' | 'graphLaunchNs'> {
+export interface FittedReplayModel {
   /** the GPU's name as CUDA reports it (run.json's environment.gpu.name) */
   gpu: string;
+  constants: ReplayConstants;
   /** the machine the constants were fitted on, as the model's source names it */
   fittedOn: string;
   /** the raw measurements behind them */
@@ -69,22 +73,16 @@ export interface FittedReplayModel extends Pick<ReplayModel, 'floorNs' | 'gapNs'
 export const FITTED_REPLAY_MODELS: readonly FittedReplayModel[] = Object.freeze([
   {
     gpu: 'NVIDIA H200',
-    floorNs: 1400,
-    gapNs: 200,
-    // bench/results/h200-2026-12-06-harness-predict: node - d = -79 (spin), -85 (empty), +1 ns (copy)
-    repeatNs: -79,
-    graphLaunchNs: 4160,
+    // repeat, bench/results/h200-2026-12-06-harness-predict: node - d = -79 (spin), -85 (empty), +1 ns (copy)
+    constants: { floorNs: 1400, gapNs: 200, repeatNs: -79, graphLaunchNs: 4160 },
     fittedOn: 'an NVIDIA H200 (driver 580.159.04, CUDA 13.0)',
     evidence: 'bench/results/h200-2026-12-06-{model-check,harness-predict}',
   },
   {
     gpu: 'NVIDIA H100 80GB HBM3',
-    floorNs: 1400,
-    gapNs: 170,
-    // bench/results/h100-2026-12-06b-replay-cost: one kernel back to back, any parameter size or
-    // duration (0.9 to 50 us): node - d = -147 to -155 ns; run's spin, empty and copy -147 to -178
-    repeatNs: -150,
-    graphLaunchNs: 3300,
+    // repeat, bench/results/h100-2026-12-06b-replay-cost: one kernel back to back, any parameter size
+    // or duration (0.9 to 50 us): node - d = -147 to -155 ns; run's spin, empty and copy -147 to -178
+    constants: { floorNs: 1400, gapNs: 170, repeatNs: -150, graphLaunchNs: 3300 },
     fittedOn: 'an NVIDIA H100 80GB HBM3 (driver 580.159.04, CUDA 13.0)',
     evidence: 'bench/results/h100-2026-12-06b-{model-check,count,harness-predict,replay-cost}',
   },
@@ -94,14 +92,10 @@ const DEFAULT_FIT = FITTED_REPLAY_MODELS[0]!;
 
 /** The defaults: the H200's constants. Not measured on the user's machine unless --calibration says so. */
 export const DEFAULT_REPLAY_MODEL: ReplayModel = Object.freeze({
-  ...pickConstants(DEFAULT_FIT),
+  ...DEFAULT_FIT.constants,
   source: `default: fitted on ${DEFAULT_FIT.fittedOn}, not measured on this machine`,
   notes: [],
 }) as ReplayModel;
-
-function pickConstants(m: FittedReplayModel): Pick<ReplayModel, 'floorNs' | 'gapNs' | 'repeatNs' | 'graphLaunchNs'> {
-  return { floorNs: m.floorNs, gapNs: m.gapNs, repeatNs: m.repeatNs, graphLaunchNs: m.graphLaunchNs };
-}
 
 /** The eager step's wall time as measured over the marked steps (trace) or the NVTX range (nsys). */
 export interface StepWall {
@@ -334,7 +328,7 @@ export function replayModelFromRuns(runs: readonly { run: RunResult; path: strin
       : `no replay constants were fitted on ${gpu!.name}: floor, gap and repeat are the defaults, fitted on ${DEFAULT_FIT.fittedOn}; between an H100 and an H200 the other GPU's constants predicted decode steps within 2.7%, one-kernel steps within 13% (docs/analyze.md, "Calibration")`,
   );
   return {
-    ...pickConstants(match ?? DEFAULT_FIT),
+    ...(match ?? DEFAULT_FIT).constants,
     graphLaunchNs: median(launches),
     source: runs.map((r) => r.path).join(', '),
     notes,
