@@ -56,7 +56,7 @@ describe.skipIf(!runnable)('graphprof sweep on a stand-in driver', () => {
     }
     // this program captures no graph: recorded as none seen, null
     expect(j.points.every((p) => p.captureNs === null && p.captureMemoryBytes === null && p.captureMemoryMethod === null)).toBe(true);
-    expect(j.notes[0]).toMatch(/^capture time and capture memory per graph come from the host tracer .*checked against a stand-in driver only/);
+    expect(j.notes[0]).toMatch(/^capture time and capture memory per graph come from the host tracer .*checked on a GPU for memory only/);
     expect(j.notes[1]).toBe('no graph capture was seen at batch 1, 4, 16: capture time and memory are null there (recommend takes them from --engine-log, flags or its assumed defaults)');
     // the program's own output went to stderr, never into the result
     expect(r.stderr).toContain('sweep_program: batch 16, 12 steps');
