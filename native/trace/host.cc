@@ -77,10 +77,10 @@ namespace {
 // One cuStreamBeginCapture .. cuStreamEndCapture, then the first instantiation of its graph and the
 // first upload of that executable graph. Times: nowNs(), absolute.
 struct Capture {
-  uint64_t beginNs = 0, endNs = 0, instantiateNs = 0, uploadNs = 0;
-  const void* graph = nullptr;
-  const void* exec = nullptr;
-  bool ended = false;
+  uint64_t beginNs = 0, endNs = 0, instantiateNs = 0, uploadNs = 0;  // 0: not seen (yet)
+  bool ended() const { return endNs != 0; }  // still open at exit: no window
+  // ready: the last of capture end, instantiation and upload seen for this graph
+  uint64_t readyNs() const { return std::max(endNs, std::max(instantiateNs, uploadNs)); }
 };
 struct Allocation {
   uint64_t startNs, bytes;
@@ -134,8 +134,6 @@ void hostCaptureEnd(const void* stream, const void* graph, uint64_t endNs) {
   if (it == captures().open.end()) return;  // begun before collection, or dropped
   Capture& c = captures().list[it->second];
   c.endNs = endNs;
-  c.ended = true;
-  c.graph = graph;
   captures().byGraph[graph] = it->second;  // a graph handle reused after destruction: the newer capture
   captures().open.erase(it);
 }
@@ -148,7 +146,6 @@ void hostInstantiated(const void* graph, const void* exec, uint64_t endNs) {
   Capture& c = captures().list[it->second];
   if (c.instantiateNs) return;  // only the first instantiation follows the capture
   c.instantiateNs = endNs;
-  c.exec = exec;
   captures().byExec[exec] = it->second;
 }
 
@@ -157,8 +154,8 @@ void hostUploaded(const void* exec, uint64_t endNs) {
   std::lock_guard<std::mutex> lock(captures().mutex);
   auto it = captures().byExec.find(exec);
   if (it == captures().byExec.end()) return;
-  Capture& c = captures().list[it->second];
-  if (c.exec == exec && !c.uploadNs) c.uploadNs = endNs;
+  Capture& c = captures().list[it->second];  // byExec holds the capture this exec was instantiated from
+  if (!c.uploadNs) c.uploadNs = endNs;
 }
 
 void hostAllocated(uint64_t bytes, uint64_t startNs) {
@@ -190,24 +187,26 @@ std::string tracerCaptures() {
   std::string s = "{\"allocationApis\":[\"cuMemAlloc_v2\",\"cuMemAllocAsync\",\"cuMemAllocFromPoolAsync\"],\"captures\":[";
   for (size_t i = 0; i < captures().list.size(); ++i) {
     const Capture& c = captures().list[i];
-    // Ready: the last of capture end, instantiation and upload seen for this graph.
-    const uint64_t ready = std::max(c.endNs, std::max(c.instantiateNs, c.uploadNs));
+    const bool ended = c.ended();
+    const uint64_t ready = c.readyNs();
     uint64_t bytes = 0, calls = 0, inCapture = 0;
-    for (const Allocation& a : captures().allocations) {
-      if (!c.ended || a.startNs < c.beginNs || a.startNs > ready) continue;  // still open at exit: no window
-      bytes += a.bytes;
-      ++calls;
-      if (a.startNs <= c.endNs) inCapture += a.bytes;
+    if (ended) {
+      for (const Allocation& a : captures().allocations) {
+        if (a.startNs < c.beginNs || a.startNs > ready) continue;
+        bytes += a.bytes;
+        ++calls;
+        if (a.startNs <= c.endNs) inCapture += a.bytes;
+      }
     }
     if (i) s += ",";
     s += "{\"startNs\":" + rel(c.beginNs);
-    s += ",\"captureEndNs\":" + relOrNull(c.ended ? c.endNs : 0);
+    s += ",\"captureEndNs\":" + relOrNull(c.endNs);
     s += ",\"instantiateEndNs\":" + relOrNull(c.instantiateNs);
     s += ",\"uploadEndNs\":" + relOrNull(c.uploadNs);
-    s += ",\"captureNs\":" + (c.ended ? std::to_string(ready - c.beginNs) : std::string("null"));
-    s += ",\"allocBytes\":" + (c.ended ? std::to_string(bytes) : std::string("null"));
-    s += ",\"allocCalls\":" + (c.ended ? std::to_string(calls) : std::string("null"));
-    s += ",\"allocBytesInCapture\":" + (c.ended ? std::to_string(inCapture) : std::string("null"));
+    s += ",\"captureNs\":" + (ended ? std::to_string(ready - c.beginNs) : std::string("null"));
+    s += ",\"allocBytes\":" + (ended ? std::to_string(bytes) : std::string("null"));
+    s += ",\"allocCalls\":" + (ended ? std::to_string(calls) : std::string("null"));
+    s += ",\"allocBytesInCapture\":" + (ended ? std::to_string(inCapture) : std::string("null"));
     s += "}";
   }
   // Free memory around captures: two consecutive cuMemGetInfo calls with captures wholly between
@@ -221,10 +220,9 @@ std::string tracerCaptures() {
     uint64_t inside = 0;
     bool straddles = false;
     for (const Capture& c : captures().list) {
-      const uint64_t ready = std::max(c.endNs, std::max(c.instantiateNs, c.uploadNs));
-      const bool ends = c.ended;
-      if (ends && c.beginNs > from && ready < to) ++inside;
-      else if (c.beginNs < to && (!ends || ready > from)) straddles = true;  // overlaps the interval, not inside it
+      const uint64_t ready = c.readyNs();
+      if (c.ended() && c.beginNs > from && ready < to) ++inside;
+      else if (c.beginNs < to && (!c.ended() || ready > from)) straddles = true;  // overlaps the interval, not inside it
     }
     if (!inside || straddles) continue;
     if (!firstBracket) s += ",";

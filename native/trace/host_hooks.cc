@@ -116,18 +116,16 @@ struct Wrap<I, P, CUresult(CUDAAPI*)(A...)> {
     const uint32_t cbid = P ? api.cbidPt : api.cbid;
     const char* name = P ? api.namePt : api.name;
     graphprof_trace::hostApiEnter(cbid, name);
+    uint64_t t0 = 0, t1 = 0;
+    if constexpr (watched(I)) t0 = graphprof_trace::hostNowNs();
+    const CUresult r = real(a...);
+    if constexpr (watched(I)) t1 = graphprof_trace::hostNowNs();
+    graphprof_trace::hostApiExit(cbid, name);
+    // after the exit: the bookkeeping (a lock, a map) is not the call's time
     if constexpr (watched(I)) {
-      const uint64_t t0 = graphprof_trace::hostNowNs();
-      const CUresult r = real(a...);
-      const uint64_t t1 = graphprof_trace::hostNowNs();
       if (r == CUDA_SUCCESS) observe<I>(t0, t1, a...);
-      graphprof_trace::hostApiExit(cbid, name);
-      return r;
-    } else {
-      const CUresult r = real(a...);
-      graphprof_trace::hostApiExit(cbid, name);
-      return r;
     }
+    return r;
   }
   // The wrapper for fn; fn itself if this slot already wraps another function (one real pointer
   // per slot: never send a call to a function the caller did not ask for).
