@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { launchClassifier } from '../core/analyze/launch-apis.js';
 import { CURVE_FORMAT, type CurveResult } from '../core/recommend/step-curve.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
 import { captureFigures, curvePoint, etaNs, substituteBatch } from '../core/sweep/sweep.js';
@@ -23,7 +24,6 @@ import { renderSweepTable } from '../report/sweep-table.js';
 import { toolInfo } from '../version.js';
 import { writeAtomically } from './output-file.js';
 import { parseSweepOptions, type RawSweepOptions } from './sweep-options.js';
-import { launchClassifier } from './trace.js';
 import type { TraceOptions } from './trace-options.js';
 
 export type { RawSweepOptions } from './sweep-options.js';

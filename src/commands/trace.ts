@@ -18,10 +18,10 @@ import { analyzeProfile, type AnalyzeResult } from '../core/analyze/analyze.js';
 import type { ProfileInput } from '../core/analyze/schema.js';
 import type { ReplayModel } from '../core/analyze/step-model.js';
 import { traceProfile } from '../core/analyze/trace-profile.js';
-import { classifyApi } from '../core/analyze/launch-apis.js';
+import { launchClassifier } from '../core/analyze/launch-apis.js';
 import { stepSeries } from '../core/pictures/step-series.js';
 import { SCHEMA_VERSION } from '../core/schema.js';
-import { nsysSumRows, nvtxSumRows, tableFigures, traceFigures, type LaunchClassifier, type TraceFigures } from '../core/trace/figures.js';
+import { nsysSumRows, nvtxSumRows, tableFigures, traceFigures, type TraceFigures } from '../core/trace/figures.js';
 import { kernelRepeatsPerStep, repeatsOf } from '../core/trace/kernel-order.js';
 import { figureNotes, recordNotes } from '../core/trace/notes.js';
 import type { TraceRecord } from '../core/trace/record.js';
@@ -46,12 +46,6 @@ import { parseTraceOptions, type RawTraceOptions, type TraceOptions } from './tr
 import { writeReport } from './trace-output.js';
 
 export type { RawTraceOptions } from './trace-options.js';
-
-/** Kernel and graph launches as analyze's API table (src/core/launch-apis.ts) defines them. */
-export const launchClassifier: LaunchClassifier = {
-  isLaunch: (name) => classifyApi(name).rule?.cls === 'kernel-launch',
-  isGraphLaunch: (name) => classifyApi(name).rule?.cls === 'graph-launch',
-};
 
 function noDriverHint(): string {
   return existsSync('/proc/driver/nvidia/version') ? '' : ' (this machine has no NVIDIA driver: /proc/driver/nvidia/version is missing)';

@@ -4,6 +4,7 @@
 // Names are matched after their suffixes are stripped: nsys keeps the CUPTI version suffix on some
 // names (`cudaGraphLaunch_v10000`, `cudaLaunchKernelExC_v11060`), the driver API has `_v2`/`_v3`
 // entry points (`cuMemAlloc_v2`), and per-thread default-stream variants end in `_ptsz`/`_ptds`.
+import type { LaunchClassifier } from '../trace/figures.js';
 
 export type ApiClass =
   /** enqueues one kernel: the launch overhead that a CUDA graph removes */
@@ -177,3 +178,9 @@ export function classifyApi(name: string): ApiClassification {
 export function looksLikeCudaApi(name: string): boolean {
   return /^(?:cuda|cu|__cuda)[A-Z_]/.test(name.trim());
 }
+
+/** Kernel and graph launches as this table defines them, for trace's and sweep's records. */
+export const launchClassifier: LaunchClassifier = {
+  isLaunch: (name) => classifyApi(name).rule?.cls === 'kernel-launch',
+  isGraphLaunch: (name) => classifyApi(name).rule?.cls === 'graph-launch',
+};

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { launchClassifier } from '../../../src/commands/trace.js';
+import { launchClassifier } from '../../../src/core/analyze/launch-apis.js';
 import { nsysSumRows, nvtxSumRows, traceFigures } from '../../../src/core/trace/figures.js';
 import { HISTOGRAM_RELATIVE_ERROR, histogramOf } from '../../../src/core/trace/histogram.js';
 import { mergeApi, stdDevNs } from '../../../src/core/trace/merge.js';
