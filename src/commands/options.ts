@@ -1,7 +1,11 @@
 // Flag parsing shared by every command: each helper turns one raw string into a typed value or
 // throws a UsageError that names the flag, what was expected and what was received.
 import { UsageError, ValueError } from '../errors.js';
+import { parseStepMarker } from '../core/trace/steps.js';
 import { parseBytes, parseDuration, parseShare } from '../core/units.js';
+
+/** Largest batch size a command takes (recommend's --max-batch, sweep's sizes): the optimiser is exact and fast up to here (bench/RESULTS-recommend.md). */
+export const MAX_BATCH_LIMIT = 16_384;
 
 export function positiveInt(flag: string, text: string, max = Number.MAX_SAFE_INTEGER): number {
   const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
@@ -53,6 +57,7 @@ function wrapped<T>(flag: string, parse: () => T): T {
   }
 }
 
+export const stepMarkerFlag = (text: string): ReturnType<typeof parseStepMarker> => wrapped('--step-marker', () => parseStepMarker(text));
 export const bytesFlag = (flag: string, text: string): number => wrapped(flag, () => parseBytes(text));
 export const durationFlag = (flag: string, text: string): number => wrapped(flag, () => parseDuration(text));
 export const shareFlag = (flag: string, text: string): number => wrapped(flag, () => parseShare(text));

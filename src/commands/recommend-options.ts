@@ -7,7 +7,7 @@ import type { PoolCostModel } from '../core/recommend/pool.js';
 import { MODEL_DEFAULTS } from '../core/recommend/model-defaults.js';
 import { formatBytes, formatDuration } from '../core/units.js';
 import { UsageError, ValueError } from '../errors.js';
-import { bytesFlag, durationFlag, oneOf, positiveInt } from './options.js';
+import { bytesFlag, durationFlag, oneOf, positiveInt, MAX_BATCH_LIMIT } from './options.js';
 
 /** Defaults as the user would type them; the help text shows these strings. */
 export const RECOMMEND_DEFAULTS = {
@@ -15,9 +15,6 @@ export const RECOMMEND_DEFAULTS = {
   dist: 'uniform',
   engine: 'all',
 } as const;
-
-/** Largest --max-batch: the optimiser is exact and fast up to here (bench/RESULTS-recommend.md). */
-export const MAX_BATCH_LIMIT = 16_384;
 
 export const ENGINE_CHOICES = ['all', 'vllm', 'sglang', 'trtllm'] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];

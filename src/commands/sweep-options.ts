@@ -1,13 +1,9 @@
 // `graphprof sweep` options: raw flag strings -> one readonly typed configuration. The command
 // follows `--`; {batch} in it is replaced by each size (GRAPHPROF_BATCH is set too).
 import { defaultSweepSizes, hasPlaceholder } from '../core/sweep/sweep.js';
-import { parseStepMarker } from '../core/trace/steps.js';
-import { UsageError, ValueError } from '../errors.js';
-import { positiveInt, positiveIntList } from './options.js';
+import { UsageError } from '../errors.js';
+import { MAX_BATCH_LIMIT, positiveInt, positiveIntList, stepMarkerFlag } from './options.js';
 import { checkWritable } from './output-file.js';
-
-/** The largest size a sweep accepts (recommend's --max-batch limit). */
-export const SWEEP_MAX_BATCH = 16_384;
 
 export interface RawSweepOptions {
   batchSizes?: string;
@@ -36,15 +32,9 @@ export function parseSweepOptions(raw: RawSweepOptions, command: readonly string
   if ((raw.batchSizes === undefined) === (raw.maxBatch === undefined)) {
     throw new UsageError('sweep: give the sizes as --batch-sizes 1,2,4,8 or --max-batch B (powers of two and the engines\' default capture sizes up to B), one of the two');
   }
-  const batchSizes = raw.batchSizes !== undefined ? positiveIntList('--batch-sizes', raw.batchSizes, SWEEP_MAX_BATCH) : defaultSweepSizes(positiveInt('--max-batch', raw.maxBatch!, SWEEP_MAX_BATCH));
+  const batchSizes = raw.batchSizes !== undefined ? positiveIntList('--batch-sizes', raw.batchSizes, MAX_BATCH_LIMIT) : defaultSweepSizes(positiveInt('--max-batch', raw.maxBatch!, MAX_BATCH_LIMIT));
   if (raw.stepMarker === undefined) throw new UsageError('--step-marker: required: sweep measures the time between the program\'s step marks, e.g. --step-marker nvtx:decode_step (an NVTX range) or api:cudaStreamSynchronize');
-  let marker: { kind: 'nvtx' | 'api'; name: string };
-  try {
-    marker = parseStepMarker(raw.stepMarker);
-  } catch (err) {
-    if (err instanceof ValueError) throw new UsageError(`--step-marker: ${err.message}`);
-    throw err;
-  }
+  const marker = stepMarkerFlag(raw.stepMarker);
   const placeholder = hasPlaceholder(command);
   if (!placeholder && raw.batchEnv !== true) {
     throw new UsageError(

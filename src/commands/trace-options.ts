@@ -4,9 +4,8 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 import type { CaptureRange, GraphTrace, Tracer } from '../core/trace/result.js';
-import { parseStepMarker } from '../core/trace/steps.js';
-import { UsageError, ValueError } from '../errors.js';
-import { nonNegativeInt, positiveInt } from './options.js';
+import { UsageError } from '../errors.js';
+import { nonNegativeInt, positiveInt, stepMarkerFlag } from './options.js';
 import { checkTraceOutputs } from './output-file.js';
 import { parseReportChannels, type ReportChannel } from './trace-output.js';
 
@@ -66,15 +65,7 @@ export function parseTraceOptions(raw: RawTraceOptions, command: readonly string
   if (!argv.includes('--')) {
     throw new UsageError(`trace: put -- between graphprof's options and the command, e.g. graphprof trace -- ${command.join(' ')}; without it the command's own options could be taken for graphprof's`);
   }
-  let marker: { kind: 'nvtx' | 'api'; name: string } | null = null;
-  if (raw.stepMarker !== undefined) {
-    try {
-      marker = parseStepMarker(raw.stepMarker);
-    } catch (err) {
-      if (err instanceof ValueError) throw new UsageError(`--step-marker: ${err.message}`);
-      throw err;
-    }
-  }
+  const marker = raw.stepMarker === undefined ? null : stepMarkerFlag(raw.stepMarker);
   if (raw.captureRange !== undefined && raw.captureRange !== 'cudaProfilerApi') {
     throw new UsageError(`--capture-range: expected cudaProfilerApi (collect between cudaProfilerStart and cudaProfilerStop, as nsys), got "${raw.captureRange}"`);
   }
