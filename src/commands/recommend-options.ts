@@ -111,8 +111,7 @@ export function parseRecommendOptions(raw: RawRecommendOptions): RecommendOption
   });
 }
 
-/** "1%", "0.5%" -> 0.01, 0.005: a share above 0 and at most 100%, written as a percentage. */
-/** A percentage above 0 (--within): unlike options.ts shareFlag, "1%" only, never a bare 0.01 or 0. */
+/** "1%", "0.5%" -> 0.01, 0.005 (--within): a percentage above 0 and at most 100; unlike options.ts shareFlag, "1%" only, never a bare 0.01 or 0. */
 function percentFlag(flag: string, text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text);
   const v = m ? Number(m[1]) / 100 : NaN;

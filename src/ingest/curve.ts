@@ -1,6 +1,7 @@
 // `graphprof sweep` curve files (curve.json, format graphprof-curve/1; docs/json.md) -> checked
 // points. A bad value is an InputError naming the file, the line of the point and the field.
 import { CURVE_FORMAT, failedPoint, type CurvePoint } from '../core/recommend/step-curve.js';
+import { isReadableMajor, SCHEMA_VERSION } from '../core/schema.js';
 import { InputError } from '../errors.js';
 import { isMissing, readWholeText } from './source.js';
 
@@ -35,7 +36,7 @@ function pointLines(text: string): number[] {
 export function parseCurve(file: string, text: string): CurveFile {
   let value: unknown;
   try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+    value = JSON.parse(text); // readWholeText has dropped any BOM
   } catch (err) {
     throw new InputError(file, undefined, `not valid JSON: ${(err as Error).message}`);
   }
@@ -43,7 +44,7 @@ export function parseCurve(file: string, text: string): CurveFile {
   if (!o || typeof o !== 'object' || Array.isArray(o)) throw new InputError(file, undefined, 'expected a `graphprof sweep` curve (a JSON object)');
   if (o.command !== 'sweep') throw new InputError(file, undefined, `expected a \`graphprof sweep\` curve (command "sweep"), got command ${JSON.stringify(o.command ?? null)}`);
   if (o.format !== undefined && o.format !== CURVE_FORMAT) throw new InputError(file, undefined, `format ${JSON.stringify(o.format)} is not ${CURVE_FORMAT}; this graphprof reads ${CURVE_FORMAT}`);
-  if (typeof o.schemaVersion === 'string' && !o.schemaVersion.startsWith('1.')) throw new InputError(file, undefined, `schemaVersion ${o.schemaVersion}: this graphprof reads 1.x`);
+  if (typeof o.schemaVersion === 'string' && !isReadableMajor(o.schemaVersion.split('.')[0]!)) throw new InputError(file, undefined, `schemaVersion ${o.schemaVersion}: this graphprof reads ${SCHEMA_VERSION.split('.')[0]}.x`);
   if (!Array.isArray(o.points) || o.points.length === 0) throw new InputError(file, undefined, 'points: expected a non-empty array of measured batch sizes');
   const lines = pointLines(text);
   const points: CurvePoint[] = [];

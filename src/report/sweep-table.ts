@@ -6,7 +6,6 @@ import type { ChalkInstance } from 'chalk';
 import type { CurveResult } from '../core/recommend/step-curve.js';
 import { formatBytes, formatDuration } from '../core/units.js';
 
-const signedBytes = (v: number): string => (v < 0 ? `-${formatBytes(-v)}` : formatBytes(v));
 const count = (v: number | null): string => (v === null ? '-' : Number.isInteger(v) ? String(v) : v.toFixed(1));
 
 export function renderSweepTable(r: CurveResult, color: ChalkInstance): string {
@@ -27,7 +26,7 @@ export function renderSweepTable(r: CurveResult, color: ChalkInstance): string {
       count(p.graphLaunchesPerStep),
       p.captureNs === null ? (ok ? 'none seen' : '-') : formatDuration(p.captureNs),
       p.captureMemoryBytes === null ? (ok ? 'none seen' : '-') : formatBytes(p.captureMemoryBytes),
-      p.captureFreeDropBytes === null ? (ok ? 'not measured' : '-') : signedBytes(p.captureFreeDropBytes),
+      p.captureFreeDropBytes === null ? (ok ? 'not measured' : '-') : formatBytes(p.captureFreeDropBytes),
     ]);
   }
   const failed = r.points.filter((p) => p.status === 'failed');

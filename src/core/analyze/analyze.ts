@@ -181,7 +181,10 @@ export function analyzeProfile(p: ProfileInput, o: AnalyzeOptions): ProfileAnaly
   ];
   const ordered = p.kernelOrder != null && (p.kernels ?? []).every((k) => k.repeats != null);
   // memory operations never repeat a kernel; only the kernel groups (the first ones) get a bound
-  if (!ordered) for (const g of nodes.slice(0, (p.kernels ?? []).length)) g.repeats = repeatsByCount(g.count, nodes);
+  if (!ordered) {
+    const total = nodes.reduce((a, g) => a + (g.count > 0 ? g.count : 0), 0);
+    for (const g of nodes.slice(0, (p.kernels ?? []).length)) g.repeats = repeatsByCount(g.count, total);
+  }
   const repeatsFrom = ordered ? p.kernelOrder! : 'no kernel order in the report: the fewest repeats the counts allow';
   const model = stepModel(
     {
@@ -246,8 +249,7 @@ export function analyzeProfile(p: ProfileInput, o: AnalyzeOptions): ProfileAnaly
  * that kernel, none when the others can separate every pair (2c - n - 1, at least 0). Exact for a
  * one-kernel step such as graphprof run's; a framework's step (many kernels) gets none.
  */
-export function repeatsByCount(count: number, nodes: readonly NodeGroup[]): number {
-  const n = nodes.reduce((a, g) => a + (g.count > 0 ? g.count : 0), 0);
+function repeatsByCount(count: number, n: number): number {
   return Math.max(0, 2 * count - n - 1);
 }
 

@@ -24,7 +24,7 @@ import { formatBytes, formatDuration, formatShare } from '../units.js';
 import { MODEL_DEFAULTS } from './model-defaults.js';
 import type { CurveStepModel, MeasuredStep } from './step-curve.js';
 import type { EngineLogSummary } from './engine-log.js';
-import { FLAT_RISE_SHARE } from './step-curve.js';
+import { FLAT_RISE_SHARE, trendKind } from './step-curve.js';
 
 export type ModelConstant = keyof PoolCostModel;
 /** flag; file: --from run.json; curve: --curve (sweep); engine-log: --engine-log; default: assumed */
@@ -99,20 +99,22 @@ function rowsOf(run: unknown): RunRow[] {
   });
 }
 
-
-/** Non-negative line fit: a negative slope becomes 0 (intercept = mean), a negative intercept 0. */
-export function fitNonNegative(xs: number[], ys: number[], what: string, notes: string[]): { intercept: number; slope: number } | null {
+/**
+ * Non-negative line fit: a negative slope becomes 0 (intercept = mean), a negative intercept 0;
+ * rawSlope is the least-squares slope before either rule.
+ */
+function fitNonNegative(xs: number[], ys: number[], what: string, notes: string[]): { intercept: number; slope: number; rawSlope: number } | null {
   const f = fitLine(xs, ys);
   if (!f) return null;
   if (f.slope < 0) {
     notes.push(`${what} fell with batch size in the run; per-sequence term set to 0`);
-    return { intercept: Math.max(0, ys.reduce((a, b) => a + b, 0) / ys.length), slope: 0 };
+    return { intercept: Math.max(0, ys.reduce((a, b) => a + b, 0) / ys.length), slope: 0, rawSlope: f.slope };
   }
   if (f.intercept < 0) {
     notes.push(`${what}: the fitted intercept was negative; set to 0`);
-    return { intercept: 0, slope: f.slope };
+    return { intercept: 0, slope: f.slope, rawSlope: f.slope };
   }
-  return f;
+  return { ...f, rawSlope: f.slope };
 }
 
 /**
@@ -156,7 +158,7 @@ export function fitFromRun(run: unknown, perSeqFallback: Pick<PoolCostModel, 'st
   } else {
     values.captureBaseNs = Math.max(0, rows[0]!.captureNs - perSeqFallback.capturePerSeqNs * rows[0]!.batch);
   }
-  return { values, notes, batches: [...new Set(xs)].sort((a, b) => a - b), rawStepSlopeNs: fitLine(xs, rows.map((r) => r.graphStepNs))?.slope ?? null, measured: rows.map((r) => ({ batch: r.batch, graphStepNs: r.graphStepNs, eagerStepNs: r.eagerStepNs })) };
+  return { values, notes, batches: [...new Set(xs)].sort((a, b) => a - b), rawStepSlopeNs: step?.rawSlope ?? null, measured: rows.map((r) => ({ batch: r.batch, graphStepNs: r.graphStepNs, eagerStepNs: r.eagerStepNs })) };
 }
 
 /**
@@ -394,7 +396,7 @@ export function recommend(input: RecommendInput): RecommendOutcome {
   const logs = input.engineLogs?.summaries ?? [];
   const logLists = logs
     .filter((l) => l.sizes)
-    .map((l) => ({ name: `${l.engine === 'sglang' ? 'SGLang' : l.engine === 'vllm' ? 'vLLM' : 'engine'} list in ${l.file}`, engine: null, sizes: l.sizes! }));
+    .map((l) => ({ name: `${l.engine ? ENGINE_NAMES[l.engine] : 'engine'} list in ${l.file}`, engine: null, sizes: l.sizes! }));
   const baselines = [...baselineLists(B), ...logLists].map((b) => toBaseline(b, evaluatePool(problem, b.sizes), pool, unmeasured(b.sizes)));
   const notes = [...input.fitNotes, ...(curve?.notes ?? []), ...(input.engineLogs?.notes ?? [])];
   const fromLog = MODEL_CONSTANTS.filter((k) => input.sources[k] === 'engine-log');
@@ -500,7 +502,7 @@ export function stepTrend(input: Pick<RecommendInput, 'curve' | 'model' | 'sourc
   const riseShare = first > 0 ? last / first - 1 : 0;
   const source = input.sources.stepPerSeqNs;
   const falling = source === 'file' && (input.fitRawStepSlopeNs ?? 0) < 0;
-  return { kind: falling ? 'falling' : riseShare < FLAT_RISE_SHARE ? 'flat' : 'rising', riseShare, source, firstBatch: 1, lastBatch: maxBatch, firstStepNs: first, lastStepNs: last };
+  return { kind: trendKind(riseShare, falling), riseShare, source, firstBatch: 1, lastBatch: maxBatch, firstStepNs: first, lastStepNs: last };
 }
 
 /**

@@ -144,6 +144,11 @@ export function isotonic(values: readonly number[], weights: readonly number[]):
 /** Rises less than this from the smallest to the largest measured size (isotonic values): flat. */
 export const FLAT_RISE_SHARE = 0.02;
 
+/** The trend of a step-time curve or line: falling as the caller judged it, else flat below FLAT_RISE_SHARE. */
+export function trendKind(riseShare: number, falling: boolean): 'falling' | 'flat' | 'rising' {
+  return falling ? 'falling' : riseShare < FLAT_RISE_SHARE ? 'flat' : 'rising';
+}
+
 export interface CurveStepModel {
   /** measured sizes, ascending, with the figure the optimiser uses */
   points: { batch: number; measuredNs: number; stepNs: number; adjusted: boolean; madNs: number; files: number }[];
@@ -224,7 +229,7 @@ export function curveStepModel(steps: readonly MeasuredStep[], maxBatch: number)
     table: { table, slopeAboveNs: slopeAbove, measuredSizes: Int32Array.from(xs) },
     slopeNs: slope,
     extrapolatedFrom: maxBatch > xs[last]! ? xs[last]! : null,
-    trend: falling ? 'falling' : riseShare < FLAT_RISE_SHARE ? 'flat' : 'rising',
+    trend: trendKind(riseShare, falling),
     riseShare,
     maxAdjustShare,
   };

@@ -13,12 +13,12 @@ const d = formatDuration;
 /** Points drawn along a model line or a padding curve: enough for a smooth line, bounded in size. */
 const MAX_POINTS = 256;
 
-/** Batch sizes 1..B, thinned to about MAX_POINTS evenly spaced on a log axis, always with 1 and B. */
 /** The captured sizes as vertical marks, the same on the curve and on the distribution. */
 function capturedMarks(sizes: readonly number[]): { x: number; label: string; cls: string }[] {
   return sizes.map((s) => ({ x: s, label: `captured size ${s}`, cls: 'k-graph' }));
 }
 
+/** Batch sizes 1..B, thinned to about MAX_POINTS evenly spaced on a log axis, always with 1 and B. */
 function sampleBatches(maxBatch: number): number[] {
   const out = new Set<number>([1, maxBatch]);
   const steps = Math.min(MAX_POINTS, maxBatch);
