@@ -15,24 +15,18 @@ import type { RecommendResult } from '../../src/core/recommend/recommend.js';
 import { formatBytes } from '../../src/core/units.js';
 import { readRecords } from '../../src/ingest/trace-record.js';
 import { graphprof, root } from './cli.js';
-import { compiler, cudaInclude, hostLibrary, runnable } from './host-program.js';
+import { build, buildFakeDriver, cudaInclude, hostLibrary, runnable } from './host-program.js';
 
 
 let dir = '';
 let env: Record<string, string> = {};
 let program = '';
 
-function build(args: string[]): void {
-  const r = spawnSync(compiler!, args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${compiler} ${args.join(' ')}: ${r.stderr}`);
-}
-
 describe.skipIf(!runnable)('graphprof sweep on a stand-in driver', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'graphprof-sweep-'));
-    build(['-std=c++17', '-O1', '-shared', '-fPIC', join(root, 'test', 'native', 'fake_cuda.cc'), '-o', join(dir, 'libcuda.so.1')]);
+    env = buildFakeDriver(dir);
     build(['-std=c++17', '-O1', '-I', cudaInclude!, join(root, 'test', 'native', 'sweep_program.cc'), '-o', join(dir, 'sweep_program'), '-ldl']);
-    env = { LD_LIBRARY_PATH: [dir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
     program = join(dir, 'sweep_program');
   }, 60_000);
 

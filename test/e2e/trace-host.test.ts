@@ -14,16 +14,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TraceResult } from '../../src/core/trace/result.js';
 import { HOST_APIS } from '../../src/core/trace/host-apis.js';
 import { graphprof, root } from './cli.js';
-import { compiler, cudaInclude, hostLibrary, runnable } from './host-program.js';
+import { build, buildFakeDriver, cudaInclude, hostLibrary, runnable } from './host-program.js';
 
 
 let dir = '';
 let env: Record<string, string> = {};
-
-function build(args: string[]): void {
-  const r = spawnSync(compiler!, args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${compiler} ${args.join(' ')}: ${r.stderr}`);
-}
 
 /** What the stand-in driver counted, as host_program prints it. */
 interface Received {
@@ -60,9 +55,8 @@ function calls(result: TraceResult, name: string): number {
 describe.skipIf(!runnable)('graphprof trace, host tracer, on a stand-in driver', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'graphprof-host-'));
-    build(['-std=c++17', '-O1', '-shared', '-fPIC', join(root, 'test', 'native', 'fake_cuda.cc'), '-o', join(dir, 'libcuda.so.1')]);
+    env = buildFakeDriver(dir);
     build(['-std=c++17', '-O1', '-I', cudaInclude!, join(root, 'test', 'native', 'host_program.cc'), '-o', join(dir, 'host_program'), '-ldl', '-pthread']);
-    env = { LD_LIBRARY_PATH: [dir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
   }, 60_000);
 
   it('counts every wrapped call the driver received, by variant, and cuts NVTX steps', () => {
