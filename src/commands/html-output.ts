@@ -2,16 +2,17 @@
 // parsed (before any measurement), and the page is written atomically once the result is whole. The
 // renderer is imported only when asked for, so the other commands do not load it.
 import type { ReportableResult } from '../report/html/index.js';
-import { checkOutputs, writeAtomically } from './output-file.js';
+import { checkDistinct, checkWritable, writeAtomically } from './output-file.js';
 
 /**
  * The --html path, checked writable and apart from the command's other output files (`others`:
- * -o, --junit, --perfetto ...; null where a flag is absent), which then must not be the same file;
- * null when the flag is absent.
+ * -o, --junit, --perfetto ..., each already checked writable by its command; null where a flag is
+ * absent), which then must not be the same file; null when the flag is absent.
  */
 export function htmlPath(raw: { html?: string }, others: readonly ({ flag: string; path: string } | null)[] = []): string | null {
   if (raw.html === undefined) return null;
-  checkOutputs([...others.filter((o): o is { flag: string; path: string } => o !== null), { flag: '--html', path: raw.html }]);
+  checkWritable('--html', raw.html);
+  checkDistinct([...others.filter((o): o is { flag: string; path: string } => o !== null), { flag: '--html', path: raw.html }]);
   return raw.html;
 }
 

@@ -117,9 +117,14 @@ export function checkWritable(flag: string, path: string): void {
  * (`trace -o x_cuda_api_sum.csv --out x` would write one over the other).
  */
 export function checkOutputs(outputs: readonly { flag: string; path: string }[]): void {
+  for (const { flag, path } of outputs) checkWritable(flag, path);
+  checkDistinct(outputs);
+}
+
+/** Throws a UsageError when two outputs (already checked writable) land in one file, links followed. */
+export function checkDistinct(outputs: readonly { flag: string; path: string }[]): void {
   const seen = new Map<string, string>();
   for (const { flag, path } of outputs) {
-    checkWritable(flag, path);
     const target = resolveTarget(flag, path).path;
     const other = seen.get(target);
     if (other !== undefined) throw new UsageError(`${flag}: ${path} is also written by ${other}; give them different files`);
@@ -194,17 +199,22 @@ export function writeAtomically(flag: string, path: string, text: string): void 
  * program runs (each writable, none written twice). One call from commands/trace.ts.
  */
 export function checkTraceOutputs(outPrefix: string | undefined, output: string | undefined): void {
-  const outputs: { flag: string; path: string }[] = [];
-  if (outPrefix !== undefined) {
-    // every file --out may write: with marked steps the in-step reports, PREFIX_nvtx_sum.csv and the
-    // whole run under PREFIX_whole_*; without, the whole run under PREFIX_* (commands/trace.ts)
-    for (const report of NSYS_REPORTS) {
-      outputs.push({ flag: '--out', path: nsysCsvPath(outPrefix, report) });
-      outputs.push({ flag: '--out', path: nsysCsvPath(`${outPrefix}_whole`, report) });
-    }
-    outputs.push({ flag: '--out', path: nsysNvtxPath(outPrefix) });
-  }
   // `-o -` (standard output, where the trace helper's branch offers it) is no file to check
-  if (output !== undefined && output !== '-') outputs.push({ flag: '-o', path: output });
-  checkOutputs(outputs);
+  checkOutputs([...traceOutFiles(outPrefix), ...(output !== undefined && output !== '-' ? [{ flag: '-o', path: output }] : [])]);
+}
+
+/**
+ * Every file `trace --out PREFIX` may write: with marked steps the in-step reports,
+ * PREFIX_nvtx_sum.csv and the whole run under PREFIX_whole_*; without, the whole run under PREFIX_*
+ * (commands/trace.ts). None without --out.
+ */
+export function traceOutFiles(outPrefix: string | undefined): { flag: string; path: string }[] {
+  if (outPrefix === undefined) return [];
+  const files: { flag: string; path: string }[] = [];
+  for (const report of NSYS_REPORTS) {
+    files.push({ flag: '--out', path: nsysCsvPath(outPrefix, report) });
+    files.push({ flag: '--out', path: nsysCsvPath(`${outPrefix}_whole`, report) });
+  }
+  files.push({ flag: '--out', path: nsysNvtxPath(outPrefix) });
+  return files;
 }

@@ -41,7 +41,7 @@ import { parseTraceModelOptions, type RawTraceModelOptions } from './trace-model
 import { renderTraceTable } from '../report/trace-table.js';
 import { toolInfo } from '../version.js';
 import { htmlPath, writeHtmlReport } from './html-output.js';
-import { checkOutputs, writeAtomically } from './output-file.js';
+import { checkDistinct, checkWritable, traceOutFiles, writeAtomically } from './output-file.js';
 import { parseTraceOptions, type RawTraceOptions, type TraceOptions } from './trace-options.js';
 import { writeReport } from './trace-output.js';
 
@@ -135,10 +135,15 @@ export interface PredictFigures {
 
 export async function execute(raw: RawTraceOptions & RawTraceModelOptions, io: Io, args: string[]): Promise<number> {
   const options = parseTraceOptions(raw, args, io.argv);
-  // --html and --perfetto are checked before the program runs, as -o is.
-  const output = raw.output === undefined || raw.output === '-' ? null : { flag: '-o', path: raw.output };
-  const perfetto = raw.perfetto === undefined ? null : (checkOutputs([...(output ? [output] : []), { flag: '--perfetto', path: raw.perfetto }]), raw.perfetto);
-  const html = htmlPath(raw, [output, perfetto === null ? null : { flag: '--perfetto', path: perfetto }]);
+  // --html and --perfetto are checked before the program runs, as -o and the --out files were (in
+  // parseTraceOptions): writable, and apart from each of those
+  const written = [...traceOutFiles(raw.out), ...(raw.output === undefined || raw.output === '-' ? [] : [{ flag: '-o', path: raw.output }])];
+  const perfetto = raw.perfetto === undefined ? null : { flag: '--perfetto', path: raw.perfetto };
+  if (perfetto) {
+    checkWritable(perfetto.flag, perfetto.path);
+    checkDistinct([...written, perfetto]);
+  }
+  const html = htmlPath(raw, [...written, perfetto]);
   const modelOptions = parseTraceModelOptions(raw, options);
   const replay: ReplayModel = readCalibration(modelOptions.calibrationPaths);
 
@@ -249,7 +254,7 @@ export async function execute(raw: RawTraceOptions & RawTraceModelOptions, io: I
   };
   writeReport(options.reportChannels, renderJson(result), io);
   await writeHtmlReport(html, result);
-  if (perfetto) await writePerfetto(perfetto, result, io);
+  if (perfetto) await writePerfetto(perfetto.path, result, io);
   io.err(options.json ? renderJson(result) : `${renderTraceTable(result, io.color)}\n${renderAnalyzeTable(asAnalyzeResult(result, replay), io.color)}`);
   const failed = exit.code !== 0 ? exit.code : device && device.exit.code !== 0 ? device.exit.code : 0;
   return failed !== 0 ? failed : EXIT.ok;

@@ -125,6 +125,9 @@ describe('1. output files', () => {
       [['trace', '-o', f, '--perfetto', f, '--', 'sh', '-c', `touch ${marker}`], {}, /^graphprof: --perfetto: \S+out\.json is also written by -o /],
       [['trace', '--perfetto', f, '--html', f, '--', 'sh', '-c', `touch ${marker}`], {}, /^graphprof: --html: \S+out\.json is also written by --perfetto /],
       [['compare', RUN_A, RUN_B, '--junit', f, '--html', f], {}, /^graphprof: --html: \S+out\.json is also written by --junit /],
+      // an --out report against --perfetto or --html
+      [['trace', '--out', join(d, 'p'), '--perfetto', join(d, 'p_cuda_api_sum.csv'), '--', 'sh', '-c', `touch ${marker}`], {}, /^graphprof: --perfetto: \S+p_cuda_api_sum\.csv is also written by --out /],
+      [['trace', '--out', join(d, 'p'), '--html', join(d, 'p_nvtx_sum.csv'), '--', 'sh', '-c', `touch ${marker}`], {}, /^graphprof: --html: \S+p_nvtx_sum\.csv is also written by --out /],
     ];
     for (const [args, env, message] of cases) {
       const r = graphprof(args, env);
