@@ -29,11 +29,11 @@ import type { TraceOptions } from './trace-options.js';
 export type { RawSweepOptions } from './sweep-options.js';
 
 /** Where the capture figures come from and how far they were checked (docs/trace.md, "Graph captures"). */
-export const CAPTURE_MEASURED =
+const CAPTURE_MEASURED =
   'capture time and capture memory per graph come from the host tracer (capture begin to instantiate/upload end; bytes of allocation calls in that window; the drop in free memory where the program called cuMemGetInfo around its captures); checked on a GPU for memory only (H100, H200: a pool modelled from it within 2% of the drop in free memory around the captures); capture time is measured, not checked against another measure';
 
 /** The sizes where no graph capture ended: their capture figures are null. */
-export function noCaptureNote(batches: readonly number[]): string {
+function noCaptureNote(batches: readonly number[]): string {
   return `no graph capture was seen at batch ${batches.join(', ')}: capture time and memory are null there (recommend takes them from --engine-log, flags or its assumed defaults)`;
 }
 

@@ -33,7 +33,7 @@ function pointLines(text: string): number[] {
   return lines;
 }
 
-export function parseCurve(file: string, text: string): CurveFile {
+function parseCurve(file: string, text: string): CurveFile {
   let value: unknown;
   try {
     value = JSON.parse(text); // readWholeText has dropped any BOM

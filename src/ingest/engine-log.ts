@@ -45,7 +45,7 @@ const SGLANG_BAR = /Capturing batches \([^)]*\):\s*\d+%\|[^|]*\|\s*(\d+)\/(\d+)/
 const SGLANG_BEGIN = /Capture (?:(?:target decode )?cuda graph) begin/i;
 const BARE_BAR = /^\s*\d+%\|[^|]*\|\s*(\d+)\/(\d+) \[/;
 
-export function parseEngineLog(file: string, text: string): EngineLogFacts {
+function parseEngineLog(file: string, text: string): EngineLogFacts {
   const lines = text.split(/\r?\n/);
   let engine: EngineLogFacts['engine'] = null;
   let version: string | null = null;

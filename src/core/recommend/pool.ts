@@ -114,7 +114,7 @@ export function stepNs(model: PoolCostModel, batch: number): number {
 }
 
 /** T(n) of a problem: its measured table where it has one, else the model's line. */
-export function stepFunction(problem: Pick<PoolProblem, 'model' | 'stepTable'>): (batch: number) => number {
+function stepFunction(problem: Pick<PoolProblem, 'model' | 'stepTable'>): (batch: number) => number {
   const t = problem.stepTable;
   if (!t) return (n) => stepNs(problem.model, n);
   const B = t.table.length - 1;
@@ -126,7 +126,7 @@ export function stepFunction(problem: Pick<PoolProblem, 'model' | 'stepTable'>):
  * the smallest measured size >= s, or s itself above the largest measured size or without a list.
  * Non-decreasing, and r(s) >= s.
  */
-export function resourceSizeFunction(problem: Pick<PoolProblem, 'stepTable'>): (size: number) => number {
+function resourceSizeFunction(problem: Pick<PoolProblem, 'stepTable'>): (size: number) => number {
   const m = problem.stepTable?.measuredSizes;
   if (!m || m.length === 0) return (s) => s;
   const last = m[m.length - 1]!;

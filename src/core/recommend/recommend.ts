@@ -487,7 +487,7 @@ function fewestGraphsWithin(problem: PoolProblem, optimum: PoolFigures, share: n
 }
 
 /** Whether T grows with the batch: from the curve (after the fix), else from the model's line. */
-export function stepTrend(input: Pick<RecommendInput, 'curve' | 'model' | 'sources' | 'fitRawStepSlopeNs'>, maxBatch: number): StepTrend {
+function stepTrend(input: Pick<RecommendInput, 'curve' | 'model' | 'sources' | 'fitRawStepSlopeNs'>, maxBatch: number): StepTrend {
   const curve = input.curve?.model;
   if (curve) {
     const inRange = curve.points.filter((p) => p.batch <= maxBatch);
@@ -509,7 +509,7 @@ export function stepTrend(input: Pick<RecommendInput, 'curve' | 'model' | 'sourc
  * The advice when T does not grow: the optimum is then one graph (or a few tied ones), which is
  * true for that curve but is not advice about padding; say what the curve means instead.
  */
-export function flatAdvice(r: Pick<RecommendResult, 'trend' | 'maxBatch' | 'graphCount' | 'expectedStepNs' | 'memoryBytes' | 'sizes' | 'within'>, one: PoolFigures): string {
+function flatAdvice(r: Pick<RecommendResult, 'trend' | 'maxBatch' | 'graphCount' | 'expectedStepNs' | 'memoryBytes' | 'sizes' | 'within'>, one: PoolFigures): string {
   const t = r.trend;
   const measuredBy = t.source === 'curve' ? 'measured' : t.source === 'file' ? 'fitted from the run' : 'as assumed';
   const head =

@@ -6,7 +6,7 @@ import { ValueError } from '../../errors.js';
 import { isReadableMajor, SCHEMA_VERSION } from '../schema.js';
 
 /** The kinds `report` draws (one HTML section each, src/report/html/). */
-export const REPORTABLE: readonly string[] = ['run', 'analyze', 'trace', 'recommend', 'compare'];
+const REPORTABLE: readonly string[] = ['run', 'analyze', 'trace', 'recommend', 'compare'];
 
 /** The fields each kind must have for its pictures: a file without them is refused, not half-drawn. */
 const REQUIRED: Record<string, readonly string[]> = {

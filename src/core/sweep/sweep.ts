@@ -6,7 +6,7 @@ import { median } from '../stats.js';
 import type { TraceRecord } from '../trace/record.js';
 import type { StepFigures } from '../trace/steps.js';
 
-export const BATCH_PLACEHOLDER = '{batch}';
+const BATCH_PLACEHOLDER = '{batch}';
 
 /**
  * --max-batch B without a list: powers of two up to B, the sizes vLLM and SGLang capture by default
