@@ -3,7 +3,7 @@
 import { CURVE_FORMAT, failedPoint, type CurvePoint } from '../core/recommend/step-curve.js';
 import { isReadableMajor, SCHEMA_VERSION } from '../core/schema.js';
 import { InputError } from '../errors.js';
-import { isMissing, readWholeText } from './source.js';
+import { readNamedText } from './source.js';
 
 export interface CurveFile {
   file: string;
@@ -15,14 +15,7 @@ export interface CurveFile {
 
 export function readCurveFile(path: string): CurveFile {
   // through source.ts, as every input: standard input and FIFOs work, size and NUL bytes are bounded
-  let text: string;
-  try {
-    text = readWholeText(path);
-  } catch (err) {
-    if (isMissing(err)) throw new InputError(path, undefined, 'no such file (--curve takes the JSON written by `graphprof sweep -o`)');
-    throw err;
-  }
-  return parseCurve(path, text);
+  return parseCurve(path, readNamedText(path, '--curve takes the JSON written by `graphprof sweep -o`'));
 }
 
 /** Line of the i-th `"batch":` key: the i-th point (the config's list is "batchSizes"). */

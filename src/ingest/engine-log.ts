@@ -4,20 +4,13 @@
 // Lines that match nothing are skipped; what could not be read is listed, not guessed.
 import type { EngineLogCapture, EngineLogFacts } from '../core/recommend/engine-log.js';
 import { InputError } from '../errors.js';
-import { isMissing, readWholeText } from './source.js';
+import { readNamedText } from './source.js';
 
 const GIB = 2 ** 30;
 
 export function readEngineLog(path: string): EngineLogFacts {
   // through source.ts, as every input: standard input and FIFOs work, size and NUL bytes are bounded
-  let text: string;
-  try {
-    text = readWholeText(path);
-  } catch (err) {
-    if (isMissing(err)) throw new InputError(path, undefined, 'no such file (--engine-log takes a vLLM or SGLang start-up log)');
-    throw err;
-  }
-  return parseEngineLog(path, text);
+  return parseEngineLog(path, readNamedText(path, '--engine-log takes a vLLM or SGLang start-up log'));
 }
 
 const sizeList = (body: string): number[] | null => {

@@ -168,6 +168,16 @@ export function readWholeText(path: string, maxBytes = MAX_WHOLE_FILE_BYTES): st
   }
 }
 
+/** readWholeText, where a missing file is the InputError "no such file (WHAT)": what the flag takes. */
+export function readNamedText(path: string, what: string): string {
+  try {
+    return readWholeText(path);
+  } catch (err) {
+    if (isMissing(err)) throw new InputError(path, undefined, `no such file (${what})`);
+    throw err;
+  }
+}
+
 /** readWholeText for a path the user named with a flag: ENOENT says "no such file" the old way. */
 export function isMissing(err: unknown): boolean {
   return err instanceof InputError && err.problem.endsWith('no such file or directory');
